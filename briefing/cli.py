@@ -1,0 +1,142 @@
+"""``briefing`` command line: one verb per task, each a thin wrapper over a library function.
+
+Modules are imported inside each command so that ``briefing --help`` and light commands start fast
+(litellm, kiwipiepy and Pelican take seconds to import).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from datetime import date
+from pathlib import Path
+
+from briefing.settings import Settings
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from exc
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    values = {}
+    for name in ("data_dir", "content_dir", "output_dir"):
+        value = getattr(args, name, None)
+        if value is not None:
+            values[name] = value
+    return Settings.load().with_values(values)
+
+
+def cmd_collect(args: argparse.Namespace) -> int:
+    from briefing.collect import run_collect
+
+    report = run_collect(_settings(args), since=args.since, until=args.until, limit=args.limit)
+    print(report.summary_line())
+    return report.exit_code
+
+
+def cmd_summarize(args: argparse.Namespace) -> int:
+    from briefing.summarize import run_summarize
+
+    report = run_summarize(_settings(args), force=args.force, limit=args.limit)
+    print(report.summary_line())
+    return report.exit_code
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    import subprocess
+
+    conf = "publishconf.py" if args.publish else "pelicanconf.py"
+    command = [sys.executable, "-m", "pelican", "content", "-s", conf, "-o", str(args.output_dir or "output")]
+    return subprocess.call(command)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from briefing.server import serve
+
+    serve(_settings(args), host=args.host, port=args.port, output=Path(args.output))
+    return 0
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    from briefing.chat import run_chat_cli
+
+    return run_chat_cli(_settings(args), " ".join(args.question), index_dir=args.index)
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    from briefing.doctor import run_doctor
+
+    return run_doctor(_settings(args), check_model=args.check_model)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="briefing",
+        description="Collect, summarise and publish Korean government press releases (korea.kr 정책브리핑).",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def data_args(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--data-dir", type=Path, help="records folder (env BRIEFING_DATA_DIR, default data/)")
+
+    p = sub.add_parser("collect", help="fetch new releases, their pages and attachments into records")
+    data_args(p)
+    p.add_argument("--since", type=_date, help="first day to collect (YYYY-MM-DD, Korea time)")
+    p.add_argument("--until", type=_date, help="last day to collect (default today)")
+    p.add_argument("--limit", type=int, help="at most N new releases this run")
+    p.set_defaults(func=cmd_collect)
+
+    p = sub.add_parser("summarize", help="write a summarised Markdown article for each new or changed record")
+    data_args(p)
+    p.add_argument("--content-dir", type=Path, help="articles folder (default content/)")
+    p.add_argument("--force", action="store_true", help="summarise again even when the cache matches")
+    p.add_argument("--limit", type=int, help="at most N summaries this run")
+    p.set_defaults(func=cmd_summarize)
+
+    p = sub.add_parser("build", help="build the site with Pelican")
+    p.add_argument("--publish", action="store_true", help="use publishconf.py (absolute URLs from SITEURL)")
+    p.add_argument("--output-dir", type=Path)
+    p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("serve", help="serve the built site and /api/chat locally")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--output", default="output", help="built site folder")
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("chat", help="ask the policy assistant a question from the terminal")
+    p.add_argument("question", nargs="+")
+    p.add_argument("--index", type=Path, help="chat index folder (default output/chat-index)")
+    p.set_defaults(func=cmd_chat)
+
+    p = sub.add_parser("doctor", help="check the set-up of this copy and say what to fix")
+    data_args(p)
+    p.add_argument("--check-model", action="store_true", help="also send a one-token test to the model")
+    p.set_defaults(func=cmd_doctor)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        print("briefing: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,27 @@
+"""Shared test fixtures: the real-document corpus beside the repository, and quiet litellm."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT.parent / "shared" / "corpus"
+
+
+@pytest.fixture(scope="session")
+def corpus() -> Path:
+    """``../shared/corpus``; tests that need it skip only when it is absent."""
+    if not (CORPUS / "snippets.json").is_file():
+        pytest.skip("../shared/corpus is absent")
+    return CORPUS
+
+
+@pytest.fixture(scope="session")
+def snippets(corpus: Path) -> dict[str, dict]:
+    return json.loads((corpus / "snippets.json").read_text(encoding="utf-8"))
