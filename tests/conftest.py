@@ -25,3 +25,6 @@ def corpus() -> Path:
 @pytest.fixture(scope="session")
 def snippets(corpus: Path) -> dict[str, dict]:
     return json.loads((corpus / "snippets.json").read_text(encoding="utf-8"))
+
+
+from tests.browser import browser  # noqa: E402,F401  (shared fixture)
