@@ -106,7 +106,9 @@ class Settings:
         return self.data_dir / "state"
 
     @classmethod
-    def load(cls, defaults: Mapping[str, Any] | None = None, env: Mapping[str, str] | None = None) -> Settings:
+    def load(
+        cls, defaults: Mapping[str, Any] | None = None, env: Mapping[str, str] | None = None
+    ) -> Settings:
         """Settings from ``defaults`` (e.g. pelicanconf's ``BRIEFING``) overridden by the environment."""
         env = os.environ if env is None else env
         settings = cls()
