@@ -1,0 +1,451 @@
+"""The chat function's retrieval index: passages of every release, in a whoosh index on disk.
+
+Written at site-build time (``plugins/briefing_chat``), read by the chat function. A release becomes
+several passages: its title with the headline and key summary, one passage per summary section, and
+its original text cut into chunks of a few hundred characters at paragraph or sentence boundaries.
+
+Terms come from the search package's Korean analyzer (:mod:`briefing.search`): the build analyses
+text with ``analyze_document`` and a question is turned into terms with ``query_terms``, the same
+rule-based code the browser uses, so the chat function never loads a morphological model. The index
+stores those terms pre-analysed (space separated), so whoosh only splits on spaces. Release metadata
+(title, date, url, ministry) is stored once per release in ``releases.json`` beside the index.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import threading
+import time
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from briefing.records import ReleaseRecord, safe_id
+from briefing.store import write_atomic
+
+META_FILE = "releases.json"
+CHUNK_CHARS = 500  # long enough to hold a fact with its context, short enough to quote several
+MAX_CHUNKS_PER_RELEASE = 40  # a 300-page annex must not drown the index
+INDEX_NAME = "passages"
+
+
+class ChatIndexError(Exception):
+    """The chat index is missing or unreadable; rebuild the site to write it."""
+
+
+@dataclass
+class ChatDocument:
+    """What the chat knows about one release: metadata, summary sections and original text."""
+
+    id: str
+    title: str
+    date: str  # YYYY-MM-DD (Korea time)
+    url: str  # our article URL, relative to the site root (releases/YYYY/MM/<id>/)
+    ministry: str = ""
+    source_url: str = ""  # the release on the portal
+    summary: str = ""
+    sections: list[tuple[str, str]] = field(default_factory=list)  # (heading, text)
+    original: str = ""
+
+
+@dataclass
+class Passage:
+    release_id: str
+    kind: str  # title | section | original
+    heading: str
+    text: str
+
+
+# --- documents from records and articles ---------------------------------------------------------
+
+
+def article_url(release_id: str, date: str) -> str:
+    """Our article URL for a release published on ``date`` (YYYY-MM-DD), relative to the site root."""
+    return f"releases/{date[:4]}/{date[5:7]}/{safe_id(release_id)}/"
+
+
+def document_from_record(record: ReleaseRecord) -> ChatDocument:
+    """A chat document from a record alone (no summary yet): title, subtitles and original text."""
+    date = record.published_at.date().isoformat()
+    parts = [record.body_text] + [a.text for a in record.attachments if a.text]
+    return ChatDocument(
+        id=record.id,
+        title=record.title,
+        date=date,
+        url=article_url(record.id, date),
+        ministry=record.ministry,
+        source_url=record.url,
+        summary=" ".join(record.subtitles),
+        original="\n\n".join(p for p in parts if p.strip()),
+    )
+
+
+_HEADING = re.compile(r"^(#{2,3})\s+(.+?)\s*(\{#[^}]*\})?\s*$", re.MULTILINE)
+
+
+def document_from_markdown(
+    body: str,
+    *,
+    id: str,
+    title: str,
+    date: str,
+    url: str,
+    ministry: str = "",
+    source_url: str = "",
+    summary: str = "",
+) -> ChatDocument:
+    """A chat document from an article's Markdown body (the article contract's ``##`` sections).
+
+    Sections before ``## 원문`` are summary sections; everything under ``## 원문`` (its ``###``
+    sub-parts: page text and each attachment) is original text.
+    """
+    sections: list[tuple[str, str]] = []
+    original: list[str] = []
+    in_original = False
+    matches = list(_HEADING.finditer(body))
+    for i, match in enumerate(matches):
+        end = matches[i + 1].start() if i + 1 < len(matches) else len(body)
+        heading = _unescape_markdown(match.group(2))
+        text = _unescape_markdown(body[match.end() : end]).strip()
+        if match.group(1) == "##":
+            in_original = heading.startswith("원문")
+            if not in_original and text:
+                sections.append((heading, text))
+        elif in_original and text:
+            original.append(text)
+        elif text:
+            sections.append((heading, text))
+    return ChatDocument(
+        id=id,
+        title=title,
+        date=date,
+        url=url,
+        ministry=ministry,
+        source_url=source_url,
+        summary=summary,
+        sections=sections,
+        original="\n\n".join(original),
+    )
+
+
+_MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>|~])")
+_ENTITIES = {"&lt;": "<", "&gt;": ">", "&quot;": '"', "&#39;": "'", "&amp;": "&"}
+
+
+def _unescape_markdown(text: str) -> str:
+    """Plain text from the article contract's escaped Markdown (backslashes and HTML entities)."""
+    text = _MD_ESCAPE.sub(r"\1", text)
+    for entity, char in _ENTITIES.items():
+        text = text.replace(entity, char)
+    return text
+
+
+# --- passages --------------------------------------------------------------------------------------
+
+
+def chunk_text(text: str, size: int = CHUNK_CHARS) -> list[str]:
+    """Cut ``text`` into chunks of about ``size`` characters at paragraph, then sentence, boundaries."""
+    pieces: list[str] = []
+    for paragraph in re.split(r"\n\s*\n", text):
+        paragraph = " ".join(paragraph.split())
+        if not paragraph:
+            continue
+        if len(paragraph) <= size:
+            pieces.append(paragraph)
+            continue
+        # Korean sentences end with 다. / 요. / ? / ! ; split after the mark and keep it.
+        sentences = re.split(r"(?<=[.?!。])\s+", paragraph)
+        for sentence in sentences:
+            while len(sentence) > size:  # a table row dump with no full stop
+                pieces.append(sentence[:size])
+                sentence = sentence[size:]
+            if sentence:
+                pieces.append(sentence)
+    chunks: list[str] = []
+    current = ""
+    for piece in pieces:
+        if current and len(current) + 1 + len(piece) > size:
+            chunks.append(current)
+            current = piece
+        else:
+            current = f"{current}\n{piece}" if current else piece
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+def passages_for(doc: ChatDocument) -> list[Passage]:
+    """The passages of one release: title+summary, each summary section, original-text chunks."""
+    head = "\n".join(p for p in (doc.title, doc.summary) if p)
+    passages = [Passage(doc.id, "title", "제목·요약", head)]
+    for heading, text in doc.sections:
+        for chunk in chunk_text(text):
+            passages.append(Passage(doc.id, "section", heading, chunk))
+    for chunk in chunk_text(doc.original)[:MAX_CHUNKS_PER_RELEASE]:
+        passages.append(Passage(doc.id, "original", "원문", chunk))
+    return passages
+
+
+# --- the analyzer: the search package's, with a plain fallback while it is absent -----------------
+
+
+def _fallback_terms(text: str) -> list[str]:
+    """Normalised words plus Hangul bigrams; used only when ``briefing.search`` is not installed."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    terms: list[str] = []
+    for word in re.findall(r"[0-9a-z]+|[가-힣]+", text.replace(",", "")):
+        if "가" <= word[0] <= "힣" and len(word) > 1:
+            terms.extend(word[i : i + 2] for i in range(len(word) - 1))
+        else:
+            terms.append(word)
+    return terms
+
+
+def _terms_of(value: object) -> list[str]:
+    """Flatten whatever the analyzer returns (list, dict of field -> terms, term -> count)."""
+    if isinstance(value, str):
+        return value.split()
+    if isinstance(value, dict):
+        out: list[str] = []
+        for key, item in value.items():
+            if isinstance(item, int):
+                out.extend([str(key)] * max(1, item))
+            else:
+                out.extend(_terms_of(item))
+        return out
+    if isinstance(value, Iterable):
+        out = []
+        for item in value:
+            out.extend(_terms_of(item) if not isinstance(item, str) else [item])
+        return out
+    return []
+
+
+def document_terms(text: str) -> list[str]:
+    """Index terms for ``text``: ``briefing.search.analyzer.analyze_document`` (build time only)."""
+    try:
+        from briefing.search.analyzer import analyze_document
+    except ImportError:
+        return _fallback_terms(text)
+    return [t for t in _terms_of(analyze_document(text)) if t and not t.isspace()]
+
+
+def question_terms(text: str) -> list[str]:
+    """Query terms for ``text``: ``briefing.search.query.query_terms`` (no model; fast to import)."""
+    try:
+        from briefing.search.query import query_terms
+    except ImportError:
+        return _fallback_terms(text)
+    return [t for t in _terms_of(query_terms(text)) if t and not t.isspace()]
+
+
+def _field(terms: list[str]) -> str:
+    # Whoosh splits this field on spaces only; a term can never contain one.
+    return " ".join(t.replace(" ", "") for t in terms if t.strip())
+
+
+# --- writing -------------------------------------------------------------------------------------
+
+
+@dataclass
+class IndexReport:
+    releases: int
+    passages: int
+    bytes: int
+    seconds: float
+
+    def line(self) -> str:
+        return (
+            f"chat index: {self.releases} releases, {self.passages} passages, "
+            f"{self.bytes / 1_048_576:.1f} MB in {self.seconds:.1f} s"
+        )
+
+
+def _schema():
+    from whoosh.analysis import SpaceSeparatedTokenizer
+    from whoosh.fields import ID, STORED, TEXT, Schema
+
+    terms = SpaceSeparatedTokenizer()
+    return Schema(
+        rid=ID(stored=True),
+        kind=STORED,
+        heading=STORED,
+        text=STORED,
+        title=TEXT(analyzer=terms, phrase=False, field_boost=2.0),
+        body=TEXT(analyzer=terms, phrase=False),
+    )
+
+
+def build_chat_index(
+    docs: Iterable[ChatDocument],
+    index_dir: Path,
+    *,
+    analyze: Callable[[str], list[str]] = document_terms,
+) -> IndexReport:
+    """Write the chat index for ``docs`` into ``index_dir``, replacing any previous one atomically.
+
+    The new index is written beside the old one and swapped in by renames, so a function reading
+    the folder sees the old index or the new one.
+    """
+    from whoosh import index as whoosh_index
+
+    started = time.perf_counter()
+    index_dir = Path(index_dir)
+    index_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = index_dir.with_name(f".{index_dir.name}.new-{os.getpid()}")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir()
+    ix = whoosh_index.create_in(str(staging), _schema(), indexname=INDEX_NAME)
+    # One segment, written in one go: the function opens a single file set, fast.
+    writer = ix.writer(limitmb=256)
+    meta: dict[str, dict[str, str]] = {}
+    count = 0
+    try:
+        for doc in docs:
+            if doc.id in meta:
+                continue
+            meta[doc.id] = {
+                "title": doc.title,
+                "date": doc.date,
+                "url": doc.url,
+                "ministry": doc.ministry,
+                "source_url": doc.source_url,
+            }
+            title_field = _field(analyze(doc.title))
+            for passage in passages_for(doc):
+                writer.add_document(
+                    rid=doc.id,
+                    kind=passage.kind,
+                    heading=passage.heading,
+                    text=passage.text,
+                    title=title_field,
+                    body=_field(analyze(passage.text)),
+                )
+                count += 1
+        writer.commit(optimize=True)
+    except BaseException:
+        writer.cancel()
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    write_atomic(staging / META_FILE, json.dumps(meta, ensure_ascii=False, separators=(",", ":")))
+    _swap_in(staging, index_dir)
+    size = sum(p.stat().st_size for p in index_dir.iterdir() if p.is_file())
+    return IndexReport(len(meta), count, size, time.perf_counter() - started)
+
+
+def _swap_in(staging: Path, target: Path) -> None:
+    old = target.with_name(f".{target.name}.old-{os.getpid()}")
+    if target.exists():
+        os.replace(target, old)
+    os.replace(staging, target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+# --- reading -------------------------------------------------------------------------------------
+
+
+@dataclass
+class Hit:
+    """One retrieved passage with its release's metadata."""
+
+    release_id: str
+    title: str
+    date: str
+    url: str
+    ministry: str
+    source_url: str
+    kind: str
+    heading: str
+    text: str
+    score: float
+    coverage: float  # share of the question's distinct terms this passage (or its title) contains
+
+    def to_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+class ChatIndex:
+    """An opened chat index. Thread-safe for searching; open once per process with :func:`open_chat_index`."""
+
+    def __init__(self, index_dir: Path) -> None:
+        from whoosh import index as whoosh_index
+
+        self.index_dir = Path(index_dir)
+        try:
+            self.meta: dict[str, dict[str, str]] = json.loads(
+                (self.index_dir / META_FILE).read_text(encoding="utf-8")
+            )
+            self._ix = whoosh_index.open_dir(str(self.index_dir), indexname=INDEX_NAME)
+        except (OSError, ValueError, whoosh_index.EmptyIndexError) as exc:
+            raise ChatIndexError(f"no usable chat index in {self.index_dir}: {exc}") from exc
+        self._searcher = self._ix.searcher()
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self.meta)
+
+    def search(self, question: str, limit: int = 40) -> list[Hit]:
+        """Passages for ``question``, best first (BM25F over title and passage terms)."""
+        from whoosh import query as q
+
+        terms = list(dict.fromkeys(question_terms(question)))
+        if not terms:
+            return []
+        clauses = [q.Term(name, t) for t in terms for name in ("title", "body")]
+        with self._lock:  # whoosh searchers share file handles; keep it simple and serialise
+            results = self._searcher.search(q.Or(clauses), limit=limit, terms=True)
+            hits: list[Hit] = []
+            for result in results:
+                matched = {t.decode() if isinstance(t, bytes) else t for _, t in result.matched_terms()}
+                stored = result.fields()
+                meta = self.meta.get(stored["rid"], {})
+                hits.append(
+                    Hit(
+                        release_id=stored["rid"],
+                        title=meta.get("title", ""),
+                        date=meta.get("date", ""),
+                        url=meta.get("url", ""),
+                        ministry=meta.get("ministry", ""),
+                        source_url=meta.get("source_url", ""),
+                        kind=stored.get("kind", ""),
+                        heading=stored.get("heading", ""),
+                        text=stored.get("text", ""),
+                        score=float(result.score or 0.0),
+                        coverage=len(matched & set(terms)) / len(terms),
+                    )
+                )
+        return hits
+
+    def close(self) -> None:
+        self._searcher.close()
+
+
+_OPEN: dict[tuple[str, float], ChatIndex] = {}
+_OPEN_LOCK = threading.Lock()
+
+
+def open_chat_index(index_dir: Path) -> ChatIndex:
+    """The chat index in ``index_dir``, opened once per process and reopened when it is rebuilt."""
+    index_dir = Path(index_dir).resolve()
+    try:
+        stamp = (index_dir / META_FILE).stat().st_mtime
+    except OSError as exc:
+        raise ChatIndexError(f"no chat index in {index_dir} (build the site first)") from exc
+    key = (str(index_dir), stamp)
+    with _OPEN_LOCK:
+        found = _OPEN.get(key)
+        if found is None:
+            for old_key in [k for k in _OPEN if k[0] == key[0]]:
+                _OPEN.pop(old_key).close()
+            found = _OPEN[key] = ChatIndex(index_dir)
+        return found
+
+
+def iter_documents(records: Iterable[ReleaseRecord]) -> Iterator[ChatDocument]:
+    """Chat documents for records (benchmarks and tests without a site build)."""
+    for record in records:
+        yield document_from_record(record)
