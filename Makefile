@@ -4,7 +4,8 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: site collect summarize build serve test lint e2e demo bench clean
+.PHONY: site collect summarize build serve test lint e2e demo bench clean \
+	publish-install publish-collect publish-summarize publish-commit publish-build publish-report
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,3 +41,35 @@ test: $(STAMP) lint
 
 clean:
 	rm -rf output cache .pytest_cache
+
+# --- The scheduled publish: .github/workflows/publish.yml runs these targets, in this order, and
+# `make e2e` runs the very same ones against the fake portal and fake LLM. They use `briefing`
+# from PATH (the workflow installs into the runner's Python). BRIEFING_LIMIT / BRIEFING_FORCE come
+# from the manual dispatch inputs and are passed as quoted shell values, never spliced into code.
+publish-install:
+	python -m pip install --quiet --upgrade pip
+	python -m pip install --quiet -e .
+
+publish-collect:
+	briefing report --begin
+	briefing collect $${BRIEFING_LIMIT:+--limit "$$BRIEFING_LIMIT"}
+
+publish-summarize:
+	briefing summarize $${BRIEFING_LIMIT:+--limit "$$BRIEFING_LIMIT"} $$([ "$$BRIEFING_FORCE" = true ] && echo --force)
+
+publish-commit:
+	bash scripts/commit_data.sh
+
+publish-build:
+	SITEURL="$$(python scripts/site_url.py)" briefing build --publish
+
+publish-report:
+	briefing report --markdown
+
+# Runs the publish targets twice in a throw-away clone against the fake portal and fake LLM.
+e2e:
+	python scripts/e2e.py
+
+# A complete site (search and chat included) from the sample releases in demo/, no network, no key.
+demo:
+	python scripts/demo.py

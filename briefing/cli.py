@@ -75,6 +75,18 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     return run_doctor(_settings(args), check_model=args.check_model)
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from briefing.run_report import begin_run, render_markdown, run_figures
+
+    settings = _settings(args)
+    if args.begin:
+        begin_run(settings, args.note)
+        return 0
+    figures = run_figures(settings, args.note)
+    print(figures.to_json() if args.json else render_markdown(figures).rstrip("\n"))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="briefing",
@@ -120,6 +132,14 @@ def build_parser() -> argparse.ArgumentParser:
     data_args(p)
     p.add_argument("--check-model", action="store_true", help="also send a one-token test to the model")
     p.set_defaults(func=cmd_doctor)
+
+    p = sub.add_parser("report", help="figures of this publish run (Markdown for the Actions job summary)")
+    data_args(p)
+    p.add_argument("--content-dir", type=Path, help="articles folder (default content/)")
+    p.add_argument("--begin", action="store_true", help="note the start of a run (before collecting)")
+    p.add_argument("--json", action="store_true", help="print the figures as JSON")
+    p.add_argument("--note", type=Path, default=Path("cache/run-start.json"), help="where the start is noted")
+    p.set_defaults(func=cmd_report)
     return parser
 
 

@@ -1,0 +1,150 @@
+"""Figures of one publish run (new releases, summaries, flagged, failures, tokens, cost).
+
+``briefing report --begin`` notes what is on disk when a run starts (release ids and the time) in a
+file outside the committed folders; ``briefing report`` afterwards compares the records and
+articles with that note and prints the figures — as Markdown for ``$GITHUB_STEP_SUMMARY``. The
+figures come from the files themselves, so they hold whichever steps ran or failed.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from briefing.settings import Settings
+from briefing.store import Store, StoreError, write_atomic
+
+DEFAULT_NOTE = Path("cache") / "run-start.json"
+
+
+def read_article_meta(path: Path) -> dict[str, str]:
+    """The metadata lines (``Key: value``) at the top of a Pelican Markdown article, keys lower-cased."""
+    meta: dict[str, str] = {}
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            if not line.strip():
+                break
+            key, sep, value = line.partition(":")
+            if not sep or " " in key.strip():
+                break
+            meta[key.strip().lower()] = value.strip()
+    return meta
+
+
+def article_paths(content_dir: Path) -> list[Path]:
+    """Every release article under ``content/releases/YYYY/MM/``."""
+    return sorted((content_dir / "releases").glob("*/*/*.md"))
+
+
+@dataclass
+class RunFigures:
+    started_at: float
+    seconds: float
+    records_total: int = 0
+    articles_total: int = 0
+    new_releases: int = 0
+    updated_releases: int = 0
+    failed_steps: int = 0  # records touched this run that still have a failed step
+    failures: list[str] = field(default_factory=list)  # "<id>: <step> <reason>", first few
+    summaries: int = 0
+    summaries_llm: int = 0
+    summaries_extract: int = 0
+    flagged: int = 0
+    not_published: int = 0  # touched records without an article (held, failed or waiting)
+    tokens: int = 0
+    cost: float = 0.0
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False, indent=1, sort_keys=True)
+
+
+def begin_run(settings: Settings, note: Path = DEFAULT_NOTE) -> None:
+    """Note the release ids on disk and the time, before a run collects anything."""
+    ids = sorted(path.stem for path in Store(settings.data_dir).iter_paths())
+    write_atomic(note, json.dumps({"started_at": time.time(), "ids": ids}) + "\n")
+
+
+def run_figures(settings: Settings, note: Path = DEFAULT_NOTE) -> RunFigures:
+    """Compare the records and articles on disk with the note :func:`begin_run` wrote."""
+    try:
+        start = json.loads(note.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        start = {"started_at": 0.0, "ids": []}  # no note: everything counts as this run's
+    started = float(start.get("started_at", 0.0))
+    before = set(start.get("ids", []))
+    figures = RunFigures(started_at=started, seconds=round(time.time() - started, 1) if started else 0.0)
+
+    store = Store(settings.data_dir)
+    touched: set[str] = set()
+    for path in store.iter_paths():
+        figures.records_total += 1
+        if path.stat().st_mtime < started:
+            continue
+        try:
+            record = store.read(path)
+        except StoreError as exc:
+            figures.failures.append(str(exc))
+            continue
+        touched.add(record.id)
+        if path.stem in before:
+            figures.updated_releases += 1
+        else:
+            figures.new_releases += 1
+        failed = [(name, s.reason or "") for name, s in sorted(record.status.items()) if s.state == "failed"]
+        if failed:
+            figures.failed_steps += 1
+            figures.failures.append(f"{record.id}: " + "; ".join(f"{n} {r}".strip() for n, r in failed))
+
+    with_article: set[str] = set()
+    for path in article_paths(settings.content_dir):
+        figures.articles_total += 1
+        with_article.add(path.stem)
+        if path.stat().st_mtime < started:
+            continue
+        meta = read_article_meta(path)
+        figures.summaries += 1
+        kind = meta.get("summary_kind", "")
+        figures.summaries_llm += kind == "llm"
+        figures.summaries_extract += kind == "extract"
+        figures.flagged += meta.get("faithfulness", "ok").startswith("flagged")
+        figures.tokens += _number(meta.get("tokens"), int)
+        figures.cost += _number(meta.get("cost"), float)
+    figures.not_published = len(touched - with_article)
+    figures.cost = round(figures.cost, 6)
+    return figures
+
+
+def _number(text: str | None, kind: type) -> int | float:
+    try:
+        return kind(str(text).replace(",", "").lstrip("$")) if text else kind(0)
+    except ValueError:
+        return kind(0)
+
+
+def render_markdown(figures: RunFigures, max_failures: int = 20) -> str:
+    """A short Markdown report for the Actions job summary."""
+    rows = [
+        ("새 보도자료 (new releases)", f"{figures.new_releases:,}"),
+        ("갱신된 보도자료 (updated)", f"{figures.updated_releases:,}"),
+        ("요약 작성 (summaries written)", f"{figures.summaries:,}"),
+        ("— LLM 요약", f"{figures.summaries_llm:,}"),
+        ("— 자동 발췌 (offline extract)", f"{figures.summaries_extract:,}"),
+        ("원문 확인 필요 표시 (flagged)", f"{figures.flagged:,}"),
+        ("게시 보류·대기 (held or waiting)", f"{figures.not_published:,}"),
+        ("실패한 단계가 있는 보도자료 (failures)", f"{figures.failed_steps:,}"),
+        ("토큰 (tokens)", f"{figures.tokens:,}"),
+        ("비용 (cost, USD)", f"${figures.cost:.4f}"),
+        ("전체 기록 / 기사 (records / articles)", f"{figures.records_total:,} / {figures.articles_total:,}"),
+        ("소요 시간 (seconds)", f"{figures.seconds:,.0f}"),
+    ]
+    lines = ["## briefing 게시 실행 결과", "", "| 항목 | 값 |", "| --- | ---: |"]
+    lines += [f"| {name} | {value} |" for name, value in rows]
+    if figures.failures:
+        lines += ["", "### 실패 (다음 실행에서 다시 시도)", ""]
+        for item in figures.failures[:max_failures]:
+            lines.append("- " + item.replace("|", "\\|").replace("<", "&lt;").replace("\n", " ")[:300])
+        if len(figures.failures) > max_failures:
+            lines.append(f"- … 외 {len(figures.failures) - max_failures}건")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,94 @@
+"""`briefing report`: figures of a run from the records and articles it wrote; Pages URL guessing."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from briefing.pages import github_pages_url, publish_site_url
+from briefing.records import ReleaseRecord, StepStatus
+from briefing.store import Store
+
+
+def record(rid: str, failed: bool = False) -> ReleaseRecord:
+    rec = ReleaseRecord(
+        id=rid,
+        url=f"https://example.invalid/{rid}",
+        title=f"제목 {rid}",
+        published="2026-11-20T09:00:00+09:00",
+    )
+    rec.status["page"] = StepStatus(state="failed" if failed else "ok", reason="timeout" if failed else None)
+    return rec
+
+
+def article(content: Path, rid: str, kind: str, faithful: str, tokens: int, cost: float) -> None:
+    path = content / "releases" / "2026" / "11" / f"{rid}.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        f"Title: 제목 {rid}\nSlug: {rid}\nSummary_kind: {kind}\nFaithfulness: {faithful}\n"
+        f"Tokens: {tokens}\nCost: {cost}\n\n## 핵심 요약\n\n본문\n",
+        encoding="utf-8",
+    )
+
+
+def briefing(*args: str, cwd: Path) -> str:
+    result = subprocess.run(
+        [sys.executable, "-m", "briefing.cli", *args], cwd=cwd, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_report_counts_what_this_run_did(tmp_path: Path) -> None:
+    data, content = tmp_path / "data", tmp_path / "content"
+    store = Store(data)
+    store.save(record("old-1"))
+    store.save(record("old-2"))
+    article(content, "old-1", "llm", "ok", 1000, 0.01)
+    past = time.time() - 3600
+    for path in [*data.rglob("*.json"), *content.rglob("*.md")]:
+        os.utime(path, (past, past))
+
+    args = ("--data-dir", str(data), "--content-dir", str(content), "--note", str(tmp_path / "note.json"))
+    briefing("report", "--begin", *args, cwd=tmp_path)
+    # the run: two new releases (one with a failed step), one updated, summaries for three
+    store.save(record("new-1"))
+    store.save(record("new-2", failed=True))
+    rec = record("old-2")
+    rec.title = "고친 제목"
+    store.save(rec)
+    article(content, "new-1", "llm", "flagged: 3조 원", 1200, 0.002)
+    article(content, "old-2", "extract", "ok", 0, 0)
+
+    figures = json.loads(briefing("report", "--json", *args, cwd=tmp_path))
+    assert figures["new_releases"] == 2
+    assert figures["updated_releases"] == 1
+    assert figures["summaries"] == 2
+    assert figures["summaries_llm"] == 1 and figures["summaries_extract"] == 1
+    assert figures["flagged"] == 1
+    assert figures["failed_steps"] == 1 and figures["failures"] == ["new-2: page timeout"]
+    assert figures["not_published"] == 1  # new-2 has no article
+    assert figures["tokens"] == 1200 and figures["cost"] == pytest.approx(0.002)
+    assert figures["records_total"] == 4 and figures["articles_total"] == 3
+
+    markdown = briefing("report", *args, cwd=tmp_path)
+    assert "| 새 보도자료 (new releases) | 2 |" in markdown
+    assert "new-2: page timeout" in markdown
+
+
+def test_pages_url_for_project_user_and_custom_sites() -> None:
+    assert github_pages_url("Someone/briefing") == "https://someone.github.io/briefing"
+    assert github_pages_url("someone/Someone.github.io") == "https://someone.github.io"
+    assert publish_site_url({"SITEURL": "https://news.example.kr/", "GITHUB_REPOSITORY": "a/b"}) == (
+        "https://news.example.kr"
+    )
+    assert publish_site_url({"GITHUB_REPOSITORY": "a/b"}) == "https://a.github.io/b"
+    assert publish_site_url({}) == ""
+    with pytest.raises(ValueError):
+        github_pages_url("no-slash")
