@@ -33,6 +33,8 @@ ENV_NAMES: dict[str, str] = {
     "BRIEFING_USER_AGENT": "user_agent",
     "BRIEFING_HTTP_TIMEOUT": "http_timeout",
     "BRIEFING_REQUEST_DELAY": "request_delay",
+    "BRIEFING_HTTP_RETRIES": "http_retries",
+    "BRIEFING_HTTP_BACKOFF": "http_backoff",
     "BRIEFING_MAX_DOWNLOAD_MB": "max_download_mb",
     "BRIEFING_LLM_MODEL": "llm_model",
     "BRIEFING_LLM_API_BASE": "llm_api_base",
@@ -64,11 +66,13 @@ class Settings:
     user_agent: str = USER_AGENT
     http_timeout: float = 20.0  # seconds, connect and read
     http_retries: int = 3  # within one run, on 5xx and timeouts
+    http_backoff: float = 1.0  # seconds before the first in-run retry, doubled after each
     request_delay: float = 0.5  # seconds between requests to the same host
     first_run_days: int = 3  # window of a first collection
     max_download_mb: float = 50.0
     max_text_chars: int = 2_000_000  # extracted text per attachment
     extract_timeout: float = 60.0  # seconds per attachment
+    extract_max_memory_mb: int = 1024  # address-space cap of the extraction child process
     max_attempts: int = 5  # failed steps are retried on later runs up to this many times
     retry_backoff_hours: float = 1.0  # doubled after each failed attempt
     source_alarm_runs: int = 3  # a source failing or empty this many runs in a row is reported loudly

@@ -93,6 +93,24 @@ class Store:
             changed = True
         return changed
 
+    def delete(self, release_id: str) -> bool:
+        """Remove the record of ``release_id`` (e.g. after it was saved under the portal's id)."""
+        path = self.find(release_id)
+        if path is None:
+            return False
+        path.unlink(missing_ok=True)
+        return True
+
+    def remove_stale_temp_files(self) -> int:
+        """Delete temporary files a killed run left behind. Call only while holding the lock."""
+        count = 0
+        for folder in (self.releases_dir, self.state_dir):
+            if folder.is_dir():
+                for tmp in folder.rglob(".*.tmp"):
+                    tmp.unlink(missing_ok=True)
+                    count += 1
+        return count
+
     def iter_paths(self) -> Iterator[Path]:
         yield from sorted(self.releases_dir.glob("*/*/*.json"))
 

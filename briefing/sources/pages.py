@@ -1,0 +1,114 @@
+"""Release pages: their main text (trafilatura) and the attachment links on them.
+
+On the portal most releases carry their real content only in attachments; the page body is then
+just the notice "이 자료는 ○○의 보도자료를 전재하여 제공함을 알려드립니다" (or "본문은 첨부파일을
+참조하세요"), which is treated as no body at all.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from urllib.parse import unquote, urljoin, urlsplit
+
+import lxml.html
+
+DOCUMENT_EXTENSIONS = (".hwp", ".hwpx", ".pdf", ".odt", ".docx")
+_DOC_IN_TEXT = re.compile(r"\.(hwpx?|pdf|odt|docx)\b", re.I)
+_DOWNLOAD_PATH = re.compile(r"/common/download\.do|filedown|download", re.I)
+_BOILERPLATE = re.compile(
+    r"이\s*자료는\s*\S[^\n]{0,60}?의\s*보도\s*자료를\s*전재하여\s*제공함을\s*알려\s*드립니다\.?"
+    r"|본문은\s*첨부\s*파일을\s*참(?:조|고)하(?:세요|시기\s*바랍니다)\.?"
+)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+@dataclass
+class PageContent:
+    text: str
+    attachments: list[tuple[str, str]] = field(default_factory=list)  # (name, absolute url)
+
+
+def read_page(html: str, url: str) -> PageContent:
+    """Main text and attachment links of a release page."""
+    return PageContent(text=page_text(html, url), attachments=find_attachment_links(html, url))
+
+
+def page_text(html: str, url: str = "") -> str:
+    """The page's main text (tables kept) without site chrome or the reprint boilerplate."""
+    import trafilatura  # slow import; only runs that fetch pages need it
+
+    text = trafilatura.extract(
+        html, url=url or None, include_tables=True, include_comments=False, favor_recall=True
+    )
+    if not text:
+        text = fragment_text(html)
+    return strip_boilerplate(tidy(text))
+
+
+def fragment_text(html: str) -> str:
+    """Text of an HTML fragment such as the API's ``DataContents`` (every text node, in order)."""
+    if not html or not html.strip():
+        return ""
+    try:
+        root = lxml.html.fromstring(html)
+    except (ValueError, lxml.etree.ParserError):
+        return tidy(html)
+    for bad in root.xpath("//script|//style"):
+        bad.drop_tree()
+    for br in root.xpath("//br"):
+        br.tail = "\n" + (br.tail or "")
+    for block in root.xpath("//p|//div|//li|//tr|//h1|//h2|//h3|//h4|//table"):
+        block.tail = "\n" + (block.tail or "")
+    return strip_boilerplate(tidy(root.text_content()))
+
+
+def tidy(text: str) -> str:
+    """NFC, no control characters, spaces collapsed within lines, no blank-line runs."""
+    text = _CONTROL.sub("", unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\xa0", " ")))
+    lines = [" ".join(line.split()) for line in text.split("\n")]
+    return "\n".join(line for line in lines if line)
+
+
+def strip_boilerplate(text: str) -> str:
+    """Remove the reprint notice; a body that is only the notice becomes empty."""
+    return tidy(_BOILERPLATE.sub("", text))
+
+
+def find_attachment_links(html: str, base_url: str) -> list[tuple[str, str]]:
+    """Links that name a document (by text, href or extension) or point at a download endpoint.
+
+    Returns ``(name, absolute_url)`` in page order, each URL once; only http(s) URLs.
+    """
+    try:
+        root = lxml.html.fromstring(html)
+    except (ValueError, lxml.etree.ParserError):
+        return []
+    found: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    for anchor in root.iter("a"):
+        href = (anchor.get("href") or "").strip()
+        if not href or href.startswith("#"):
+            continue
+        url = urljoin(base_url, href)
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or url in seen:
+            continue
+        label = " ".join(anchor.text_content().split())
+        title = " ".join((anchor.get("title") or anchor.get("download") or "").split())
+        path = unquote(parts.path).lower()
+        is_document = (
+            path.endswith(DOCUMENT_EXTENSIONS)
+            or bool(_DOC_IN_TEXT.search(label) or _DOC_IN_TEXT.search(title))
+            or bool(_DOWNLOAD_PATH.search(parts.path + "?" + parts.query))
+        )
+        if not is_document:
+            continue
+        seen.add(url)
+        name = next(
+            (n for n in (label, title) if _DOC_IN_TEXT.search(n)),
+            unquote(parts.path.rsplit("/", 1)[-1]) if path.endswith(DOCUMENT_EXTENSIONS) else label,
+        )
+        found.append((name or "attachment", url))
+    return found
