@@ -192,60 +192,70 @@ def passages_for(doc: ChatDocument) -> list[Passage]:
 
 # --- the analyzer: the search package's, with a plain fallback while it is absent -----------------
 
-
-def _fallback_terms(text: str) -> list[str]:
-    """Normalised words plus Hangul bigrams; used only when ``briefing.search`` is not installed."""
-    text = unicodedata.normalize("NFKC", text).lower()
-    terms: list[str] = []
-    for word in re.findall(r"[0-9a-z]+|[가-힣]+", text.replace(",", "")):
-        if "가" <= word[0] <= "힣" and len(word) > 1:
-            terms.extend(word[i : i + 2] for i in range(len(word) - 1))
-        else:
-            terms.append(word)
-    return terms
+Analysis = list[dict[str, int]]  # per field of a document: term -> count
 
 
-def _terms_of(value: object) -> list[str]:
-    """Flatten whatever the analyzer returns (list, dict of field -> terms, term -> count)."""
-    if isinstance(value, str):
-        return value.split()
-    if isinstance(value, dict):
-        out: list[str] = []
-        for key, item in value.items():
-            if isinstance(item, int):
-                out.extend([str(key)] * max(1, item))
-            else:
-                out.extend(_terms_of(item))
-        return out
-    if isinstance(value, Iterable):
-        out = []
-        for item in value:
-            out.extend(_terms_of(item) if not isinstance(item, str) else [item])
-        return out
-    return []
+def _fallback_words(text: str) -> list[list[str]]:
+    """Per word: the word and its Hangul bigrams (used only when ``briefing.search`` is absent)."""
+    text = unicodedata.normalize("NFKC", text).lower().replace(",", "")
+    groups = []
+    for word in re.findall(r"[0-9a-z]+|[가-힣]+", text):
+        grams = (
+            [word[i : i + 2] for i in range(len(word) - 1)]
+            if "가" <= word[0] <= "힣" and len(word) > 2
+            else []
+        )
+        groups.append([word, *grams])
+    return groups
 
 
-def document_terms(text: str) -> list[str]:
-    """Index terms for ``text``: ``briefing.search.analyzer.analyze_document`` (build time only)."""
+def fallback_analyze(documents: list[list[str]]) -> list[Analysis]:
+    """Term counts per field without the search package: words and Hangul bigrams."""
+    out = []
+    for fields in documents:
+        analysis = []
+        for text in fields:
+            counts: dict[str, int] = {}
+            for group in _fallback_words(text):
+                for term in group:
+                    counts[term] = counts.get(term, 0) + 1
+            analysis.append(counts)
+        out.append(analysis)
+    return out
+
+
+def search_analyzer(cache_path: Path | None = None) -> Callable[[list[list[str]]], list[Analysis]]:
+    """The search package's build-time analysis (kiwipiepy + rules), cached per text when given a path.
+
+    Falls back to :func:`fallback_analyze` when ``briefing.search`` is not installed.
+    """
     try:
-        from briefing.search.analyzer import analyze_document
+        from briefing.search.analyzer import AnalysisCache, analyze_fields
     except ImportError:
-        return _fallback_terms(text)
-    return [t for t in _terms_of(analyze_document(text)) if t and not t.isspace()]
+        return fallback_analyze
+    cache = AnalysisCache(cache_path) if cache_path else None
+
+    def analyze(documents: list[list[str]]) -> list[Analysis]:
+        return analyze_fields(documents, cache)[0]
+
+    return analyze
 
 
-def question_terms(text: str) -> list[str]:
-    """Query terms for ``text``: ``briefing.search.query.query_terms`` (no model; fast to import)."""
+def question_words(text: str) -> list[list[str]]:
+    """The question's words, each as ``[stem, *bigrams]``: the search package's query side.
+
+    ``briefing.search.query`` loads no model, so this is cheap on a cold start.
+    """
     try:
-        from briefing.search.query import query_terms
+        from briefing.search.query import parse_query
     except ImportError:
-        return _fallback_terms(text)
-    return [t for t in _terms_of(query_terms(text)) if t and not t.isspace()]
+        return _fallback_words(text)
+    return [[w.stem, *w.bigrams] for w in parse_query(text).words]
 
 
-def _field(terms: list[str]) -> str:
-    # Whoosh splits this field on spaces only; a term can never contain one.
-    return " ".join(t.replace(" ", "") for t in terms if t.strip())
+def _field(counts: dict[str, int]) -> str:
+    # Whoosh splits this field on spaces only; repeats carry the term frequency.
+    return " ".join(" ".join([t.replace(" ", "")] * n) for t, n in counts.items() if t.strip())
 
 
 # --- writing -------------------------------------------------------------------------------------
@@ -284,7 +294,8 @@ def build_chat_index(
     docs: Iterable[ChatDocument],
     index_dir: Path,
     *,
-    analyze: Callable[[str], list[str]] = document_terms,
+    analyze: Callable[[list[list[str]]], list[Analysis]] | None = None,
+    batch: int = 200,
 ) -> IndexReport:
     """Write the chat index for ``docs`` into ``index_dir``, replacing any previous one atomically.
 
@@ -304,7 +315,27 @@ def build_chat_index(
     writer = ix.writer(limitmb=256)
     meta: dict[str, dict[str, str]] = {}
     count = 0
+    analyze = analyze or search_analyzer()
+
+    def flush(pending: list[tuple[ChatDocument, list[Passage]]]) -> int:
+        analyses = analyze([[doc.title, *(p.text for p in passages)] for doc, passages in pending])
+        added = 0
+        for (doc, passages), analysis in zip(pending, analyses, strict=True):
+            title_field = _field(analysis[0])
+            for passage, counts in zip(passages, analysis[1:], strict=True):
+                writer.add_document(
+                    rid=doc.id,
+                    kind=passage.kind,
+                    heading=passage.heading,
+                    text=passage.text,
+                    title=title_field,
+                    body=_field(counts),
+                )
+                added += 1
+        return added
+
     try:
+        pending: list[tuple[ChatDocument, list[Passage]]] = []
         for doc in docs:
             if doc.id in meta:
                 continue
@@ -315,17 +346,11 @@ def build_chat_index(
                 "ministry": doc.ministry,
                 "source_url": doc.source_url,
             }
-            title_field = _field(analyze(doc.title))
-            for passage in passages_for(doc):
-                writer.add_document(
-                    rid=doc.id,
-                    kind=passage.kind,
-                    heading=passage.heading,
-                    text=passage.text,
-                    title=title_field,
-                    body=_field(analyze(passage.text)),
-                )
-                count += 1
+            pending.append((doc, passages_for(doc)))
+            if len(pending) >= batch:
+                count += flush(pending)
+                pending = []
+        count += flush(pending) if pending else 0
         writer.commit(optimize=True)
     except BaseException:
         writer.cancel()
@@ -362,10 +387,21 @@ class Hit:
     heading: str
     text: str
     score: float
-    coverage: float  # share of the question's distinct terms this passage (or its title) contains
+    coverage: float  # share of the question's words this passage (or its title) contains
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)
+
+
+def coverage(words: list[list[str]], matched: set[str]) -> float:
+    """Share of the question's words found: by stem, or by at least half of their bigrams."""
+    if not words:
+        return 0.0
+    found = 0
+    for stem, *grams in words:
+        if stem in matched or (grams and sum(g in matched for g in grams) * 2 >= len(grams)):
+            found += 1
+    return found / len(words)
 
 
 class ChatIndex:
@@ -392,7 +428,8 @@ class ChatIndex:
         """Passages for ``question``, best first (BM25F over title and passage terms)."""
         from whoosh import query as q
 
-        terms = list(dict.fromkeys(question_terms(question)))
+        words = question_words(question)
+        terms = list(dict.fromkeys(t for word in words for t in word))
         if not terms:
             return []
         clauses = [q.Term(name, t) for t in terms for name in ("title", "body")]
@@ -415,7 +452,7 @@ class ChatIndex:
                         heading=stored.get("heading", ""),
                         text=stored.get("text", ""),
                         score=float(result.score or 0.0),
-                        coverage=len(matched & set(terms)) / len(terms),
+                        coverage=coverage(words, matched),
                     )
                 )
         return hits
