@@ -81,7 +81,7 @@ def extract_hwpx_text(data: bytes, *, max_chars: int) -> tuple[str, list[str], s
         chars += len(text)
         if chars > max_chars:
             raise _error("too-large", f"HWPX text exceeds {max_chars:,} characters")
-        parts.append(text)
+        parts.append(text.strip("\n"))
     return "\n".join(parts), [], _extracted_with()
 
 
@@ -103,8 +103,6 @@ def _section_text(stream: io.RawIOBase) -> Iterator[str]:
         elif local == "p":
             yield "\n"
             element.clear()  # keep memory flat on long documents
-        elif local == "tc":
-            yield "\n"
 
 
 class _Budget:
