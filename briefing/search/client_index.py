@@ -1,0 +1,302 @@
+"""Writes the browser's search index, ``output/search/``: a manifest plus small gzip files.
+
+Layout (all names but ``manifest.json`` carry a hash of their content, so a rebuild keeps the
+name, and the HTTP cache, of every file whose bytes did not change)::
+
+    manifest.json            stats, parameters, category/ministry names, names of every file below
+    t/<bucket>-<hash>.json.gz  term shards: {term: [doc, tf, len, doc, tf, len, ...]} (doc as a delta)
+    d/<chunk>-<hash>.json.gz   metadata of CHUNK documents (title, date, url, ...), fetched for results
+    f-<hash>.json.gz           facets: category, ministry and day of every document, for filters
+
+A term lives in shard ``fnv1a32(utf8(term)) % shards``. A posting carries the document number
+(documents are numbered oldest first, so a larger number is more recent), the field-weighted term
+frequency (title > headline/tags > summary > original text) and the document's length on a log
+scale: with ``docs`` and ``avgdl`` from the manifest that is everything BM25 needs, computed in
+the browser. A query fetches the manifest once, then one shard per term and one metadata chunk
+per shown result.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import math
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from briefing.search.analyzer import AnalysisCache, AnalysisStats, analyze_fields
+from briefing.search.particles import VERSION as TABLE_VERSION
+from briefing.store import write_atomic
+
+FORMAT = 1
+FIELD_BOOSTS = (8, 4, 2, 1)  # title, headline + tags, summary, original text
+ORIGINAL_MAX_CHARS = 20_000  # of page + attachment text per release; the rest is not indexed
+CHUNK = 16  # documents per metadata file
+SNIPPET_CHARS = 280  # of the summary kept in the metadata for result snippets
+POSTINGS_PER_SHARD = 4_000  # aim; the shard count is the power of two that gets closest
+K1, B = 1.2, 0.75
+
+
+@dataclass
+class SearchDocument:
+    """What the index knows of one release (plain text, unescaped: the browser escapes it)."""
+
+    id: str
+    title: str
+    date: str  # ISO 8601
+    url: str
+    category: str = ""
+    ministry: str = ""
+    tags: list[str] = field(default_factory=list)
+    headline: str = ""
+    summary: str = ""
+    original: str = ""
+
+    def fields(self) -> list[str]:
+        """Texts of the weighted fields, in the order of ``FIELD_BOOSTS``."""
+        return [
+            self.title,
+            "\n".join([self.headline, *self.tags]),
+            self.summary,
+            self.original[:ORIGINAL_MAX_CHARS],
+        ]
+
+
+@dataclass
+class IndexReport:
+    documents: int = 0
+    terms: int = 0
+    postings: int = 0
+    shards: int = 0
+    bytes: int = 0
+    files_written: int = 0
+    files_kept: int = 0
+    files_removed: int = 0
+    seconds: float = 0.0
+    analysis: AnalysisStats = field(default_factory=AnalysisStats)
+
+    def line(self) -> str:
+        return (
+            f"search index: {self.documents} releases, {self.terms:,} terms, {self.postings:,} postings "
+            f"in {self.shards} shards, {self.bytes / 1_048_576:.1f} MB; {self.files_written} files written, "
+            f"{self.files_kept} unchanged, {self.files_removed} removed; {self.seconds:.1f} s. "
+            + self.analysis.line()
+        )
+
+
+def fnv1a32(text: str) -> int:
+    """32-bit FNV-1a of the UTF-8 bytes (the browser computes the same to find a term's shard)."""
+    value = 0x811C9DC5
+    for byte in text.encode("utf-8"):
+        value = ((value ^ byte) * 0x01000193) & 0xFFFFFFFF
+    return value
+
+
+def length_bucket(length: int) -> int:
+    """Document length on a log scale in one byte; the browser reads ``2 ** (q / 16) - 1``."""
+    return min(255, round(16 * math.log2(1 + length)))
+
+
+def _gzip(data: Any) -> bytes:
+    raw = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
+    return gzip.compress(raw, compresslevel=9, mtime=0)
+
+
+def _hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:8]
+
+
+def _day(iso: str) -> int:
+    """Days since 1970-01-01 of the date part of an ISO timestamp (0 when unreadable)."""
+    try:
+        return (date.fromisoformat(iso[:10]) - date(1970, 1, 1)).days
+    except ValueError:
+        return 0
+
+
+def _sort_key(doc: SearchDocument) -> tuple[str, str]:
+    try:
+        when = datetime.fromisoformat(doc.date).isoformat()
+    except ValueError:
+        when = doc.date
+    return (when, doc.id)
+
+
+def _shard_count(postings: int) -> int:
+    target = max(1, postings // POSTINGS_PER_SHARD)
+    return max(16, min(4096, 1 << round(math.log2(target))))
+
+
+def _meta(doc: SearchDocument) -> dict[str, Any]:
+    summary = " ".join(doc.summary.split())
+    if len(summary) > SNIPPET_CHARS:
+        summary = summary[:SNIPPET_CHARS].rstrip() + "…"
+    return {
+        "id": doc.id,
+        "t": doc.title,
+        "d": doc.date[:10],
+        "u": doc.url,
+        "c": doc.category,
+        "m": doc.ministry,
+        "h": doc.headline,
+        "s": summary,
+        "g": doc.tags,
+    }
+
+
+class _Writer:
+    """Writes content-named files, remembering which ones the new index uses."""
+
+    def __init__(self, root: Path, report: IndexReport) -> None:
+        self.root = root
+        self.report = report
+        self.used: set[Path] = set()
+
+    def write(self, folder: str, stem: str, payload: Any) -> str:
+        data = _gzip(payload)
+        name = f"{stem}-{_hash(data)}.json.gz" if stem else f"f-{_hash(data)}.json.gz"
+        relative = f"{folder}/{name}" if folder else name
+        path = self.root / relative
+        if write_atomic(path, data):
+            self.report.files_written += 1
+        else:
+            self.report.files_kept += 1
+        self.used.add(path)
+        self.report.bytes += len(data)
+        return name
+
+    def remove_unused(self) -> None:
+        for folder in (self.root / "t", self.root / "d", self.root):
+            if not folder.is_dir():
+                continue
+            for path in folder.glob("*.json.gz"):
+                if path not in self.used:
+                    path.unlink()
+                    self.report.files_removed += 1
+
+
+def build_client_index(
+    documents: Iterable[SearchDocument], out_dir: Path, cache_dir: Path | None = None
+) -> IndexReport:
+    """Analyse ``documents`` (cached in ``cache_dir``) and write the index into ``out_dir``."""
+    started = time.perf_counter()
+    docs = sorted(documents, key=_sort_key)
+    report = IndexReport(documents=len(docs))
+    cache = AnalysisCache(Path(cache_dir) / "analysis.sqlite") if cache_dir else None
+    try:
+        analyses, report.analysis = analyze_fields([doc.fields() for doc in docs], cache)
+    finally:
+        if cache:
+            cache.close()
+
+    postings: dict[str, list[int]] = {}
+    lengths: list[int] = []
+    for number, analysis in enumerate(analyses):
+        weighted: dict[str, int] = {}
+        length = 0
+        for boost, counts in zip(FIELD_BOOSTS, analysis, strict=True):
+            for term, count in counts.items():
+                weighted[term] = weighted.get(term, 0) + boost * count
+                length += count
+        bucket = length_bucket(length)
+        lengths.append(bucket)
+        for term, tf in weighted.items():
+            postings.setdefault(term, []).extend((number, min(tf, 255), bucket))
+    report.terms = len(postings)
+    report.postings = sum(len(v) for v in postings.values()) // 3
+    shards = _shard_count(report.postings)
+    report.shards = shards
+
+    out_dir = Path(out_dir)
+    writer = _Writer(out_dir, report)
+    buckets: list[dict[str, list[int]]] = [{} for _ in range(shards)]
+    for term, flat in postings.items():
+        previous = 0
+        for i in range(0, len(flat), 3):  # doc numbers as deltas: small numbers gzip well
+            flat[i], previous = flat[i] - previous, flat[i]
+        buckets[fnv1a32(term) % shards][term] = flat
+    shard_names = [writer.write("t", format(i, "x"), bucket) for i, bucket in enumerate(buckets)]
+
+    chunk_names = [
+        writer.write("d", format(start // CHUNK, "x"), [_meta(doc) for doc in docs[start : start + CHUNK]])
+        for start in range(0, len(docs), CHUNK)
+    ]
+
+    categories = sorted({doc.category for doc in docs})
+    ministries = sorted({doc.ministry for doc in docs})
+    cat_index = {name: i for i, name in enumerate(categories)}
+    min_index = {name: i for i, name in enumerate(ministries)}
+    days = [_day(doc.date) for doc in docs]
+    facets = {
+        "c": [cat_index[doc.category] for doc in docs],
+        "m": [min_index[doc.ministry] for doc in docs],
+        "d": [day - prev for day, prev in zip(days, [0, *days[:-1]], strict=True)],
+    }
+    facets_name = writer.write("", "", facets)
+
+    mean_length = sum(2 ** (q / 16) - 1 for q in lengths) / len(lengths) if lengths else 0.0
+    manifest = {
+        "format": FORMAT,
+        "table": TABLE_VERSION,
+        "docs": len(docs),
+        "avgdl": round(mean_length, 3),
+        "k1": K1,
+        "b": B,
+        "boosts": list(FIELD_BOOSTS),
+        "shards": shards,
+        "chunk": CHUNK,
+        "t": shard_names,
+        "d": chunk_names,
+        "f": facets_name,
+        "categories": categories,
+        "ministries": ministries,
+    }
+    manifest_bytes = json.dumps(manifest, ensure_ascii=False, separators=(",", ":")).encode()
+    write_atomic(out_dir / "manifest.json", manifest_bytes)
+    report.bytes += len(manifest_bytes)
+    writer.remove_unused()  # after the manifest: a reader never sees a manifest without its files
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+# --- a small reader of the shipped format (tests, benchmarks, debugging) -------------------------
+
+
+class ClientIndexReader:
+    """Reads ``output/search/`` the way the browser does: one shard per term, chunks for metadata."""
+
+    def __init__(self, out_dir: Path) -> None:
+        self.root = Path(out_dir)
+        self.manifest = json.loads((self.root / "manifest.json").read_text(encoding="utf-8"))
+
+    def _load(self, relative: str) -> Any:
+        return json.loads(gzip.decompress((self.root / relative).read_bytes()))
+
+    def postings(self, term: str) -> list[tuple[int, int, int]]:
+        """``(doc number, weighted tf, length bucket)`` of every document holding ``term``."""
+        shard = fnv1a32(term) % self.manifest["shards"]
+        flat = self._load("t/" + self.manifest["t"][shard]).get(term, [])
+        out: list[tuple[int, int, int]] = []
+        doc = 0
+        for i in range(0, len(flat), 3):
+            doc += flat[i]
+            out.append((doc, flat[i + 1], flat[i + 2]))
+        return out
+
+    def document(self, number: int) -> dict[str, Any]:
+        """Metadata of document ``number`` (keys: id, t, d, u, c, m, h, s, g)."""
+        chunk = self.manifest["chunk"]
+        return self._load("d/" + self.manifest["d"][number // chunk])[number % chunk]
+
+    def documents(self, terms: Sequence[str]) -> set[int]:
+        """Numbers of the documents holding every one of ``terms``."""
+        found: set[int] | None = None
+        for term in terms:
+            docs = {doc for doc, _, _ in self.postings(term)}
+            found = docs if found is None else found & docs
+        return found or set()
