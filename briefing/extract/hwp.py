@@ -20,7 +20,7 @@ from briefing.extract.sniff import OLE_MAGIC
 log = logging.getLogger(__name__)
 
 HWPTAG_PARA_TEXT = 0x10 + 51
-MAX_STREAM_BYTES = 256 * 1024 * 1024  # inflated size of all sections together
+MAX_STREAM_BYTES = 128 * 1024 * 1024  # inflated size of all sections together
 _READ_CHUNK = 1 << 20
 DISTRIBUTION_NOTICE = "상위 버전의 배포용 문서"
 
@@ -80,12 +80,16 @@ def _open(data: bytes):
 
     try:
         ole = olefile.OleFileIO(io.BytesIO(data))
+    except MemoryError:
+        raise
     except Exception as exc:  # olefile raises OSError and assorted errors on damaged headers
         raise ExtractError("corrupt", f"damaged OLE2 container ({_short(exc)})", doc_type="hwp") from exc
     try:
         return Hwp5File(OleStorage(ole))
     except InvalidHwp5FileError as exc:
         raise ExtractError("unsupported-format", f"OLE2 file is not HWP 5 ({exc})", doc_type="hwp") from exc
+    except MemoryError:
+        raise
     except Exception as exc:
         raise ExtractError("corrupt", f"unreadable HWP header ({_short(exc)})", doc_type="hwp") from exc
 
@@ -103,7 +107,7 @@ def _read_section(sections, index: int, budget: int, distribution: bool) -> byte
                     "too-large", f"HWP sections inflate past {MAX_STREAM_BYTES:,} bytes", doc_type="hwp"
                 )
             chunks.append(chunk)
-    except ExtractError:
+    except (ExtractError, MemoryError):
         raise
     except Exception as exc:  # zlib.error, OSError from olefile, IOError from distdoc decoding, …
         what = "decrypt" if distribution else "read"

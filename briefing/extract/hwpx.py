@@ -70,7 +70,7 @@ def extract_hwpx_text(data: bytes, *, max_chars: int) -> tuple[str, list[str], s
         try:
             stream = _CappedReader(archive.open(member), member, budget)
             text = "".join(_section_text(stream))
-        except ExtractError:
+        except (ExtractError, MemoryError):
             raise
         except ParseError as exc:
             raise _error("corrupt", f"section{index}.xml is not well-formed XML ({exc})") from exc
@@ -145,7 +145,7 @@ def _read_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, budget: _Bud
     try:
         with archive.open(member) as handle:
             return _CappedReader(handle, member, budget).read()
-    except ExtractError:
+    except (ExtractError, MemoryError):
         raise
     except Exception as exc:
         raise _error("corrupt", f"cannot read {member.filename} ({type(exc).__name__}: {exc})") from exc

@@ -66,34 +66,33 @@ def extract_isolated(
 
 def _child(sender: Connection, data: bytes, name: str, max_chars: int, max_memory_mb: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    doc_type = sniff_type(data)
+    # Built before the cap: when memory runs out there may be none left to build it.
+    out_of_memory = ExtractError(
+        "too-large", f"extraction needed more than {max_memory_mb} MB of memory", doc_type=doc_type
+    )
+    outcome: Extraction | ExtractError = out_of_memory
     try:
         limit = _current_vm_bytes() + max_memory_mb * 1024 * 1024
         _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
         if hard != resource.RLIM_INFINITY:
             limit = min(limit, hard)
         resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
-        outcome: Extraction | ExtractError = extract_document(data, name=name, max_chars=max_chars)
+        outcome = extract_document(data, name=name, max_chars=max_chars)
     except ExtractError as exc:
         outcome = exc
     except MemoryError:
-        outcome = ExtractError(
-            "too-large",
-            f"extraction needed more than {max_memory_mb} MB of memory",
-            doc_type=sniff_type(data),
-        )
+        outcome = out_of_memory
     except RecursionError:
-        outcome = ExtractError("corrupt", "document nests too deeply to read", doc_type=sniff_type(data))
+        outcome = ExtractError("corrupt", "document nests too deeply to read", doc_type=doc_type)
     except BaseException as exc:  # a reader bug must still come back as one line, not a traceback
-        outcome = ExtractError(
-            "corrupt", f"unexpected {type(exc).__name__}: {exc}"[:300], doc_type=sniff_type(data)
-        )
+        outcome = ExtractError("corrupt", f"unexpected {type(exc).__name__}: {exc}"[:300], doc_type=doc_type)
     try:
         sender.send(outcome)
-    except MemoryError:
-        os._exit(3)
-    finally:
         sender.close()
-    os._exit(0)  # skip atexit handlers and inherited finalisers of the parent
+    except BaseException:
+        os._exit(3)  # the parent reports the silent death
+    os._exit(0)  # skip atexit handlers and finalisers inherited from the parent
 
 
 def _current_vm_bytes() -> int:

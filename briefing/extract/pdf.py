@@ -49,14 +49,12 @@ def extract_pdf_text(data: bytes, *, max_chars: int) -> tuple[str, list[str], st
             if chars > max_chars:
                 raise _error("too-large", f"PDF text exceeds {max_chars:,} characters")
             texts.append(text)
-    except ExtractError:
+    except (ExtractError, MemoryError):
         raise
     except FileNotDecryptedError as exc:
         raise _error("encrypted", f"PDF needs a user password ({exc})") from exc
     except (PdfStreamError, PdfReadError) as exc:
         raise _error("corrupt", f"damaged or truncated PDF ({type(exc).__name__}: {exc})") from exc
-    except MemoryError:
-        raise
     except Exception as exc:  # pypdf raises assorted KeyError/ValueError/struct errors on broken files
         raise _error("corrupt", f"unreadable PDF ({type(exc).__name__}: {exc})") from exc
 
