@@ -1,0 +1,55 @@
+"""Related releases: shared tags first, then the same ministry, then closeness in time.
+
+Runs in about linear time: candidates come only from each release's tags and ministry, and each
+posting list is looked at only near the release's own position in time.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import defaultdict
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class Item:
+    key: Hashable
+    date: datetime
+    tags: tuple[str, ...]
+    ministry: str
+
+
+WINDOW = 12  # candidates taken on each side of a release in each posting list
+
+
+def related(items: Sequence[Item], count: int = 4) -> dict[Hashable, list[Hashable]]:
+    """For each item, up to ``count`` keys of related items, best first.
+
+    Score: 2 per shared tag, 1 for the same ministry; ties go to the item closest in time.
+    """
+    ordered = sorted(items, key=lambda i: i.date)
+    position = {item.key: n for n, item in enumerate(ordered)}
+    postings: dict[str, list[int]] = defaultdict(list)
+    for n, item in enumerate(ordered):
+        for tag in set(item.tags):
+            postings["t:" + tag].append(n)
+        if item.ministry:
+            postings["m:" + item.ministry].append(n)
+
+    result: dict[Hashable, list[Hashable]] = {}
+    for item in ordered:
+        me = position[item.key]
+        scores: dict[int, float] = defaultdict(float)
+        keys = ["t:" + t for t in set(item.tags)] + (["m:" + item.ministry] if item.ministry else [])
+        for key in keys:
+            weight = 1.0 if key.startswith("m:") else 2.0
+            plist = postings[key]
+            at = bisect.bisect_left(plist, me)
+            for other in plist[max(0, at - WINDOW) : at + WINDOW + 1]:
+                if other != me:
+                    scores[other] += weight
+        best = sorted(scores, key=lambda o: (-scores[o], abs(o - me)))[:count]
+        result[item.key] = [ordered[o].key for o in best]
+    return result

@@ -1,0 +1,105 @@
+"""Turning article HTML and metadata into safe pieces for templates, feeds and JSON."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from typing import Any
+
+_TAG = re.compile(r"<[^>]*>")
+_ORIGINAL = re.compile(r"<h2[^>]*\bid=\"original\"[^>]*>.*?</h2>", re.DOTALL)
+
+
+def plain(value: object) -> str:
+    """Text of an HTML-ish metadata value: tags dropped, entities decoded, spaces collapsed.
+
+    Titles and summaries arrive escaped by the article writer (or not, if a writer forgot); either
+    way the result is plain text that templates escape again on output (autoescape).
+    """
+    if value is None:
+        return ""
+    text = _TAG.sub("", str(value))
+    return " ".join(html.unescape(text).split())
+
+
+def split_original(content: str) -> tuple[str, str]:
+    """Split article HTML at the ``## 원문 {#original}`` heading into (summary part, original part).
+
+    The heading itself is dropped (the theme shows its own, collapsible one). Without the heading
+    everything is the summary part.
+    """
+    found = _ORIGINAL.search(content or "")
+    if not found:
+        return content or "", ""
+    return content[: found.start()].rstrip(), content[found.end() :].lstrip()
+
+
+def json_for_html(data: Any) -> str:
+    """JSON that is safe inside ``<script type="application/ld+json">`` and as a static file:
+    ``<``, ``>`` and ``&`` are written as ``\\u`` escapes, so ``</script>`` can never appear."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def parse_attachments(value: object) -> list[dict[str, Any]]:
+    """The ``Attachments`` metadata (one line of JSON) as a list of dicts with plain-text names.
+
+    Malformed values give an empty list rather than breaking the page.
+    """
+    if isinstance(value, list):
+        items = value
+    else:
+        try:
+            items = json.loads(html.unescape(str(value or "[]")))
+        except ValueError:
+            return []
+    result = []
+    for item in items if isinstance(items, list) else []:
+        if not isinstance(item, dict):
+            continue
+        size = item.get("size")
+        url = str(item.get("url") or "")
+        result.append(
+            {
+                "name": plain(item.get("name")) or "첨부파일",
+                "type": plain(item.get("type")) or "other",
+                "size": size if isinstance(size, int) and size >= 0 else None,
+                "url": url if url.startswith(("https://", "http://")) else "",
+                "error": plain(item.get("error")) or None,
+            }
+        )
+    return result
+
+
+def file_size(size: int | None) -> str:
+    """Human-readable size in Korean UI style: ``532 KB``, ``1.4 MB``."""
+    if size is None:
+        return "크기 모름"
+    if size < 1024:
+        return f"{size} B"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.0f} KB"
+    return f"{size / 1024 / 1024:.1f} MB"
+
+
+def safe_url(value: object) -> str:
+    """An http(s) URL from metadata, or empty (no ``javascript:`` links from feeds)."""
+    url = str(value or "").strip()
+    return url if url.startswith(("https://", "http://")) else ""
+
+
+_H2 = re.compile(r"<h2[^>]*>(.*?)</h2>", re.DOTALL)
+_LI = re.compile(r"<li[^>]*>(.*?)</li>", re.DOTALL)
+
+
+def summary_sections(summary_html: str) -> dict[str, str | list[str]]:
+    """The summary part's sections as plain text by heading; list sections (주요 내용) as lists."""
+    found = list(_H2.finditer(summary_html or ""))
+    sections: dict[str, str | list[str]] = {}
+    for n, match in enumerate(found):
+        end = found[n + 1].start() if n + 1 < len(found) else len(summary_html)
+        body = summary_html[match.end() : end]
+        items = [plain(li) for li in _LI.findall(body)]
+        sections[plain(match.group(1))] = items if items else plain(body)
+    return sections

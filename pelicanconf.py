@@ -1,0 +1,147 @@
+"""Pelican settings for development builds (``make build``, ``make serve``): relative URLs.
+
+Everything about the site is configurable here; ``publishconf.py`` layers the production values
+(absolute ``SITEURL`` for GitHub Pages) on top. Only ``plugins/`` import Pelican; the ``BRIEFING``
+dict is handed by the plugins to ``briefing.settings.Settings.load`` (the environment overrides it).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))  # the plugins import the core package `briefing` from this checkout
+
+from briefing.categories import CATEGORIES  # noqa: E402
+
+SITENAME = "정책 브리핑 요약"
+SITESUBTITLE = "정부 보도자료를 원문과 함께, 충실하게 요약합니다"
+SITEURL = ""
+RELATIVE_URLS = True
+AUTHOR = "briefing"
+TIMEZONE = "Asia/Seoul"
+DEFAULT_LANG = "ko"
+DEFAULT_DATE_FORMAT = "%Y년 %m월 %d일 %H:%M"
+LOCALE = ("ko_KR.UTF-8", "C.UTF-8", "")
+
+PATH = "content"
+ARTICLE_PATHS = ["releases"]
+PAGE_PATHS = ["pages"]
+STATIC_PATHS: list[str] = []
+THEME = "theme"
+OUTPUT_PATH = "output"
+DELETE_OUTPUT_DIRECTORY = False  # untouched pages are kept between builds (see briefing_site)
+
+# Settings for the core library (data/content folders, models...); env variables override them.
+BRIEFING: dict[str, object] = {}
+CHAT_ENDPOINT = os.environ.get("BRIEFING_CHAT_ENDPOINT", "")
+
+# --- plugins: load only those present, so a part still being written never breaks the build.
+PLUGIN_PATHS = ["plugins"]
+PLUGINS = [
+    p for p in ("briefing_articles", "briefing_site", "briefing_search") if (HERE / "plugins" / p).is_dir()
+]
+
+# --- clean URLs
+ARTICLE_URL = "releases/{date:%Y}/{date:%m}/{slug}/"
+ARTICLE_SAVE_AS = "releases/{date:%Y}/{date:%m}/{slug}/index.html"
+PAGE_URL = "{slug}/"
+PAGE_SAVE_AS = "{slug}/index.html"
+CATEGORY_URL = "category/{slug}/"
+CATEGORY_SAVE_AS = "category/{slug}/index.html"
+CATEGORIES_URL = "category/"
+CATEGORIES_SAVE_AS = "category/index.html"
+TAG_URL = "tag/{slug}/"
+TAG_SAVE_AS = "tag/{slug}/index.html"
+TAGS_URL = "tag/"
+TAGS_SAVE_AS = "tag/index.html"
+AUTHOR_SAVE_AS = ""
+AUTHORS_SAVE_AS = ""
+ARCHIVES_URL = "archives/"
+ARCHIVES_SAVE_AS = "archives/index.html"
+YEAR_ARCHIVE_URL = "archives/{date:%Y}/"
+YEAR_ARCHIVE_SAVE_AS = "archives/{date:%Y}/index.html"
+MONTH_ARCHIVE_URL = "archives/{date:%Y}/{date:%m}/"
+MONTH_ARCHIVE_SAVE_AS = "archives/{date:%Y}/{date:%m}/index.html"
+SEARCH_URL = "search/"
+SEARCH_SAVE_AS = "search/index.html"
+DIRECT_TEMPLATES = ["index", "categories", "tags", "archives", "search", "404"]
+globals()["404_SAVE_AS"] = "404.html"  # a setting name Python cannot spell
+
+# Category metadata is the taxonomy NAME (경제·산업); its URL uses the taxonomy slug (economy).
+# Other slugs (tags) keep Korean letters: readable, stable, and served fine by GitHub Pages.
+SLUGIFY_USE_UNICODE = True
+_SLUG_DEFAULTS = [
+    (r"[^\w\s-]", ""),
+    (r"(?u)\A\s*", ""),
+    (r"(?u)\s*\Z", ""),
+    (r"[-\s]+", "-"),
+]
+CATEGORY_REGEX_SUBSTITUTIONS = [(rf"\A{re.escape(c.name)}\Z", c.slug) for c in CATEGORIES] + _SLUG_DEFAULTS
+TAG_REGEX_SUBSTITUTIONS = _SLUG_DEFAULTS
+
+# --- listings
+DEFAULT_PAGINATION = 20
+PAGINATED_TEMPLATES = {
+    "index": None,
+    "category": None,
+    "tag": None,
+    "period_archives": None,
+    "ministry": None,
+}
+PAGINATION_PATTERNS = (
+    (1, "{url}", "{save_as}"),
+    (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"),
+)
+NEWEST_FIRST_ARCHIVES = True
+
+# --- feeds: briefing_site writes them (summary as content, category, portal link), not Pelican.
+FEED_ALL_ATOM = None
+FEED_ALL_RSS = None
+CATEGORY_FEED_ATOM = None
+CATEGORY_FEED_RSS = None
+TAG_FEED_ATOM = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+TRANSLATION_FEED_ATOM = None
+FEED_MAX_ITEMS = 50
+FEED_DOMAIN = SITEURL
+
+# --- briefing_site: archives by ministry, daily digests, feeds, JSON, sitemap
+MINISTRY_URL = "ministry/{slug}/"
+MINISTRY_SAVE_AS = "ministry/{slug}/index.html"
+MINISTRIES_URL = "ministry/"
+MINISTRIES_SAVE_AS = "ministry/index.html"
+DIGEST_URL = "digest/{date:%Y}/{date:%m}/{date:%d}/"
+DIGEST_SAVE_AS = "digest/{date:%Y}/{date:%m}/{date:%d}/index.html"
+DIGESTS_URL = "digest/"
+DIGESTS_SAVE_AS = "digest/index.html"
+RELATED_COUNT = 4
+SITE_FEEDS = True  # Atom + RSS: all, per category, per ministry, digests
+ARTICLE_JSON = True  # releases/YYYY/MM/<id>.json
+SKIP_UNCHANGED_ARTICLES = True  # rebuilds re-render only article pages whose inputs changed
+PORTAL_NAME = "대한민국 정책브리핑"
+PORTAL_URL = "https://www.korea.kr/briefing/pressReleaseList.do"
+LICENSE_NOTE = "원문 보도자료는 공공누리 제1유형에 따라 출처를 밝혀 이용합니다."
+
+# --- rendering
+MARKDOWN = {
+    "extension_configs": {
+        "markdown.extensions.extra": {},
+        "markdown.extensions.meta": {},
+    },
+    "output_format": "html5",
+}
+# Autoescape on: titles and summaries come from feeds and LLMs. Templates mark article HTML |safe.
+JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True, "extensions": []}
+TYPOGRIFY = False
+
+# --- rebuilds: Pelican's content cache (reading) plus briefing_site's skip of unchanged pages
+CACHE_PATH = "cache"
+CACHE_CONTENT = True
+LOAD_CONTENT_CACHE = True
+CHECK_MODIFIED_METHOD = "mtime"
+CONTENT_CACHING_LAYER = "reader"

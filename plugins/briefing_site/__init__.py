@@ -1,0 +1,406 @@
+"""Pelican plugin for the briefing site: the pages and files Pelican does not make by itself.
+
+- Jinja filters/globals for the theme (category emoji and slug, plain text, original-text split).
+- Previous/next and related releases on each article.
+- Archives per ministry (with an index and counts) and daily digest pages.
+- Atom and RSS feeds: all releases, per category, per ministry, daily digests.
+- Per-article JSON (``releases/YYYY/MM/<id>.json``), ``sitemap.xml`` and ``robots.txt``.
+- On rebuilds, article pages whose inputs did not change are not rendered again.
+
+Thin by design: the rules live in ``briefing.site``; this module wires them to Pelican's signals.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from feedgenerator import Atom1Feed, Rss201rev2Feed
+from markupsafe import Markup
+from pelican import signals
+
+from briefing.categories import BY_NAME, CATEGORIES, find_category
+from briefing.site.feeds import FeedEntry, digest_html, entry_html, robots_txt, sitemap_xml
+from briefing.site.listing import by_category, category_counts, group_by, group_by_day, ministry_slug
+from briefing.site.related import Item, related
+from briefing.site.text import (
+    file_size,
+    json_for_html,
+    parse_attachments,
+    plain,
+    safe_url,
+    split_original,
+    summary_sections,
+)
+from briefing.store import write_atomic
+
+log = logging.getLogger(__name__)
+
+FINGERPRINT_VERSION = "1"
+
+
+# --------------------------------------------------------------------------- template helpers
+def _category(value: Any):
+    """Taxonomy entry for an article's category (object or name); None outside the taxonomy."""
+    return find_category(str(getattr(value, "name", value) or ""))
+
+
+def _parts(content: str) -> dict[str, str]:
+    summary, original = split_original(content)
+    return {"summary": summary, "original": original}
+
+
+def _add_helpers(generator) -> None:
+    env = getattr(generator, "env", None)
+    if env is None:
+        return
+    settings = generator.settings
+    env.filters.update(
+        plain=plain,
+        category_info=_category,
+        split_original=_parts,
+        attachments=parse_attachments,
+        filesize=file_size,
+        safe_url=safe_url,
+        tojson_html=lambda data: Markup(json_for_html(data)),  # \u-escaped: safe in <script>
+        kst_date=lambda d: d.strftime("%Y년 %-m월 %-d일"),
+        iso=lambda d: d.isoformat(),
+    )
+    env.globals.update(
+        CATEGORY_LIST=CATEGORIES,
+        SITE_ABSOLUTE=settings.get("SITEURL", "").rstrip("/"),
+        CHAT_ENDPOINT=settings.get("CHAT_ENDPOINT", ""),
+    )
+
+
+# --------------------------------------------------------------------------- context
+class Ministry:
+    """A ministry's archive: name, URL and its releases, newest first."""
+
+    def __init__(self, name: str, articles: list, settings: dict) -> None:
+        self.name = name
+        self.slug = ministry_slug(name)
+        self.articles = articles
+        self.url = settings["MINISTRY_URL"].format(slug=self.slug)
+        self.save_as = settings["MINISTRY_SAVE_AS"].format(slug=self.slug)
+        self.feed_atom = f"feeds/ministry/{self.slug}.atom.xml"
+        self.feed_rss = f"feeds/ministry/{self.slug}.rss.xml"
+
+
+class Digest:
+    """One day's releases, grouped by category."""
+
+    def __init__(self, day: date, articles: list, settings: dict) -> None:
+        self.date = day
+        self.articles = articles
+        self.groups = by_category(articles, lambda a: str(getattr(a, "category", "")))
+        self.url = settings["DIGEST_URL"].format(date=day)
+        self.save_as = settings["DIGEST_SAVE_AS"].format(date=day)
+        self.title = f"{day.year}년 {day.month}월 {day.day}일 보도자료 요약"
+
+
+def _kst_day(article) -> date:
+    return article.date.date()  # Date metadata carries +09:00; Pelican keeps the tz-aware value
+
+
+def _prepare(generator) -> None:
+    """Neighbours, related releases, ministries and digests; then install the rebuild skip."""
+    settings = generator.settings
+    articles = generator.articles  # newest first (ARTICLE_ORDER_BY = reversed-date)
+    for n, article in enumerate(articles):
+        article.newer = articles[n - 1] if n > 0 else None
+        article.older = articles[n + 1] if n + 1 < len(articles) else None
+        article.ministry_name = plain(getattr(article, "ministry", ""))
+        article.ministry_slug = ministry_slug(article.ministry_name) if article.ministry_name else ""
+
+    by_key = {a.source_path: a for a in articles}
+    items = [
+        Item(a.source_path, a.date, tuple(t.name for t in getattr(a, "tags", [])), a.ministry_name)
+        for a in articles
+    ]
+    for key, keys in related(items, settings.get("RELATED_COUNT", 4)).items():
+        by_key[key].related = [by_key[k] for k in keys]
+
+    named = group_by([a for a in articles if a.ministry_name], lambda a: a.ministry_name)
+    ministries = sorted(
+        (Ministry(name, rows, settings) for name, rows in named.items()),
+        key=lambda m: (-len(m.articles), m.name),
+    )
+    digests = [Digest(day, rows, settings) for day, rows in group_by_day(articles, _kst_day)]
+    latest = digests[0] if digests else None
+    counts = category_counts(str(getattr(a, "category", "")) for a in (latest.articles if latest else []))
+
+    generator.context.update(
+        ministries=ministries,
+        digests=digests,
+        latest_digest=latest,
+        latest_counts=counts,
+        category_info=BY_NAME,
+    )
+    if settings.get("SKIP_UNCHANGED_ARTICLES"):
+        _install_skip(generator)
+
+
+# --------------------------------------------------------------------------- rebuilds
+def _manifest_path(settings: dict) -> Path:
+    return Path(settings["CACHE_PATH"]) / "briefing_site" / "pages.json"
+
+
+def _theme_digest(settings: dict) -> str:
+    """Hash of every template and of the settings an article page depends on."""
+    digest = hashlib.sha256(FINGERPRINT_VERSION.encode())
+    templates = Path(settings["THEME"]) / "templates"
+    for path in sorted(templates.rglob("*")):
+        if path.is_file():
+            digest.update(path.as_posix().encode())
+            digest.update(path.read_bytes())
+    for name in ("SITEURL", "RELATIVE_URLS", "SITENAME", "SITESUBTITLE", "CHAT_ENDPOINT", "FEED_DOMAIN"):
+        digest.update(repr(settings.get(name)).encode())
+    return digest.hexdigest()
+
+
+def _fingerprint(article, base: str) -> str:
+    """Everything an article page shows: its own content and metadata, neighbours, related."""
+    digest = hashlib.sha256(base.encode())
+    digest.update(article._content.encode())
+    digest.update(repr(sorted((k, str(v)) for k, v in article.metadata.items())).encode())
+    for other in (article.newer, article.older, *getattr(article, "related", [])):
+        if other is not None:
+            digest.update(f"\x00{other.url}\x00{other.title}\x00{other.date}".encode())
+    return digest.hexdigest()
+
+
+def _install_skip(generator) -> None:
+    """Wrap the generator's article writing so unchanged pages already on disk are not rendered."""
+    settings = generator.settings
+    output = Path(generator.output_path)
+    path = _manifest_path(settings)
+    try:
+        saved = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        saved = {}
+    old = saved.get("pages", {}) if saved.get("output") == str(output.resolve()) else {}
+    base = _theme_digest(settings)
+    fresh: dict[str, str] = {}
+    original = generator.generate_articles
+
+    def generate_articles(write):
+        stats = {"written": 0, "skipped": 0}
+
+        def write_if_changed(name, template, context, **kwargs):
+            article = kwargs.get("article")
+            if article is None or not name:
+                return write(name, template, context, **kwargs)
+            mark = _fingerprint(article, base)
+            fresh[name] = mark
+            if old.get(name) == mark and (output / name).is_file():
+                stats["skipped"] += 1
+                return None
+            stats["written"] += 1
+            return write(name, template, context, **kwargs)
+
+        original(write_if_changed)
+        write_atomic(path, json.dumps({"output": str(output.resolve()), "pages": fresh}, sort_keys=True))
+        log.info("briefing_site: %(written)d article pages written, %(skipped)d unchanged", stats)
+
+    generator.generate_articles = generate_articles
+
+
+# --------------------------------------------------------------------------- output
+def _absolute(settings: dict, url: str) -> str:
+    base = (settings.get("FEED_DOMAIN") or settings.get("SITEURL") or "").rstrip("/")
+    return f"{base}/{url}" if base else f"/{url}"
+
+
+def _article_record(article, settings: dict) -> dict[str, Any]:
+    summary, _ = split_original(article.content)
+    category = _category(getattr(article, "category", None))
+    return {
+        "id": getattr(article, "slug", ""),
+        "title": plain(article.title),
+        "date": article.date.isoformat(),
+        "category": category.name if category else plain(getattr(article, "category", "")),
+        "category_slug": category.slug if category else "",
+        "ministry": article.ministry_name,
+        "tags": [plain(t.name) for t in getattr(article, "tags", [])],
+        "url": article.url,
+        "source": safe_url(getattr(article, "original_url", "") or getattr(article, "source", "")),
+        "summary": plain(getattr(article, "summary", "")),
+        "summary_kind": plain(getattr(article, "summary_kind", "")),
+        "faithfulness": plain(getattr(article, "faithfulness", "")),
+        "sections": summary_sections(summary),
+    }
+
+
+def _entry(article, settings: dict) -> FeedEntry:
+    record = _article_record(article, settings)
+    link = _absolute(settings, article.url)
+    points = record["sections"].get("주요 내용")
+    flagged = record["faithfulness"].startswith("flagged")
+    notice = "원문에서 확인되지 않은 내용이 있어 표시했습니다." if flagged else ""
+    modified = getattr(article, "modified", None) or article.date
+    return FeedEntry(
+        title=record["title"],
+        link=link,
+        unique_id=link,
+        published=article.date,
+        updated=modified,
+        content_html=entry_html(
+            record["summary"], points if isinstance(points, list) else [], link, record["source"], notice
+        ),
+        description=record["summary"],
+        categories=[record["category"]] if record["category"] else [],
+    )
+
+
+def _write_feeds(
+    settings: dict, output: Path, stem: str, title: str, page_url: str, entries: list[FeedEntry]
+):
+    """``feeds/<stem>.atom.xml`` and ``.rss.xml`` with the given entries (already newest first)."""
+    for kind, cls in (("atom", Atom1Feed), ("rss", Rss201rev2Feed)):
+        feed_url = _absolute(settings, f"feeds/{stem}.{kind}.xml")
+        feed = cls(
+            title=f"{title} — {settings['SITENAME']}",
+            link=_absolute(settings, page_url),
+            description=settings.get("SITESUBTITLE", ""),
+            feed_url=feed_url,
+            language="ko",
+            feed_guid=feed_url,
+        )
+        for e in entries:
+            feed.add_item(
+                title=e.title,
+                link=e.link,
+                unique_id=e.unique_id,
+                description=e.content_html if kind == "rss" else e.description,
+                content=e.content_html if kind == "atom" else None,
+                categories=e.categories,
+                author_name=settings["SITENAME"],
+                pubdate=e.published,
+                updateddate=e.updated,
+            )
+        write_atomic(output / "feeds" / f"{stem}.{kind}.xml", feed.writeString("utf-8"))
+
+
+def _write_output(generator, writer) -> None:
+    settings = generator.settings
+    context = generator.context
+    output = Path(generator.output_path)
+    relative = settings["RELATIVE_URLS"]
+    articles = generator.articles
+    limit = settings.get("FEED_MAX_ITEMS") or 50
+
+    # archives per ministry and their index
+    template = generator.get_template("ministry")
+    for ministry in context["ministries"]:
+        writer.write_file(
+            ministry.save_as,
+            template,
+            context,
+            relative,
+            paginated={"articles": ministry.articles, "dates": ministry.articles},
+            template_name="ministry",
+            url=ministry.url,
+            ministry=ministry,
+            articles=ministry.articles,
+            dates=ministry.articles,
+        )
+    writer.write_file(
+        settings["MINISTRIES_SAVE_AS"],
+        generator.get_template("ministries"),
+        context,
+        relative,
+        url=settings["MINISTRIES_URL"],
+    )
+
+    # daily digests: one page per day (not paginated) and an index
+    template = generator.get_template("digest")
+    for digest in context["digests"]:
+        writer.write_file(digest.save_as, template, context, relative, url=digest.url, digest=digest)
+    writer.write_file(
+        settings["DIGESTS_SAVE_AS"],
+        generator.get_template("digests"),
+        context,
+        relative,
+        url=settings["DIGESTS_URL"],
+    )
+
+    entries = {a.source_path: _entry(a, settings) for a in articles}
+    if settings.get("SITE_FEEDS", True):
+        _write_feeds(
+            settings, output, "all", "전체 보도자료", "", [entries[a.source_path] for a in articles[:limit]]
+        )
+        for category, rows in generator.categories:
+            _write_feeds(
+                settings,
+                output,
+                category.slug,
+                plain(category.name),
+                category.url,
+                [entries[a.source_path] for a in rows[:limit]],
+            )
+        for ministry in context["ministries"]:
+            _write_feeds(
+                settings,
+                output,
+                f"ministry/{ministry.slug}",
+                ministry.name,
+                ministry.url,
+                [entries[a.source_path] for a in ministry.articles[:limit]],
+            )
+        digest_entries = []
+        for digest in context["digests"][:limit]:
+            link = _absolute(settings, digest.url)
+            groups = [
+                (
+                    c.label,
+                    [
+                        (plain(a.title), _absolute(settings, a.url), plain(getattr(a, "summary", "")))
+                        for a in rows
+                    ],
+                )
+                for c, rows in digest.groups
+            ]
+            stamp = max(a.date for a in digest.articles)
+            digest_entries.append(
+                FeedEntry(
+                    title=f"{digest.title} ({len(digest.articles)}건)",
+                    link=link,
+                    unique_id=link,
+                    published=stamp,
+                    updated=stamp,
+                    content_html=digest_html(groups),
+                    description=f"{digest.title}: {len(digest.articles)}건",
+                    categories=[c.name for c, _ in digest.groups],
+                )
+            )
+        _write_feeds(settings, output, "digest", "일일 요약", settings["DIGESTS_URL"], digest_entries)
+
+    if settings.get("ARTICLE_JSON", True):
+        for article in articles:
+            name = article.save_as.rsplit("/", 2)[0] + ".json"  # releases/YYYY/MM/<id>.json
+            write_atomic(output / name, json_for_html(_article_record(article, settings)) + "\n")
+
+    # sitemap and robots.txt (absolute URLs need SITEURL; relative ones are still listed)
+    urls = [(_absolute(settings, ""), None)]
+    urls += [
+        (_absolute(settings, a.url), (getattr(a, "modified", None) or a.date).date().isoformat())
+        for a in articles
+    ]
+    urls += [(_absolute(settings, p.url), None) for p in context.get("pages", [])]
+    urls += [(_absolute(settings, c.url), None) for c, _ in generator.categories]
+    urls += [(_absolute(settings, m.url), None) for m in context["ministries"]]
+    urls += [(_absolute(settings, d.url), d.date.isoformat()) for d in context["digests"]]
+    write_atomic(output / "sitemap.xml", sitemap_xml(urls))
+    write_atomic(output / "robots.txt", robots_txt(_absolute(settings, "sitemap.xml")))
+
+
+def register() -> None:
+    """Connect the plugin's handlers to Pelican's signals."""
+    signals.generator_init.connect(_add_helpers)
+    signals.article_generator_finalized.connect(_prepare)
+    signals.article_writer_finalized.connect(_write_output)

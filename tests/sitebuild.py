@@ -1,0 +1,60 @@
+"""Build a site for tests: ``build_site(content_dir, output_dir, **overrides)``.
+
+Runs Pelican with this repository's ``pelicanconf.py`` in a separate Python process, so signal
+handlers and settings of one build never leak into another (or into the test process), and
+returns the output folder. Overrides are Pelican settings (``SITEURL="https://example.org/x"``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+_RUNNER = """
+import json, sys
+from pelican import Pelican
+from pelican.settings import read_settings
+conf, overrides = sys.argv[1], json.loads(sys.argv[2])
+settings = read_settings(conf, override=overrides)
+Pelican(settings).run()
+"""
+
+
+def build_site(
+    content_dir: Path,
+    output_dir: Path,
+    *,
+    conf: str = "pelicanconf.py",
+    timeout: float = 600,
+    **overrides: object,
+) -> Path:
+    """Build ``content_dir`` into ``output_dir`` with our theme and plugins; raise on failure.
+
+    The content cache goes beside the output (``<output_dir>.cache``) unless ``CACHE_PATH`` is given.
+    """
+    content_dir, output_dir = Path(content_dir).resolve(), Path(output_dir).resolve()
+    settings = {
+        "PATH": str(content_dir),
+        "OUTPUT_PATH": str(output_dir),
+        "CACHE_PATH": str(output_dir.with_name(output_dir.name + ".cache")),
+        **overrides,
+    }
+    env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    done = subprocess.run(
+        [sys.executable, "-c", _RUNNER, str(ROOT / conf), json.dumps(settings)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(
+            f"pelican failed ({done.returncode}):\n{done.stdout[-4000:]}\n{done.stderr[-4000:]}"
+        )
+    return output_dir
