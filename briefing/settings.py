@@ -87,6 +87,9 @@ class Settings:
     llm_max_cost: float = 2.0  # USD per run
     unsupported_policy: str = "flag"  # flag | hold
     source_budget_chars: int = 24_000
+    llm_json_retries: int = 2  # further calls when an answer is not valid JSON for the schema
+    llm_rate_retries: int = 3  # further calls after HTTP 429, with exponential backoff
+    llm_backoff: float = 2.0  # seconds before the first retry after 429 (doubled each time)
 
     # --- site, search and chat
     site_url: str = ""

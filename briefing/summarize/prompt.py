@@ -1,0 +1,63 @@
+"""The Korean prompt. Any change to its wording changes ``PROMPT_VERSION``, which invalidates the
+summary cache so every article is re-made with the new prompt."""
+
+from __future__ import annotations
+
+import json
+
+from briefing.categories import CATEGORIES
+
+PROMPT_VERSION = "2026-11-25.1"
+
+_FIELDS = """\
+- headline: 기사 제목처럼 한 문장 (원문 제목을 바탕으로, 60자 이내)
+- key_summary: 핵심 요약 3~5문장 (각 문장은 "~다."로 끝남)
+- main_points: 주요 내용 3~8개 (각각 한 문장)
+- background: 배경 및 목적
+- details: 세부 추진 내용
+- effects: 기대 효과 (원문에 없으면 "원문에 기대 효과가 제시되지 않았다."라고 쓴다)
+- next_steps: 향후 계획 (원문에 없으면 "원문에 향후 계획이 제시되지 않았다."라고 쓴다)
+- category: 다음 중 정확히 하나: {categories}
+- tags: 핵심어 3~8개
+- ministries: 원문에 나오는 발표 부처·기관 이름 목록"""
+
+SYSTEM = """\
+당신은 대한민국 정부 보도자료를 시민에게 정확하게 요약하는 편집자입니다.
+규칙:
+1. 오직 아래 원문에 있는 사실만 씁니다. 원문에 없는 날짜, 숫자, 금액, 비율, 기관명, 인명, 인용문을 만들지 않습니다.
+2. 날짜는 원문에 적힌 그대로 씁니다(연도를 추측하거나 바꾸지 않습니다). 숫자와 단위도 원문 그대로 옮깁니다.
+3. 추측, 평가, 홍보 문구를 덧붙이지 않습니다. 원문에 없는 내용은 "원문에 제시되지 않았다"고 씁니다.
+4. 평이한 한국어 문어체(~다)로 씁니다.
+5. 답은 JSON 객체 하나뿐입니다. 코드 블록이나 설명을 붙이지 않습니다.
+JSON 필드:
+""" + _FIELDS.format(categories=", ".join(c.name for c in CATEGORIES))
+
+
+def build_messages(source_text: str) -> list[dict[str, str]]:
+    """Chat messages asking for the summary of ``source_text`` (already labelled and cut)."""
+    user = f"다음 보도자료를 요약하세요.\n\n<원문>\n{source_text}\n</원문>"
+    return [{"role": "system", "content": SYSTEM}, {"role": "user", "content": user}]
+
+
+def retry_invalid(error: str) -> dict[str, str]:
+    """Follow-up message after an answer that failed validation, naming the error."""
+    return {
+        "role": "user",
+        "content": (
+            "앞의 답은 형식이 올바르지 않습니다. 오류: "
+            f"{error}\n같은 내용을 규칙과 필드 정의에 맞는 JSON 객체 하나로만 다시 답하세요."
+        ),
+    }
+
+
+def retry_unsupported(claims: list[str]) -> dict[str, str]:
+    """Follow-up message naming claims the faithfulness check could not find in the source."""
+    listed = json.dumps(claims, ensure_ascii=False)
+    return {
+        "role": "user",
+        "content": (
+            f"앞의 요약에 원문에서 확인되지 않는 내용이 있습니다: {listed}\n"
+            "원문을 다시 확인해 이 표현들을 원문에 적힌 그대로 고치거나 삭제하고, "
+            "JSON 객체 하나로만 다시 답하세요."
+        ),
+    }
