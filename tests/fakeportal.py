@@ -428,6 +428,8 @@ class _Handler(BaseHTTPRequestHandler):
             return self._page(one.get("seq", ""), ministry_site=True)
         if path in (DOWNLOAD_PATH, "/ministry/fileDown.do"):
             return self._download(one.get("fileId", ""))
+        if path == "/redirect":  # 302 to any ?to= target (e.g. a non-http scheme)
+            return self._send(302, b"", headers={"Location": one.get("to", "/")})
         if path.startswith("/loop/"):
             other = "/loop/b" if path == "/loop/a" else "/loop/a"
             return self._send(302, b"", headers={"Location": other})

@@ -103,8 +103,9 @@ def _listing(entry: feedparser.FeedParserDict, source: str, feed_ministry: str) 
     if not (link or guid) or not raw_title:
         return None
     title, prefix = split_title(raw_title)
-    published = _when(entry.get("published_parsed")) or _when(entry.get("updated_parsed"))
-    updated = _when(entry.get("updated_parsed"))
+    # dict.get: feedparser's own .get maps a missing "updated" to "published" with a warning
+    updated = _when(dict.get(entry, "updated_parsed"))
+    published = _when(entry.get("published_parsed")) or updated
     attachments = [
         (enc.get("title") or enc.get("href", "").rsplit("/", 1)[-1], enc["href"])
         for enc in entry.get("enclosures", [])

@@ -21,6 +21,25 @@ _BOILERPLATE = re.compile(
     r"이\s*자료는\s*\S[^\n]{0,60}?의\s*보도\s*자료를\s*전재하여\s*제공함을\s*알려\s*드립니다\.?"
     r"|본문은\s*첨부\s*파일을\s*참(?:조|고)하(?:세요|시기\s*바랍니다)\.?"
 )
+# Body containers of the portal and common ministry board software (class or id).
+_CONTAINER_NAMES = (
+    "article-content",
+    "view_cont",
+    "view-cont",
+    "bbs_view_cont",
+    "board_view_cont",
+    "view_content",
+    "view-content",
+    "cont_view",
+    "article_body",
+    "articleBody",
+    "bd_view_cont",
+    "boardView_cont",
+)
+_CONTAINER_XPATH = " | ".join(
+    f"//*[contains(concat(' ', normalize-space(@class), ' '), ' {n} ') or @id='{n}']"
+    for n in _CONTAINER_NAMES
+)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -36,15 +55,26 @@ def read_page(html: str, url: str) -> PageContent:
 
 
 def page_text(html: str, url: str = "") -> str:
-    """The page's main text (tables kept) without site chrome or the reprint boilerplate."""
-    import trafilatura  # slow import; only runs that fetch pages need it
+    """The page's main text (tables kept) without site chrome or the reprint boilerplate.
+
+    Government CMSs put the release body in a known container (``view_cont``, ``article-content``,
+    ``bbs_view`` …); when there is one its text is taken whole. Otherwise trafilatura finds the
+    main content, tuned for precision so menus and footers stay out.
+    """
+    try:
+        root = lxml.html.fromstring(html)
+    except (ValueError, lxml.etree.ParserError):
+        return ""
+    containers = root.xpath(_CONTAINER_XPATH)
+    if containers:
+        return fragment_text(lxml.html.tostring(containers[0], encoding="unicode"))
+
+    import trafilatura  # slow import; only pages without a known container need it
 
     text = trafilatura.extract(
-        html, url=url or None, include_tables=True, include_comments=False, favor_recall=True
+        html, url=url or None, include_tables=True, include_comments=False, favor_precision=True
     )
-    if not text:
-        text = fragment_text(html)
-    return strip_boilerplate(tidy(text))
+    return strip_boilerplate(tidy(text)) if text else ""
 
 
 def fragment_text(html: str) -> str:
