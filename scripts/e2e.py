@@ -1,0 +1,297 @@
+"""End-to-end run of the scheduled publish, locally: ``make e2e``.
+
+Runs the targets ``.github/workflows/publish.yml`` runs — ``publish-collect``,
+``publish-summarize``, ``publish-commit``, ``publish-report``, ``publish-build`` — in that order, in a
+throw-away git work tree (a copy of this repository's tracked files, with a bare "origin" to push
+to), against the project's fake portal (over ``../shared/corpus``, or the samples in ``demo/`` when
+the corpus is absent) and the fake OpenAI-compatible LLM, reached through litellm. ``publish-install``
+is the one workflow step not run: this environment is already installed.
+
+It runs everything twice. The second run must download nothing, call the LLM zero times, make no
+commit, and build an ``output/`` identical to the first apart from build timestamps. Prints a
+verdict; exits 1 when any check fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import filecmp
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from sample_portal import sample_feeds, sample_releases  # noqa: E402
+from worktree import copy_tracked  # noqa: E402
+
+from briefing.records import KST  # noqa: E402
+from tests.fakellm import FakeLLM, json_reply  # noqa: E402
+from tests.fakeportal import FakeFeed, FakePortal, corpus_releases  # noqa: E402
+
+CORPUS = ROOT.parent / "shared" / "corpus"
+TARGETS = ("publish-collect", "publish-summarize", "publish-commit", "publish-report", "publish-build")
+SITE_URL = "https://e2e.example.invalid/briefing"
+# Build timestamps: ISO 8601 date-times and RFC 822 dates (feeds), masked before comparing.
+TIMESTAMP = re.compile(
+    rb"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?"
+    rb"|[A-Z][a-z]{2}, \d{1,2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} [+-]\d{4}"
+)
+
+
+def summary_reply(body: dict) -> object:
+    """A valid summary with no numbers, dates or names, so the faithfulness check has nothing to flag."""
+    return json_reply(
+        {
+            "headline": "정부 보도자료 요약",
+            "key_summary": "정부가 새 정책을 발표했다. 주요 내용은 원문에 자세히 나와 있다. 관련 기관이 후속 조치를 준비한다.",
+            "main_points": ["정책의 목적을 설명했다", "추진 방식을 안내했다", "후속 조치를 예고했다"],
+            "background": "정책이 필요한 배경을 설명했다.",
+            "details": "세부 추진 내용을 안내했다.",
+            "effects": "국민 생활에 도움이 될 것으로 기대된다.",
+            "next_steps": "관계 기관과 협의해 추진할 계획이다.",
+            "category": "행정·안전",
+            "tags": ["정책", "보도자료", "정부"],
+            "ministries": [],
+        }
+    )
+
+
+@dataclass
+class RunResult:
+    downloads: int
+    llm_calls: int
+    head: str
+    seconds: float
+    report: dict = field(default_factory=dict)
+
+
+class E2E:
+    def __init__(self, work: Path, portal: FakePortal, llm: FakeLLM, verbose: bool) -> None:
+        self.work = work
+        self.tree = work / "repo"
+        self.remote = work / "origin.git"
+        self.portal = portal
+        self.llm = llm
+        self.verbose = verbose
+        self.failures: list[str] = []
+        self.passes: list[str] = []
+
+    # --- set-up
+    def git(self, *args: str, cwd: Path | None = None) -> str:
+        env = {**os.environ, "GIT_AUTHOR_NAME": "e2e", "GIT_AUTHOR_EMAIL": "e2e@example.invalid"}
+        env |= {"GIT_COMMITTER_NAME": "e2e", "GIT_COMMITTER_EMAIL": "e2e@example.invalid"}
+        done = subprocess.run(
+            ["git", *args], cwd=cwd or self.tree, env=env, check=True, capture_output=True, text=True
+        )
+        return done.stdout.strip()
+
+    def make_repository(self) -> None:
+        """A copy of the tracked files as a fresh repository, pushed to a bare origin."""
+        self.tree.mkdir(parents=True)
+        copied = copy_tracked(self.tree)
+        self.git("init", "--quiet", "-b", "main")
+        self.git("add", "-A")
+        self.git("commit", "--quiet", "-m", "e2e: repository as it is")
+        self.git("init", "--quiet", "--bare", "-b", "main", str(self.remote), cwd=self.work)
+        self.git("remote", "add", "origin", str(self.remote))
+        self.git("push", "--quiet", "-u", "origin", "main")
+        self.say(f"work tree: {copied} tracked files copied to {self.tree}")
+
+    def env(self, outputs: Path, summary: Path) -> dict[str, str]:
+        keep = {k: v for k, v in os.environ.items() if not k.startswith(("BRIEFING_", "GITHUB_", "GIT_"))}
+        for name in ("OPENAI_API_KEY", "GEMINI_API_KEY", "ANTHROPIC_API_KEY", "SITEURL", "SITE_URL"):
+            keep.pop(name, None)
+        return {
+            **keep,
+            **self.portal.env(),
+            # the workflow's Python: the interpreter running this script, and the copy's package first
+            "PATH": f"{Path(sys.executable).parent}{os.pathsep}{keep.get('PATH', '')}",
+            "PYTHONPATH": str(self.tree),
+            "LITELLM_LOCAL_MODEL_COST_MAP": "True",
+            "BRIEFING_LLM_MODEL": "openai/e2e-fake",
+            "BRIEFING_LLM_API_BASE": self.llm.api_base,
+            "OPENAI_API_KEY": "sk-e2e-fake",
+            "SITEURL": SITE_URL,
+            "GITHUB_OUTPUT": str(outputs),
+            "GITHUB_STEP_SUMMARY": str(summary),
+            "GITHUB_REF_NAME": "main",
+        }
+
+    # --- one scheduled run
+    def run(self, number: int) -> RunResult:
+        start_downloads, start_calls = self.portal.downloads, self.llm.calls
+        outputs, summary = self.work / f"outputs-{number}", self.work / f"summary-{number}.md"
+        env = self.env(outputs, summary)
+        for path in ("output", "cache"):  # each workflow run starts from a fresh checkout
+            shutil.rmtree(self.tree / path, ignore_errors=True)
+        began = time.monotonic()
+        for target in TARGETS:
+            t0 = time.monotonic()
+            done = subprocess.run(
+                ["make", "--no-print-directory", target],
+                cwd=self.tree,
+                env=env,
+                capture_output=True,
+                text=True,
+            )
+            if target == "publish-report":
+                with summary.open("a", encoding="utf-8") as handle:
+                    handle.write(done.stdout)
+            tail = (done.stdout + done.stderr).strip().splitlines()
+            self.say(f"  run {number}: make {target}: exit {done.returncode} in {time.monotonic() - t0:.1f}s")
+            if self.verbose or done.returncode != 0:
+                for line in tail[-15:]:
+                    self.say(f"      {line}")
+            if done.returncode != 0:
+                self.check(False, f"run {number}: make {target} exited {done.returncode}")
+        report = subprocess.run(
+            ["briefing", "report", "--json"], cwd=self.tree, env=env, capture_output=True, text=True
+        )
+        figures = json.loads(report.stdout) if report.returncode == 0 else {}
+        return RunResult(
+            downloads=self.portal.downloads - start_downloads,
+            llm_calls=self.llm.calls - start_calls,
+            head=self.git("rev-parse", "main", cwd=self.remote),
+            seconds=time.monotonic() - began,
+            report=figures,
+        )
+
+    # --- checks
+    def check(self, ok: bool, what: str) -> None:
+        (self.passes if ok else self.failures).append(what)
+        self.say(f"  {'PASS' if ok else 'FAIL'} {what}")
+
+    def say(self, line: str) -> None:
+        print(line, flush=True)
+
+    def first_run_checks(self, first: RunResult, base: str) -> None:
+        records = list((self.tree / "data" / "releases").glob("*/*/*.json"))
+        articles = list((self.tree / "content" / "releases").glob("*/*/*.md"))
+        pages = list((self.tree / "output" / "releases").glob("*/*/*/index.html"))
+        self.check(len(records) > 0, f"run 1 collected {len(records)} records")
+        self.check(first.downloads > 0, f"run 1 downloaded {first.downloads} attachments")
+        self.check(first.llm_calls > 0, f"run 1 made {first.llm_calls} LLM calls")
+        self.check(len(articles) > 0, f"run 1 wrote {len(articles)} articles")
+        self.check(len(pages) > 0, f"run 1 built {len(pages)} article pages")
+        self.check(first.head != base, "run 1 committed and pushed data/ and content/")
+        message = self.git("log", "-1", "--format=%an|%s", "main", cwd=self.remote)
+        self.check(
+            message.startswith("github-actions[bot]|") and "[skip ci]" in message, f"bot commit: {message}"
+        )
+        summary = (self.work / "summary-1.md").read_text(encoding="utf-8")
+        self.check("새 보도자료" in summary, "run 1 wrote the job summary")
+        self.check((self.tree / "output" / "index.html").is_file(), "run 1 built output/index.html")
+
+    def second_run_checks(self, first: RunResult, second: RunResult, first_output: Path) -> None:
+        self.check(second.downloads == 0, f"run 2 downloaded {second.downloads} attachments (want 0)")
+        self.check(second.llm_calls == 0, f"run 2 made {second.llm_calls} LLM calls (want 0)")
+        if second.head != first.head:
+            changed = self.git("show", "--stat", "--format=%s", "main", cwd=self.remote)
+            self.check(False, "run 2 made no commit — it committed:\n" + changed)
+        else:
+            self.check(True, "run 2 made no commit")
+        differences = compare_outputs(first_output, self.tree / "output")
+        detail = "" if not differences else ": " + "; ".join(differences[:10])
+        self.check(not differences, f"run 2 output/ identical to run 1 apart from timestamps{detail}")
+
+
+def compare_outputs(left: Path, right: Path) -> list[str]:
+    """Files only on one side, or differing after build timestamps are masked."""
+    differences: list[str] = []
+    comparison = filecmp.dircmp(left, right)
+    stack = [("", comparison)]
+    while stack:
+        prefix, cmp = stack.pop()
+        differences += [f"only in run 1: {prefix}{n}" for n in cmp.left_only]
+        differences += [f"only in run 2: {prefix}{n}" for n in cmp.right_only]
+        for name in cmp.common_files:
+            a, b = (Path(cmp.left) / name).read_bytes(), (Path(cmp.right) / name).read_bytes()
+            if a != b and TIMESTAMP.sub(b"<time>", a) != TIMESTAMP.sub(b"<time>", b):
+                differences.append(f"differs: {prefix}{name}")
+        stack += [(f"{prefix}{name}/", sub) for name, sub in cmp.subdirs.items()]
+    return sorted(differences)
+
+
+def portal_releases(source: str) -> tuple[list, list, str]:
+    today = datetime.now(KST).date()
+    if source == "corpus":
+        snippets = json.loads((CORPUS / "snippets.json").read_text(encoding="utf-8"))
+        return corpus_releases(CORPUS, snippets, today), [FakeFeed("molit")], "../shared/corpus"
+    return sample_releases(shift_to=today), sample_feeds(), "demo/releases.json (generated PDF/HWPX)"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--source",
+        choices=("auto", "corpus", "samples"),
+        default="auto",
+        help="releases to serve: the real corpus (default when ../shared/corpus exists) or demo/ samples",
+    )
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder and print its path")
+    parser.add_argument("-v", "--verbose", action="store_true", help="show each target's last lines")
+    args = parser.parse_args(argv)
+    source = args.source
+    if source == "auto":
+        source = "corpus" if (CORPUS / "snippets.json").is_file() else "samples"
+    if shutil.which("make") is None or shutil.which("git") is None:
+        print("e2e: FAIL — needs make and git")
+        return 1
+
+    releases, feeds, label = portal_releases(source)
+    work = Path(tempfile.mkdtemp(prefix="briefing-e2e-"))
+    began = time.monotonic()
+    try:
+        with FakePortal(releases, feeds) as portal, FakeLLM() as llm:
+            llm.default = summary_reply
+            e2e = E2E(work, portal, llm, args.verbose)
+            e2e.say(
+                f"e2e: {len(releases)} releases from {label}; fake portal {portal.base_url}, fake LLM {llm.api_base}"
+            )
+            e2e.make_repository()
+            base = e2e.git("rev-parse", "main", cwd=e2e.remote)
+            first = e2e.run(1)
+            e2e.first_run_checks(first, base)
+            first_output = work / "output-run-1"
+            if (e2e.tree / "output").is_dir():
+                shutil.copytree(e2e.tree / "output", first_output)
+            second = e2e.run(2)
+            if first_output.is_dir() and (e2e.tree / "output").is_dir():
+                e2e.second_run_checks(first, second, first_output)
+            else:
+                e2e.check(False, "no output/ to compare")
+            figures = first.report
+            print(
+                f"\ne2e figures: run 1 {first.seconds:.1f}s ({first.downloads} downloads, {first.llm_calls} LLM calls, "
+                f"{figures.get('new_releases', '?')} new releases, {figures.get('summaries', '?')} summaries); "
+                f"run 2 {second.seconds:.1f}s ({second.downloads} downloads, {second.llm_calls} LLM calls)"
+            )
+            failures = e2e.failures
+    finally:
+        if args.keep:
+            print(f"e2e: kept {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+    total = time.monotonic() - began
+    if failures:
+        print(f"e2e: FAIL — {len(failures)} check(s) failed in {total:.0f}s:")
+        for item in failures:
+            print(f"  - {item}")
+        return 1
+    print(f"e2e: PASS — both scheduled runs behaved; the second was a no-op ({total:.0f}s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
