@@ -28,3 +28,4 @@ def snippets(corpus: Path) -> dict[str, dict]:
 
 
 from tests.browser import browser  # noqa: E402,F401  (shared fixture)
+from tests.site_fixture import built_site  # noqa: E402,F401  (one built site per session)

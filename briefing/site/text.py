@@ -23,6 +23,14 @@ def plain(value: object) -> str:
     return " ".join(html.unescape(text).split())
 
 
+def text(value: object) -> str:
+    """A plain-text metadata value (title, ministry, tag, file name): entities decoded, spaces
+    collapsed, nothing removed. Templates escape it on output, so markup in it shows as text."""
+    if value is None:
+        return ""
+    return " ".join(html.unescape(str(value)).split())
+
+
 def split_original(content: str) -> tuple[str, str]:
     """Split article HTML at the ``## 원문 {#original}`` heading into (summary part, original part).
 
@@ -62,7 +70,7 @@ def parse_attachments(value: object) -> list[dict[str, Any]]:
         url = str(item.get("url") or "")
         result.append(
             {
-                "name": plain(item.get("name")) or "첨부파일",
+                "name": text(item.get("name")) or "첨부파일",
                 "type": plain(item.get("type")) or "other",
                 "size": size if isinstance(size, int) and size >= 0 else None,
                 "url": url if url.startswith(("https://", "http://")) else "",

@@ -35,6 +35,7 @@ from briefing.site.text import (
     safe_url,
     split_original,
     summary_sections,
+    text,
 )
 from briefing.store import write_atomic
 
@@ -61,6 +62,7 @@ def _add_helpers(generator) -> None:
     settings = generator.settings
     env.filters.update(
         plain=plain,
+        text=text,
         category_info=_category,
         split_original=_parts,
         attachments=parse_attachments,
@@ -114,7 +116,7 @@ def _prepare(generator) -> None:
     for n, article in enumerate(articles):
         article.newer = articles[n - 1] if n > 0 else None
         article.older = articles[n + 1] if n + 1 < len(articles) else None
-        article.ministry_name = plain(getattr(article, "ministry", ""))
+        article.ministry_name = text(getattr(article, "ministry", ""))
         article.ministry_slug = ministry_slug(article.ministry_name) if article.ministry_name else ""
 
     by_key = {a.source_path: a for a in articles}
@@ -221,12 +223,12 @@ def _article_record(article, settings: dict) -> dict[str, Any]:
     category = _category(getattr(article, "category", None))
     return {
         "id": getattr(article, "slug", ""),
-        "title": plain(article.title),
+        "title": text(article.title),
         "date": article.date.isoformat(),
         "category": category.name if category else plain(getattr(article, "category", "")),
         "category_slug": category.slug if category else "",
         "ministry": article.ministry_name,
-        "tags": [plain(t.name) for t in getattr(article, "tags", [])],
+        "tags": [text(t.name) for t in getattr(article, "tags", [])],
         "url": article.url,
         "source": safe_url(getattr(article, "original_url", "") or getattr(article, "source", "")),
         "summary": plain(getattr(article, "summary", "")),
@@ -359,7 +361,7 @@ def _write_output(generator, writer) -> None:
                 (
                     c.label,
                     [
-                        (plain(a.title), _absolute(settings, a.url), plain(getattr(a, "summary", "")))
+                        (text(a.title), _absolute(settings, a.url), plain(getattr(a, "summary", "")))
                         for a in rows
                     ],
                 )
@@ -382,7 +384,7 @@ def _write_output(generator, writer) -> None:
 
     if settings.get("ARTICLE_JSON", True):
         for article in articles:
-            name = article.save_as.rsplit("/", 2)[0] + ".json"  # releases/YYYY/MM/<id>.json
+            name = article.save_as.rsplit("/", 1)[0] + ".json"  # releases/YYYY/MM/<id>.json
             write_atomic(output / name, json_for_html(_article_record(article, settings)) + "\n")
 
     # sitemap and robots.txt (absolute URLs need SITEURL; relative ones are still listed)

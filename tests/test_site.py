@@ -1,0 +1,227 @@
+"""The built site: pages, archives, digests, feeds, discovery files, escaping, HTML validity."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+from collections import Counter, defaultdict
+from pathlib import Path
+from urllib.parse import unquote
+
+import feedparser
+import pytest
+
+from briefing.categories import BY_NAME, CATEGORIES, guess_category
+from briefing.site.listing import ministry_slug
+from tests.site_fixture import HOSTILE_TITLE, BuiltSite
+from tests.sitebuild import ROOT
+
+CARD_LINK = re.compile(r'<h2 class="card-title"><a href="[^"]*/releases/\d{4}/\d{2}/([^/"]+)/">')
+NODE_TOOLS = Path(os.environ.get("BRIEFING_NODE_TOOLS", ROOT / ".npm-tools")) / "node_modules"
+
+
+def _category(record) -> str:
+    return guess_category(f"{record.title}\n{record.body_text}").name
+
+
+def _listed(output: Path, first_page: str) -> list[str]:
+    """Release ids on a paginated listing, across all its pages, in order."""
+    base = output / first_page
+    pages = [base / "index.html"]
+    pages += sorted((base / "page").glob("*/index.html"), key=lambda p: int(p.parent.name))
+    ids = []
+    for page in pages:
+        ids += CARD_LINK.findall(page.read_text(encoding="utf-8"))
+    return ids
+
+
+def test_every_record_has_a_page_and_json(built_site: BuiltSite) -> None:
+    for record in built_site.records:
+        page = built_site.page(record)
+        assert page.is_file(), f"no page for {record.id}"
+        html = page.read_text(encoding="utf-8")
+        assert '<details class="original" id="original">' in html
+        assert 'rel="canonical" href="' + built_site.base_url in html
+        data = json.loads(page.parent.with_suffix(".json").read_text(encoding="utf-8"))
+        assert data["id"] == record.id
+        assert data["url"].endswith(f"{record.id}/")
+        assert data["category"] == _category(record)
+        assert data["sections"]["핵심 요약"]
+
+
+def test_article_page_parts(built_site: BuiltSite) -> None:
+    record = built_site.records[10]
+    html = built_site.page(record).read_text(encoding="utf-8")
+    info = BY_NAME[_category(record)]
+    assert f'href="{built_site.base_url}/category/{info.slug}/"' in html
+    assert f"/ministry/{record.ministry}/" in html
+    assert "원문 보기" in html and record.url.replace("&", "&amp;") in html
+    for att in record.attachments:
+        assert att.name in html and att.url.replace("&", "&amp;") in html
+        assert att.type.upper() in html
+    assert 'class="provenance"' in html and "자동 발췌" in html
+    assert 'rel="prev"' in html and 'rel="next"' in html
+    assert 'class="related"' in html
+    summary_part, original_part = html.split('<details class="original" id="original">')
+    assert "<h2>핵심 요약</h2>" in summary_part and "보도자료 본문" in original_part
+    ld = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.DOTALL)
+    assert ld and json.loads(ld.group(1))["@type"] == "NewsArticle"
+    for needle in (
+        'property="og:title"',
+        'name="twitter:card"',
+        'rel="alternate" type="application/atom+xml"',
+    ):
+        assert needle in html
+
+
+def test_category_ministry_month_archives_list_the_right_items(built_site: BuiltSite) -> None:
+    out, records = built_site.output, built_site.records
+    by_cat: dict[str, set[str]] = defaultdict(set)
+    by_ministry: dict[str, set[str]] = defaultdict(set)
+    for r in records:
+        by_cat[BY_NAME[_category(r)].slug].add(r.id)
+        if r.id != "hostile-ministry":
+            by_ministry[r.ministry].add(r.id)
+    for slug, ids in by_cat.items():
+        listed = _listed(out, f"category/{slug}")
+        assert sorted(listed) == sorted(ids), slug
+    for name, ids in by_ministry.items():
+        assert sorted(_listed(out, f"ministry/{ministry_slug(name)}")) == sorted(ids), name
+    assert sorted(_listed(out, "archives/2026/10")) == sorted(r.id for r in records)
+    home = _listed(out, "")
+    assert len(home) == len(records) and home[0] == max(records, key=lambda r: r.published).id
+    index = (out / "ministry/index.html").read_text(encoding="utf-8")
+    for name, ids in by_ministry.items():
+        assert re.search(rf">{re.escape(name)}</a> <span class=\"count\">{len(ids)}건</span>", index), name
+    categories = (out / "category/index.html").read_text(encoding="utf-8")
+    assert all(f"/category/{slug}/" in categories for slug in by_cat)
+
+
+def test_daily_digests_group_each_day_by_category(built_site: BuiltSite) -> None:
+    per_day: dict[str, set[str]] = defaultdict(set)
+    for r in built_site.records:
+        per_day[r.published_at.strftime("%Y/%m/%d")].add(r.id)
+    assert len(per_day) >= 3
+    for day, ids in per_day.items():
+        html = (built_site.output / "digest" / day / "index.html").read_text(encoding="utf-8")
+        listed = re.findall(r'<li>\s*<a href="[^"]*/releases/\d{4}/\d{2}/([^/"]+)/">', html)
+        assert sorted(listed) == sorted(ids), day
+        sections = re.findall(r'<section class="digest-group" id="([^"]+)"', html)
+        order = [c.slug for c in CATEGORIES]
+        assert sections == sorted(sections, key=order.index)
+    index = (built_site.output / "digest/index.html").read_text(encoding="utf-8")
+    assert index.count('class="count"') == len(per_day)
+
+
+def _feed(output: Path, name: str) -> feedparser.FeedParserDict:
+    parsed = feedparser.parse((output / "feeds" / name).read_bytes())
+    assert not parsed.bozo, f"{name}: {parsed.get('bozo_exception')}"
+    return parsed
+
+
+def test_feeds_are_valid_with_right_counts_and_links(built_site: BuiltSite) -> None:
+    out, records, base = built_site.output, built_site.records, built_site.base_url
+    for kind in ("atom", "rss"):
+        all_feed = _feed(out, f"all.{kind}.xml")
+        assert len(all_feed.entries) == min(50, len(records))
+        entry = all_feed.entries[0]
+        assert entry.link.startswith(base + "/releases/")
+        assert entry.tags and entry.tags[0].term in BY_NAME
+        body = entry.content[0].value if kind == "atom" else entry.description
+        assert "요약 전체 보기" in body and "원문 보기" in body and "https://www.korea.kr/" in body
+        counts = Counter(BY_NAME[_category(r)].slug for r in records)
+        for slug, count in counts.items():
+            assert len(_feed(out, f"{slug}.{kind}.xml").entries) == min(50, count)
+        ministries = Counter(r.ministry for r in records if r.id != "hostile-ministry")
+        for name, count in ministries.items():
+            assert len(_feed(out, f"ministry/{ministry_slug(name)}.{kind}.xml").entries) == count
+        days = {r.published_at.date() for r in records}
+        digest = _feed(out, f"digest.{kind}.xml")
+        assert len(digest.entries) == len(days)
+        assert digest.entries[0].link.startswith(base + "/digest/")
+    atom = (out / "feeds/all.atom.xml").read_text(encoding="utf-8")
+    assert f'<link href="{base}/feeds/all.atom.xml" rel="self"' in atom
+
+
+def test_discovery_files(built_site: BuiltSite) -> None:
+    out, base = built_site.output, built_site.base_url
+    sitemap = (out / "sitemap.xml").read_text(encoding="utf-8")
+    locs = re.findall(r"<loc>([^<]+)</loc>", sitemap)
+    assert all(loc.startswith(base + "/") for loc in locs)
+    for record in built_site.records:
+        assert f"{base}/releases/{record.published_at:%Y/%m}/{record.id}/" in locs
+    assert f"Sitemap: {base}/sitemap.xml" in (out / "robots.txt").read_text(encoding="utf-8")
+    assert "페이지를 찾을 수 없습니다" in (out / "404.html").read_text(encoding="utf-8")
+    assert (out / "about/index.html").is_file() and (out / "search/index.html").is_file()
+    for loc in locs:  # every URL in the sitemap exists
+        path = unquote(loc[len(base) + 1 :])
+        assert (out / path / "index.html").is_file() or (out / path).is_file(), loc
+
+
+def _all_text_files(output: Path) -> list[Path]:
+    return [p for p in output.rglob("*") if p.suffix in {".html", ".xml", ".json"}]
+
+
+def test_hostile_titles_and_file_names_are_escaped_everywhere(built_site: BuiltSite) -> None:
+    out = built_site.output
+    seen = Counter()
+    for path in _all_text_files(out):
+        text = path.read_text(encoding="utf-8")
+        if "alert(" not in text and "예산" not in text:
+            continue
+        seen[path.suffix] += "alert(" in text
+        # no live markup from the hostile strings, in any file
+        for bad in ("<script>alert", "<img src=x", "onerror=alert(1)>", "<b onmouseover", "javascript:alert"):
+            assert bad not in text, f"{bad!r} live in {path.relative_to(out)}"
+    assert seen[".html"] and seen[".xml"] and seen[".json"]
+    hostile = next(r for r in built_site.records if r.id == "hostile-title")
+    html = built_site.page(hostile).read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(" in html  # shown as text
+    ld = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.DOTALL).group(1)
+    assert "<" not in ld and json.loads(ld)["headline"].startswith('<script>alert("t")')
+    data = json.loads(built_site.page(hostile).parent.with_suffix(".json").read_text(encoding="utf-8"))
+    assert data["title"] == " ".join(HOSTILE_TITLE.split())
+    feed = _feed(out, "all.atom.xml")
+    titles = [e.title for e in feed.entries]
+    assert " ".join(HOSTILE_TITLE.split()) in titles
+    assert "&lt;img src=x onerror=alert(2)&gt;" in html  # the attachment name, as text
+
+
+def _validator() -> list[str] | None:
+    node = shutil.which("node")
+    cli = NODE_TOOLS / "html-validate" / "bin" / "html-validate.mjs"
+    if node and cli.is_file():
+        return [node, str(cli)]
+    return None
+
+
+def test_pages_pass_the_html_validator(built_site: BuiltSite) -> None:
+    command = _validator()
+    if command is None:
+        if os.environ.get("BRIEFING_REQUIRE_BROWSER") == "1":
+            pytest.fail("html-validate missing: .ci/run installs it with npm into .npm-tools")
+        pytest.skip("html-validate not installed (npm install --prefix .npm-tools html-validate)")
+    out = built_site.output
+    hostile = next(r for r in built_site.records if r.id == "hostile-title")
+    pages = [
+        out / "index.html",
+        built_site.page(built_site.records[10]),
+        built_site.page(hostile),
+        out / "digest/index.html",
+        next((out / "digest").glob("*/*/*/index.html")),
+        next((out / "category").glob("*/index.html")),
+        out / "ministry/index.html",
+        out / "archives/index.html",
+        out / "about/index.html",
+        out / "404.html",
+    ]
+    done = subprocess.run(
+        [*command, "--config", str(ROOT / ".htmlvalidate.json"), *map(str, pages)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stdout[-6000:] + done.stderr[-2000:]
