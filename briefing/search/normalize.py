@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_DIGIT_COMMA = re.compile(r"(?<=\d),(?=\d)")
+_DIGIT_COMMA = re.compile(r"(?<=[0-9]),(?=[0-9])")
 # Curly and full-width quotes count as the ASCII quote for phrase queries.
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‟": '"', "＂": '"', "«": '"', "»": '"'})
 
