@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from briefing.chat_index import ChatIndexError, Hit, open_chat_index
+from briefing.chat_index import ChatIndexError, Hit, open_chat_index, question_words
 from briefing.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -40,6 +40,7 @@ PASSAGE_BUDGET_CHARS = 5_000  # all quoted passages together (~2,500 tokens of K
 MIN_COVERAGE = 0.5  # share of the question's content terms the best passage must contain
 LEAK_WINDOW = 24  # characters of the system prompt in a row that count as a leak
 HISTORY_CHARS = 1_000  # per earlier turn sent to the model
+FOLLOW_UP_WORDS = 2  # a question this short is read together with the previous one
 
 NO_MATCH_TEXT = "관련 보도자료를 찾지 못했습니다."
 NO_MODEL_TEXT = "AI 답변 모델이 설정되지 않아, 질문과 관련된 보도자료 목록만 보여 드립니다."
@@ -59,6 +60,10 @@ _QUESTION_WORDS = re.compile(
     r"(어떻게|어떤|무엇|무슨|뭐|언제|어디|누가|누구|왜|얼마나|얼마|알려\s*주?세요|알려줘|"
     r"궁금합니다|궁금해요|인가요|나요|습니까|되나요|됐나요|되었나요|했나요|있나요|없나요|"
     r"바뀌었나요|달라졌나요|뭔가요|뭐예요|말해\s*줘|설명해\s*줘|설명해\s*주세요)"
+)
+# Conversational fillers that open a follow-up ("그럼 예산은?"), matched as whole words only.
+_FILLERS = re.compile(
+    r"(?<![가-힣])(그럼|그러면|그런데|그리고|그래서|그건|이건|혹시|또|좀|저기요?)(?![가-힣])"
 )
 _PARTICLES = (
     "으로",
@@ -86,7 +91,8 @@ _PARTICLES = (
 
 def retrieval_text(question: str) -> str:
     """The question without interrogative phrasing, which names nothing to look for."""
-    return " ".join(_QUESTION_WORDS.sub(" ", question).split()) or question
+    text = _FILLERS.sub(" ", _QUESTION_WORDS.sub(" ", question))
+    return " ".join(text.split()) or question
 
 
 def search_suggestions(question: str) -> list[str]:
@@ -104,6 +110,15 @@ def search_suggestions(question: str) -> list[str]:
         suggestions.append(" ".join(words[:3]))
     suggestions.extend(words[:3])
     return suggestions[:4]
+
+
+def _search_text(question: str, turns: list[dict[str, str]]) -> str:
+    """What to retrieve with: a short follow-up ("예산은 얼마인가요?") leans on the previous question."""
+    text = retrieval_text(question)
+    last_user = next((t["content"] for t in reversed(turns) if t["role"] == "user"), "")
+    if last_user and len(question_words(text)) <= FOLLOW_UP_WORDS:
+        return f"{retrieval_text(last_user)} {text}"
+    return text
 
 
 def select_sources(hits: list[Hit]) -> list[tuple[Hit, list[Hit]]]:
@@ -293,12 +308,9 @@ def answer(question: str, history: Any, settings: Settings, index_dir: Path | No
         }
         return
 
-    hits = index.search(retrieval_text(question))
-    sources = select_sources(hits)
-    if not sources:
-        last_user = next((t["content"] for t in reversed(turns) if t["role"] == "user"), "")
-        if last_user:  # a follow-up ("신청은 언제까지?") leans on the previous question
-            sources = select_sources(index.search(retrieval_text(f"{last_user} {question}")))
+    sources = select_sources(index.search(_search_text(question, turns)))
+    if not sources and turns:
+        sources = select_sources(index.search(retrieval_text(question)))
     yield {
         "type": "sources",
         "sources": [

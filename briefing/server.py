@@ -49,6 +49,7 @@ class BriefingHandler(SimpleHTTPRequestHandler):
 
     root: Path = Path("output")
     endpoint: ChatEndpoint
+    inject_endpoint: bool = True
     server_version = "briefing"
     sys_version = ""
 
@@ -90,7 +91,7 @@ class BriefingHandler(SimpleHTTPRequestHandler):
             return
         data = found.read_bytes()
         kind = mimetypes.guess_type(found.name)[0] or "application/octet-stream"
-        if kind == "text/html":
+        if kind == "text/html" and self.inject_endpoint:
             data = _EMPTY_ENDPOINT.sub(f'data-chat-endpoint="{CHAT_PATH}"'.encode(), data, count=1)
         if kind.startswith("text/") or kind in ("application/javascript", "application/json"):
             kind += "; charset=utf-8"
@@ -113,11 +114,17 @@ def make_server(
     port: int = 8000,
     output: Path | None = None,
     index_dir: Path | None = None,
+    inject_endpoint: bool = True,
 ) -> ThreadingHTTPServer:
-    """A server (not yet running) for the site in ``output`` and its chat index."""
+    """A server (not yet running) for the site in ``output`` and its chat index.
+
+    ``inject_endpoint=False`` serves pages exactly as built (a page without an endpoint then
+    shows the chat panel's search fallback).
+    """
     root = Path(output or settings.output_dir)
     endpoint = ChatEndpoint(settings, index_dir or root / "chat-index", trust_forwarded=False)
-    handler = type("Handler", (BriefingHandler,), {"root": root, "endpoint": endpoint})
+    attrs = {"root": root, "endpoint": endpoint, "inject_endpoint": inject_endpoint}
+    handler = type("Handler", (BriefingHandler,), attrs)
     server = ThreadingHTTPServer((host, port), handler)
     server.daemon_threads = True
     return server

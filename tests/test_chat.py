@@ -1,0 +1,429 @@
+"""The policy-assistant chat over real HTTP: ``briefing serve`` on loopback, a fake streaming model
+behind litellm, and the Vercel and Lambda adapters with their own request shapes."""
+
+from __future__ import annotations
+
+import base64
+import importlib.util
+import json
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from http.server import HTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from briefing.chat import NO_MATCH_TEXT, NO_MODEL_TEXT, SYSTEM_PROMPT, LeakGuard, answer, run_chat_cli
+from briefing.chat_index import build_chat_index, chunk_text, document_from_markdown, iter_documents
+from briefing.server import make_server, resolve_static
+from briefing.settings import Settings
+from briefing.synthetic import generate_records
+from tests.chat_support import INJECTION, chat_records, fake_model
+
+ROOT = Path(__file__).resolve().parent.parent
+SITE = "https://briefing.example.org"
+
+
+@pytest.fixture(scope="module")
+def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("chat") / "chat-index"
+    records = generate_records(80) + chat_records()
+    report = build_chat_index(iter_documents(records), folder)
+    assert report.releases == 83 and report.passages > 83
+    return folder
+
+
+@pytest.fixture(scope="module")
+def model(monkeypatch_module: pytest.MonkeyPatch) -> Iterator[Any]:
+    monkeypatch_module.setenv("OPENAI_API_KEY", "sk-test-not-a-secret")
+    with fake_model() as fake:
+        yield fake
+
+
+@pytest.fixture(scope="module")
+def monkeypatch_module() -> Iterator[pytest.MonkeyPatch]:
+    with pytest.MonkeyPatch.context() as patch:
+        yield patch
+
+
+@pytest.fixture
+def settings(model: Any) -> Settings:
+    model.mode = "cite"
+    return Settings().with_values(
+        {
+            "chat_model": "openai/fake",
+            "llm_api_base": f"{model.url}/v1",
+            "site_url": SITE,
+            "chat_timeout": 5,
+            "chat_rate_per_minute": 1000,
+        }
+    )
+
+
+class Site:
+    def __init__(self, url: str) -> None:
+        self.url = url
+
+    def post(
+        self, body: bytes | dict[str, Any], headers: dict[str, str] | None = None, path: str = "/api/chat"
+    ) -> tuple[int, dict[str, str], bytes]:
+        data = json.dumps(body, ensure_ascii=False).encode() if isinstance(body, dict) else body
+        request = urllib.request.Request(
+            self.url + path,
+            data=data,
+            method="POST",
+            headers={"Content-Type": "application/json", **(headers or {})},
+        )
+        return _send(request)
+
+    def request(
+        self, method: str, path: str, headers: dict[str, str] | None = None
+    ) -> tuple[int, dict[str, str], bytes]:
+        return _send(urllib.request.Request(self.url + path, method=method, headers=headers or {}))
+
+
+def _send(request: urllib.request.Request) -> tuple[int, dict[str, str], bytes]:
+    try:
+        with urllib.request.urlopen(request, timeout=20) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
+def events_of(body: bytes) -> list[dict[str, Any]]:
+    frames = [f for f in body.decode().split("\n\n") if f.strip()]
+    assert all(f.startswith("data: ") for f in frames), frames
+    return [json.loads(f[len("data: ") :]) for f in frames]
+
+
+def _serve(settings: Settings, output: Path, index_dir: Path, **kwargs: Any) -> Iterator[Site]:
+    server = make_server(settings, "127.0.0.1", 0, output=output, index_dir=index_dir, **kwargs)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield Site(f"http://127.0.0.1:{server.server_address[1]}")
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def output(tmp_path: Path) -> Path:
+    out = tmp_path / "output"
+    out.mkdir()
+    (out / "index.html").write_text('<html data-chat-endpoint=""><body>홈</body></html>', encoding="utf-8")
+    (tmp_path / "secret.txt").write_text("outside", encoding="utf-8")
+    return out
+
+
+@pytest.fixture
+def site(settings: Settings, output: Path, index_dir: Path) -> Iterator[Site]:
+    yield from _serve(settings, output, index_dir)
+
+
+# --- answers -------------------------------------------------------------------------------------
+
+
+def test_question_returns_release_among_sources_and_answer_citing_it(site: Site, model: Any) -> None:
+    before = model.calls
+    status, headers, body = site.post({"question": "청년 월세 지원 대상이 어떻게 바뀌었나요?"})
+    assert status == 200 and headers["Content-Type"].startswith("text/event-stream")
+    events = events_of(body)
+    assert events[0]["type"] == "sources"
+    urls = [s["url"] for s in events[0]["sources"]]
+    assert f"{SITE}/releases/2026/11/rent-2026/" in urls
+    first = events[0]["sources"][0]
+    assert first == {
+        "n": 1,
+        "title": "청년 월세 한시 특별지원, 소득 기준 완화해 대상 확대",
+        "date": "2026-11-02",
+        "url": f"{SITE}/releases/2026/11/rent-2026/",
+        "ministry": "국토교통부",
+    }
+    text = "".join(e["text"] for e in events if e["type"] == "token")
+    assert "[1]" in text and "청년 월세 한시 특별지원" in text
+    assert events[-1]["type"] == "done" and events[-1]["usage"]["completion_tokens"] == 45
+    assert model.calls == before + 1
+    # the passage reached the model as quoted data in the user turn, not in the system prompt
+    messages = model.last["messages"]
+    assert messages[0] == {"role": "system", "content": SYSTEM_PROMPT}
+    assert '<자료 번호="1"' in messages[-1]["content"] and "중위소득 60%" in messages[-1]["content"]
+
+
+def test_json_accept_gives_one_object(site: Site) -> None:
+    status, headers, body = site.post({"question": "양자컴퓨터 연구단"}, {"Accept": "application/json"})
+    data = json.loads(body)
+    assert status == 200 and headers["Content-Type"].startswith("application/json")
+    assert data["sources"][0]["title"] == "양자컴퓨터 국산화 연구단 출범"
+    assert "[1]" in data["answer"] and data["mode"] == "llm"
+
+
+def test_no_match_makes_no_model_call(site: Site, model: Any) -> None:
+    before = model.calls
+    status, _, body = site.post({"question": "오늘 저녁 메뉴로 떡볶이 어때요?"})
+    events = events_of(body)
+    assert status == 200
+    assert events[0] == {"type": "sources", "sources": []}
+    assert events[1]["text"].startswith(NO_MATCH_TEXT)
+    assert events[-1]["mode"] == "no_match" and events[-1]["suggestions"]
+    assert events[-1]["suggestions"][0]["url"].startswith(f"{SITE}/search/?q=")
+    assert model.calls == before
+
+
+def test_no_model_gives_sources_alone_labelled(settings: Settings, index_dir: Path, model: Any) -> None:
+    before = model.calls
+    bare = settings.with_values({"chat_model": "", "llm_model": ""})
+    events = list(answer("양자컴퓨터 국산화", [], bare, index_dir))
+    assert events[0]["sources"][0]["title"] == "양자컴퓨터 국산화 연구단 출범"
+    assert events[1] == {"type": "token", "text": NO_MODEL_TEXT}
+    assert events[2]["mode"] == "sources_only"
+    assert model.calls == before
+
+
+def test_injected_release_cannot_reveal_system_prompt(site: Site, model: Any) -> None:
+    model.mode = "echo"  # the model "obeys" the release and prints everything it was given
+    status, _, body = site.post({"question": "해양쓰레기 수거 선박 배치 계획은?"})
+    events = events_of(body)
+    assert status == 200
+    assert events[0]["sources"][0]["title"] == "해양쓰레기 수거 선박 추가 배치"
+    assert INJECTION in model.last["messages"][-1]["content"]  # the model did see the injection
+    streamed = "".join(e["text"] for e in events if e["type"] == "token")
+    squashed = "".join(streamed.split())
+    prompt = "".join(SYSTEM_PROMPT.split())
+    # no 24 consecutive characters of the system prompt reach the reader
+    assert not any(prompt[i : i + 24] in squashed for i in range(len(prompt) - 23))
+    assert "AI 정책 비서" not in streamed
+    assert events[-1] == {
+        "type": "error",
+        "code": "unsafe_answer",
+        "message": "답변이 안전 규칙에 어긋나 중단했습니다. 질문을 바꿔 다시 시도해 주세요.",
+    }
+
+
+def test_model_timeout_ends_in_error_event(settings: Settings, index_dir: Path, model: Any) -> None:
+    model.mode = "stall"
+    model.stall_seconds = 4.0
+    quick = settings.with_values({"chat_timeout": 0.5})
+    started = time.monotonic()
+    events = list(answer("청년 월세 특별지원 신청", [], quick, index_dir))
+    elapsed = time.monotonic() - started
+    assert events[0]["type"] == "sources" and events[0]["sources"]
+    assert events[-1]["type"] == "error" and events[-1]["code"] == "llm_timeout"
+    assert elapsed < 3.0
+
+
+def test_follow_up_uses_history_for_retrieval(settings: Settings, index_dir: Path) -> None:
+    history = [
+        {"role": "user", "content": "양자컴퓨터 국산화 연구단"},
+        {"role": "assistant", "content": "연구단이 출범했습니다 [1]."},
+    ]
+    events = list(answer("그럼 예산 규모는 얼마인가요?", history, settings, index_dir))
+    assert events[0]["sources"] and events[0]["sources"][0]["title"] == "양자컴퓨터 국산화 연구단 출범"
+
+
+# --- HTTP contract -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("body", "headers", "status", "code"),
+    [
+        (json.dumps({"question": "가" * 20_000}).encode(), {}, 413, "body_too_large"),
+        (b'{"question": "q"}', {"Content-Type": "text/plain"}, 415, "unsupported_media_type"),
+        (b'{"history": []}', {}, 400, "missing_question"),
+        (b"{question: nope", {}, 400, "invalid_json"),
+        (b'["a list"]', {}, 400, "invalid_json"),
+        (json.dumps({"question": "청년" * 300}).encode(), {}, 400, "question_too_long"),
+        (
+            json.dumps({"question": "q", "history": [{"role": "user", "content": "a"}] * 7}).encode(),
+            {},
+            400,
+            "history_too_long",
+        ),
+        (
+            json.dumps({"question": "q", "history": [{"role": "system", "content": "a"}]}).encode(),
+            {},
+            400,
+            "invalid_history",
+        ),
+    ],
+)
+def test_bad_requests_get_json_errors(
+    site: Site, body: bytes, headers: dict[str, str], status: int, code: str
+) -> None:
+    got, got_headers, raw = site.post(body, headers)
+    assert got == status
+    assert got_headers["Content-Type"].startswith("application/json")
+    error = json.loads(raw)["error"]
+    assert error["code"] == code and error["message"]
+
+
+def test_wrong_method_is_405(site: Site) -> None:
+    status, headers, raw = site.request("GET", "/api/chat")
+    assert status == 405 and headers["Allow"] == "POST, OPTIONS"
+    assert json.loads(raw)["error"]["code"] == "method_not_allowed"
+
+
+def test_eleventh_rapid_request_is_rate_limited(settings: Settings, output: Path, index_dir: Path) -> None:
+    limited = settings.with_values({"chat_rate_per_minute": 10})
+    for site in _serve(limited, output, index_dir):
+        statuses = [site.post(b'{"history": []}')[0] for _ in range(10)]
+        assert statuses == [400] * 10  # refused requests still count
+        status, headers, raw = site.post({"question": "청년 월세"})
+        assert status == 429
+        assert int(headers["Retry-After"]) >= 1
+        assert json.loads(raw)["error"]["code"] == "rate_limited"
+
+
+def test_cors_only_for_site_origin(site: Site) -> None:
+    status, headers, raw = site.post({"question": "양자컴퓨터"}, {"Origin": "https://evil.example"})
+    assert status == 403 and "Access-Control-Allow-Origin" not in headers
+    assert json.loads(raw)["error"]["code"] == "origin_not_allowed"
+    status, headers, _ = site.request(
+        "OPTIONS", "/api/chat", {"Origin": "https://evil.example", "Access-Control-Request-Method": "POST"}
+    )
+    assert "Access-Control-Allow-Origin" not in headers
+    status, headers, _ = site.request(
+        "OPTIONS", "/api/chat", {"Origin": SITE, "Access-Control-Request-Method": "POST"}
+    )
+    assert status == 204 and headers["Access-Control-Allow-Origin"] == SITE
+    status, headers, body = site.post({"question": "양자컴퓨터"}, {"Origin": SITE})
+    assert status == 200 and headers["Access-Control-Allow-Origin"] == SITE
+    # the page served by this server (same origin) needs no grant and is not refused
+    status, headers, _ = site.post({"question": "양자컴퓨터"}, {"Origin": site.url})
+    assert status == 200 and "Access-Control-Allow-Origin" not in headers
+
+
+def test_missing_index_is_503(settings: Settings, output: Path, tmp_path: Path) -> None:
+    for site in _serve(settings, output, tmp_path / "nowhere"):
+        status, _, raw = site.post({"question": "양자컴퓨터"})
+        assert status == 503 and json.loads(raw)["error"]["code"] == "index_unavailable"
+
+
+# --- static files ----------------------------------------------------------------------------------
+
+
+def test_static_site_and_no_escape(site: Site, output: Path) -> None:
+    status, headers, body = site.request("GET", "/")
+    assert status == 200 and headers["Content-Type"].startswith("text/html")
+    assert b'data-chat-endpoint="/api/chat"' in body  # the local server points pages at itself
+    for path in ("/../secret.txt", "/%2e%2e/secret.txt", "/..%2fsecret.txt", "/%00"):
+        assert site.request("GET", path)[0] == 404
+    assert resolve_static(output, "/../secret.txt") is None
+    assert resolve_static(output, "/index.html") == (output / "index.html").resolve()
+
+
+# --- adapters ------------------------------------------------------------------------------------
+
+
+def _load(path: Path, name: str) -> Any:
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_vercel_handler(monkeypatch: pytest.MonkeyPatch, settings: Settings, index_dir: Path) -> None:
+    monkeypatch.setenv("BRIEFING_CHAT_INDEX", str(index_dir))
+    monkeypatch.setenv("BRIEFING_CHAT_MODEL", settings.chat_model)
+    monkeypatch.setenv("BRIEFING_LLM_API_BASE", settings.llm_api_base)
+    monkeypatch.setenv("SITE_URL", SITE)
+    vercel = _load(ROOT / "api" / "chat.py", "vercel_chat")
+    server = HTTPServer(("127.0.0.1", 0), vercel.handler)  # Vercel drives this class the same way
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        site = Site(f"http://127.0.0.1:{server.server_address[1]}")
+        status, headers, body = site.post(
+            {"question": "청년 월세 특별지원 대상"}, {"X-Forwarded-For": "203.0.113.9"}
+        )
+        events = events_of(body)
+        assert status == 200 and events[0]["sources"][0]["url"] == f"{SITE}/releases/2026/11/rent-2026/"
+        assert events[-1]["type"] == "done"
+        assert "203.0.113.9" in vercel.ENDPOINT.limiter._buckets  # the forwarded client is the key
+        status, _, raw = site.post(b"not json")
+        assert status == 400 and json.loads(raw)["error"]["code"] == "invalid_json"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _lambda_event(
+    body: str, *, method: str = "POST", b64: bool = False, headers: dict[str, str] | None = None
+) -> dict:
+    return {
+        "version": "2.0",
+        "rawPath": "/api/chat",
+        "headers": {
+            "content-type": "application/json",
+            "host": "abc.lambda-url.ap-northeast-2.on.aws",
+            **(headers or {}),
+        },
+        "requestContext": {"http": {"method": method, "path": "/api/chat", "sourceIp": "198.51.100.7"}},
+        "body": base64.b64encode(body.encode()).decode() if b64 else body,
+        "isBase64Encoded": b64,
+    }
+
+
+def test_lambda_handler(monkeypatch: pytest.MonkeyPatch, settings: Settings, index_dir: Path) -> None:
+    monkeypatch.setenv("BRIEFING_CHAT_INDEX", str(index_dir))
+    monkeypatch.setenv("BRIEFING_CHAT_MODEL", settings.chat_model)
+    monkeypatch.setenv("BRIEFING_LLM_API_BASE", settings.llm_api_base)
+    monkeypatch.setenv("SITE_URL", SITE)
+    lam = _load(ROOT / "deploy" / "aws_lambda.py", "lambda_chat")
+    result = lam.handler(_lambda_event(json.dumps({"question": "양자컴퓨터 국산화 예산"}), b64=True), None)
+    assert result["statusCode"] == 200 and result["headers"]["Content-Type"].startswith("text/event-stream")
+    events = events_of(result["body"].encode())
+    assert (
+        events[0]["sources"][0]["title"] == "양자컴퓨터 국산화 연구단 출범" and events[-1]["type"] == "done"
+    )
+    result = lam.handler(_lambda_event('{"question": 1}'), None)
+    assert result["statusCode"] == 400 and json.loads(result["body"])["error"]["code"] == "missing_question"
+    result = lam.handler(_lambda_event("", method="OPTIONS", headers={"origin": SITE}), None)
+    assert result["statusCode"] == 204 and result["headers"]["Access-Control-Allow-Origin"] == SITE
+    result = lam.handler(
+        _lambda_event(json.dumps({"question": "양자컴퓨터"}), headers={"accept": "application/json"}), None
+    )
+    assert result["statusCode"] == 200 and json.loads(result["body"])["sources"]
+
+
+# --- pieces --------------------------------------------------------------------------------------
+
+
+def test_leak_guard_withholds_prompt_echo() -> None:
+    guard = LeakGuard(SYSTEM_PROMPT)
+    sent = guard.feed("답변입니다 [1]. ")
+    for i in range(0, len(SYSTEM_PROMPT), 7):
+        sent += guard.feed(SYSTEM_PROMPT[i : i + 7])
+        if guard.leaked:
+            break
+    assert guard.leaked and guard.flush() == ""
+    assert len(sent) < 24
+    clean = LeakGuard(SYSTEM_PROMPT)
+    text = "청년 월세 지원은 중위소득 100% 이하로 확대됩니다 [1]. 신청은 12월 1일부터입니다 [1]."
+    assert clean.feed(text) + clean.flush() == text and not clean.leaked
+
+
+def test_chunks_and_markdown_sections() -> None:
+    long = "가나다라마바사. " * 200
+    chunks = chunk_text(long, 500)
+    assert all(len(c) <= 500 for c in chunks) and " ".join(chunks).split() == long.split()
+    body = (
+        "## 핵심 요약\n\n청년 월세 지원 확대\n\n## 주요 내용\n\n- 소득 기준 완화\n\n"
+        "## 원문 {#original}\n\n### 보도자료 본문\n\n본문 \\*강조\\* &lt;b&gt;\n\n### 첨부: a.hwp\n\n첨부 본문\n"
+    )
+    doc = document_from_markdown(body, id="r1", title="제목", date="2026-11-02", url="releases/2026/11/r1/")
+    assert doc.sections == [("핵심 요약", "청년 월세 지원 확대"), ("주요 내용", "- 소득 기준 완화")]
+    assert doc.original == "본문 *강조* <b>\n\n첨부 본문"
+
+
+def test_cli_prints_sources_and_answer(
+    settings: Settings, index_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run_chat_cli(settings, "양자컴퓨터 국산화 연구단", index_dir) == 0
+    out = capsys.readouterr().out
+    assert "[1] 양자컴퓨터 국산화 연구단 출범 (과학기술정보통신부, 2026-11-04)" in out and "[1]." in out
+    assert run_chat_cli(settings, "양자컴퓨터", index_dir.parent / "missing") == 1
