@@ -290,7 +290,7 @@ def test_cors_only_for_site_origin(site: Site) -> None:
         "OPTIONS", "/api/chat", {"Origin": SITE, "Access-Control-Request-Method": "POST"}
     )
     assert status == 204 and headers["Access-Control-Allow-Origin"] == SITE
-    status, headers, body = site.post({"question": "양자컴퓨터"}, {"Origin": SITE})
+    status, headers, _ = site.post({"question": "양자컴퓨터"}, {"Origin": SITE})
     assert status == 200 and headers["Access-Control-Allow-Origin"] == SITE
     # the page served by this server (same origin) needs no grant and is not refused
     status, headers, _ = site.post({"question": "양자컴퓨터"}, {"Origin": site.url})
@@ -337,7 +337,7 @@ def test_vercel_handler(monkeypatch: pytest.MonkeyPatch, settings: Settings, ind
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         site = Site(f"http://127.0.0.1:{server.server_address[1]}")
-        status, headers, body = site.post(
+        status, _, body = site.post(
             {"question": "청년 월세 특별지원 대상"}, {"X-Forwarded-For": "203.0.113.9"}
         )
         events = events_of(body)
