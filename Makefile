@@ -64,7 +64,7 @@ publish-build:
 	SITEURL="$$(python scripts/site_url.py)" briefing build --publish
 
 publish-report:
-	briefing report --markdown
+	briefing report
 
 # Runs the publish targets twice in a throw-away clone against the fake portal and fake LLM.
 e2e:

@@ -5,6 +5,7 @@
 #   - a rebase conflict (someone edited the same record by hand): abort cleanly and fail loudly.
 # Writes changed=true|false and sha=<commit to build> to $GITHUB_OUTPUT when it is set.
 set -euo pipefail
+HERE="$(cd "$(dirname "$0")" && pwd)"
 cd "$(git rev-parse --show-toplevel)"
 
 REMOTE="${BRIEFING_GIT_REMOTE:-origin}"
@@ -20,7 +21,10 @@ paths=()
 for dir in data content; do [ -d "$dir" ] && paths+=("$dir"); done
 [ ${#paths[@]} -gt 0 ] && git add -A -- "${paths[@]}"
 
-if git diff --cached --quiet; then
+# Run times alone (the collector's last_run / last_ok) are no reason for a commit.
+if git diff --cached --quiet || "${PYTHON:-python3}" "$HERE/state_changes.py"; then
+  git diff --cached --quiet || echo "commit: only run times changed in data/state/"
+  git restore --staged -- "${paths[@]}" 2>/dev/null || true
   echo "commit: nothing changed in data/ or content/ — no commit"
   output "changed=false"
   output "sha=$(git rev-parse HEAD)"

@@ -98,3 +98,26 @@ def test_rebase_conflict_aborts_cleanly_and_fails(tmp_path: Path) -> None:
     assert "conflict" in result.stderr
     assert not (first / ".git" / "rebase-merge").exists()
     assert git(remote, "log", "-1", "--format=%s", "main") == "hand edit"
+
+
+def test_run_times_alone_make_no_commit_but_counters_do(tmp_path: Path) -> None:
+    remote, first, _ = make_clones(tmp_path)
+    state = first / "data" / "state"
+    state.mkdir()
+    (state / "sources.json").write_text('{"feed": {"failures": 0, "last_ok": "2026-11-25T09:00:00+09:00"}}\n')
+    git(first, "add", ".")
+    git(first, "commit", "--quiet", "-m", "state")
+    git(first, "push", "--quiet", "origin", "main")
+    before = git(remote, "rev-parse", "main")
+
+    (state / "sources.json").write_text('{"feed": {"failures": 0, "last_ok": "2026-11-25T11:00:00+09:00"}}\n')
+    result = run_script(first, tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    assert "only run times changed" in result.stdout
+    assert git(remote, "rev-parse", "main") == before
+
+    (state / "sources.json").write_text('{"feed": {"failures": 1, "last_ok": "2026-11-25T11:00:00+09:00"}}\n')
+    result = run_script(first, tmp_path / "out2")
+    assert result.returncode == 0, result.stderr
+    assert git(remote, "rev-parse", "main") != before
+    assert "sources.json" in git(remote, "show", "--name-only", "--format=", "main")
