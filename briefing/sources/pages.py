@@ -89,6 +89,8 @@ def fragment_text(html: str) -> str:
         bad.drop_tree()
     for br in root.xpath("//br"):
         br.tail = "\n" + (br.tail or "")
+    for cell in root.xpath("//td|//th"):  # cells of a row on one line, apart
+        cell.tail = " " + (cell.tail or "")
     for block in root.xpath("//p|//div|//li|//tr|//h1|//h2|//h3|//h4|//table"):
         block.tail = "\n" + (block.tail or "")
     return strip_boilerplate(tidy(root.text_content()))
