@@ -28,4 +28,5 @@ def snippets(corpus: Path) -> dict[str, dict]:
 
 
 from tests.browser import browser  # noqa: E402,F401  (shared fixture)
+from tests.fakellm import fake_llm  # noqa: E402,F401  (shared fixture: fake OpenAI-compatible server)
 from tests.site_fixture import built_site  # noqa: E402,F401  (one built site per session)

@@ -11,9 +11,8 @@ from briefing.articles import article_path, read_meta
 from briefing.settings import Settings
 from briefing.store import Store
 from briefing.summarize import PROMPT_VERSION, run_summarize
-from tests.fakellm import (  # noqa: F401  (fixture)
+from tests.fakellm import (
     FakeLLM,
-    fake_llm,
     fenced_reply,
     json_reply,
     slow_reply,
@@ -131,7 +130,11 @@ def test_timeout_leaves_release_for_next_run_and_others_go_on(tmp_path: Path, fa
 
     def answer(body: dict) -> object:
         text = json.dumps(body["messages"], ensure_ascii=False)
-        return slow_reply(2.0, json_reply(valid_summary())) if "느린 응답" in text else json_reply(valid_summary())
+        return (
+            slow_reply(2.0, json_reply(valid_summary()))
+            if "느린 응답" in text
+            else json_reply(valid_summary())
+        )
 
     fake_llm.default = answer
     report = run_summarize(settings)
@@ -256,7 +259,9 @@ def test_parallel_calls_are_bounded(tmp_path: Path, fake_llm: FakeLLM) -> None:
 
 
 def test_fallback_model_answers_when_primary_fails(tmp_path: Path, fake_llm: FakeLLM) -> None:
-    settings = llm_settings(tmp_path, fake_llm.api_base, llm_model="openai/primary", llm_fallbacks="openai/backup")
+    settings = llm_settings(
+        tmp_path, fake_llm.api_base, llm_model="openai/primary", llm_fallbacks="openai/backup"
+    )
 
     def answer(body: dict) -> object:
         return status_reply(503) if body["model"] == "primary" else json_reply(valid_summary())
@@ -305,7 +310,10 @@ def test_changed_source_and_force_summarise_again(tmp_path: Path, fake_llm: Fake
     assert fake_llm.calls == 1
     run_summarize(settings, force=True)
     assert fake_llm.calls == 2
-    changed = make_record(body_text=make_record().body_text + "\n추가로 공모 설명회를 연다고 밝혔다. 자세한 일정은 누리집에 공지한다.")
+    changed = make_record(
+        body_text=make_record().body_text
+        + "\n추가로 공모 설명회를 연다고 밝혔다. 자세한 일정은 누리집에 공지한다."
+    )
     save(settings.data_dir, changed)
     run_summarize(settings)
     assert fake_llm.calls == 3

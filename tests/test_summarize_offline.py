@@ -1,0 +1,212 @@
+"""No model configured: offline extracts for every record; sources, escaping and file ownership."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import markdown
+
+from briefing.articles import article_path, escape_inline, read_meta, safe_url
+from briefing.categories import BY_NAME
+from briefing.faithfulness import check
+from briefing.records import Attachment
+from briefing.summarize import run_summarize
+from briefing.summarize.offline import LABEL, OFFLINE_VERSION
+from briefing.summarize.source import build_source
+from briefing.synthetic import generate_records
+from tests.summarize_data import ATTACHMENT_TEXT, make_record, offline_settings, save
+
+HOSTILE_TITLE = '<script>alert("t")</script> 보도자료 "><img src=x onerror=alert(1)>'
+HOSTILE_NAME = '"><img src=x onerror=alert(2)>.hwp'
+
+
+def _render(md_text: str) -> str:
+    """The body as Pelican renders it (python-markdown with its default extensions)."""
+    body = md_text.split("\n\n", 1)[1]
+    return markdown.Markdown(
+        extensions=["markdown.extensions.extra", "markdown.extensions.codehilite"]
+    ).convert(body)
+
+
+def test_no_model_writes_an_article_for_every_record(tmp_path: Path) -> None:
+    settings = offline_settings(tmp_path)
+    records = generate_records(40, seed=3)
+    save(settings.data_dir, *records)
+
+    report = run_summarize(settings)
+
+    assert report.extracted + report.no_text == len(records) and report.calls == 0
+    for record in records:
+        path = article_path(settings.content_dir, record)
+        meta = read_meta(path)
+        assert meta["summary_kind"] == "extract", record.id
+        assert meta["prompt_version"] == OFFLINE_VERSION
+        assert meta["category"] in BY_NAME
+        assert meta["faithfulness"] == "ok"  # copied sentences cannot invent anything
+        assert meta["slug"] == record.id and meta["date"].endswith("+09:00")
+        text = path.read_text(encoding="utf-8")
+        assert LABEL in text
+        for heading in ("핵심 요약", "주요 내용", "배경 및 목적", "세부 추진 내용", "기대 효과", "향후 계획"):
+            assert f"## {heading}\n" in text
+        assert "## 원문 {#original}\n" in text and "### 보도자료 본문" in text
+        for att in record.attachments:
+            assert f"### 첨부: {escape_inline(att.name)}" in text
+
+    # a rerun touches nothing
+    mtimes = {p: p.stat().st_mtime_ns for p in settings.content_dir.rglob("*.md")}
+    again = run_summarize(settings)
+    assert again.cached == len(records) and again.written == 0
+    assert {p: p.stat().st_mtime_ns for p in settings.content_dir.rglob("*.md")} == mtimes
+
+
+def test_extract_sentences_come_from_the_source(tmp_path: Path) -> None:
+    settings = offline_settings(tmp_path)
+    record = make_record()
+    save(settings.data_dir, record)
+    run_summarize(settings)
+    text = article_path(settings.content_dir, record).read_text(encoding="utf-8")
+    summary = read_meta(article_path(settings.content_dir, record))["summary"]
+    assert summary and "2025년 9월 3일" in summary
+    assert check(summary, build_source(record, 24_000).full_text).ok
+    assert read_meta(article_path(settings.content_dir, record))["category"] == "과학·디지털"
+    assert "- " in text.split("## 주요 내용", 1)[1].split("##", 1)[0]
+
+
+def test_release_without_usable_text_says_so_and_is_summarised_later(tmp_path: Path) -> None:
+    settings = offline_settings(tmp_path)
+    record = make_record(body_text="공공누리 제1유형\n이 보도자료는 첨부파일을 참고하세요")
+    record.attachments = [
+        Attachment(
+            name="보도자료.hwp", url="https://www.korea.kr/files/1.hwp", type="hwp", error="corrupt: bad OLE"
+        ),
+        Attachment(
+            name="보도자료.pdf", url="https://www.korea.kr/files/1.pdf", type="pdf", error="encrypted"
+        ),
+    ]
+    save(settings.data_dir, record)
+
+    report = run_summarize(settings)
+
+    assert report.no_text == 1
+    path = article_path(settings.content_dir, record)
+    meta = read_meta(path)
+    assert meta["summary_kind"] == "none"
+    text = path.read_text(encoding="utf-8")
+    assert "읽을 수 있는 텍스트를 얻지 못해" in text
+    assert (
+        'href="https://www.korea.kr/files/1.hwp"' in text
+        and 'href="https://www.korea.kr/files/1.pdf"' in text
+    )
+    assert f'href="{record.url}"' in text
+    assert run_summarize(settings).cached == 1  # nothing new: left alone
+
+    record.attachments[0].text, record.attachments[0].error = ATTACHMENT_TEXT, None
+    save(settings.data_dir, record)
+    later = run_summarize(settings)
+    assert later.extracted == 1
+    assert read_meta(path)["summary_kind"] == "extract"
+
+
+def test_hostile_text_renders_as_text(tmp_path: Path) -> None:
+    settings = offline_settings(tmp_path)
+    record = make_record(title=HOSTILE_TITLE, ministry="<b>부처</b>", url="javascript:alert(3)")
+    record.attachments[0].name = HOSTILE_NAME
+    record.attachments[0].url = 'https://www.korea.kr/x?a=1&b="><script>alert(4)</script>'
+    record.body_text += (
+        "\n# 제목처럼 보이는 줄 [링크](javascript:alert(5)) *강조* <iframe src=x>\n    들여쓰기 코드"
+    )
+    save(settings.data_dir, record)
+    run_summarize(settings)
+
+    path = article_path(settings.content_dir, record)
+    text = path.read_text(encoding="utf-8")
+    meta = read_meta(path)
+    assert "<script" not in meta["title"] and "&lt;script&gt;" in meta["title"]
+    assert "<" not in meta["attachments"] and "source" not in meta  # a javascript: URL is dropped
+    html = _render(text)
+    assert 'href="javascript' not in html
+    for bad in ("<script", "<img", "<iframe", "<b>", "<em>강조", "<h1>제목처럼", "<code>"):
+        assert bad not in html, bad
+    assert "&lt;img src=x onerror=alert(2)&gt;" in html and "&lt;iframe src=x&gt;" in html
+    (att,) = json.loads(meta["attachments"])
+    assert att["name"] == HOSTILE_NAME  # the JSON keeps the real name; only its characters are escaped
+    assert att["url"] == "https://www.korea.kr/x?a=1&b=%22%3E%3Cscript%3Ealert(4)%3C/script%3E"
+
+
+def test_escape_and_urls() -> None:
+    assert escape_inline("- 1. <a> & *b* _c_ [d](e) `f` | # !") == (
+        "&#45; 1. &lt;a&gt; &amp; &#42;b&#42; &#95;c&#95; &#91;d&#93;(e) &#96;f&#96; &#124; &#35; &#33;"
+    )
+    assert escape_inline("1. 첫째") == "1&#46; 첫째"
+    assert safe_url("javascript:alert(1)") == "" and safe_url("data:text/html,x") == ""
+    assert safe_url('https://korea.kr/a b"<>') == "https://korea.kr/a%20b%22%3C%3E"
+
+
+def test_removes_and_replaces_nothing_it_did_not_write(tmp_path: Path) -> None:
+    settings = offline_settings(tmp_path)
+    record = make_record()
+    save(settings.data_dir, record)
+    foreign = article_path(settings.content_dir, record)
+    foreign.parent.mkdir(parents=True)
+    foreign.write_text("Title: 손으로 쓴 글\n\n직접 쓴 본문\n", encoding="utf-8")
+    neighbour = foreign.parent / "notes.md"
+    neighbour.write_text("Title: 메모\n\n메모\n", encoding="utf-8")
+
+    report = run_summarize(settings)
+
+    assert report.skipped_foreign == [record.id]
+    assert foreign.read_text(encoding="utf-8") == "Title: 손으로 쓴 글\n\n직접 쓴 본문\n"
+    assert neighbour.exists()
+    assert "not ours, left alone" in report.summary_line()
+
+
+def test_record_moved_to_another_month_moves_its_article(tmp_path: Path) -> None:
+    settings = offline_settings(tmp_path)
+    record = make_record()
+    save(settings.data_dir, record)
+    run_summarize(settings)
+    old = article_path(settings.content_dir, record)
+    record.published = "2025-10-01T09:00:00+09:00"
+    save(settings.data_dir, record)
+    run_summarize(settings)
+    assert not old.exists()
+    assert read_meta(article_path(settings.content_dir, record))["date"] == "2025-10-01 09:00:00+09:00"
+
+
+def test_source_drops_twins_labels_files_and_keeps_figures(tmp_path: Path) -> None:
+    record = make_record()
+    record.attachments.append(
+        Attachment(
+            name="250903 보도자료.pdf", url="https://www.korea.kr/f.pdf", type="pdf", text=ATTACHMENT_TEXT
+        )
+    )
+    source = build_source(record, 24_000)
+    assert [p.label for p in source.parts] == ["첨부: 250903 인공지능 반도체 지원계획(보도자료).hwpx"]
+    assert set(source.dropped_twins) == {"보도자료 본문", "첨부: 250903 보도자료.pdf"}
+    assert "[첨부: 250903 인공지능 반도체 지원계획(보도자료).hwpx]" in source.text
+    assert source.text.startswith("제목: 인공지능 반도체 산업 육성 지원 계획 발표\n부처: 과학기술정보통신부")
+
+    # a different document is not a twin
+    other = "\n".join(
+        f"{i}번째 참고자료 문단은 지역별 설명회 일정과 장소를 안내하는 내용이다." for i in range(20)
+    )
+    record.attachments.append(Attachment(name="참고자료.hwp", url="https://x/y.hwp", type="hwp", text=other))
+    assert "첨부: 참고자료.hwp" in [p.label for p in build_source(record, 24_000).parts]
+
+
+def test_source_is_cut_at_paragraphs_keeping_table_lines_with_figures() -> None:
+    filler = "\n\n".join(
+        f"{i}번 문단: 정책 설명이 길게 이어지는 문단으로 숫자 없이 배경을 서술한다." * 3 for i in range(200)
+    )
+    table = "구분 | 2024년 | 2025년\n예산 | 1,000억 원 | 1,200억 원"
+    record = make_record(body_text="", attachments=[])
+    record.attachments = [
+        Attachment(name="a.hwpx", url="https://x/a", type="hwpx", text=filler + "\n\n" + table)
+    ]
+    source = build_source(record, 3000)
+    assert source.truncated and len(source.text) <= 3000 + 200
+    assert "예산 | 1,000억 원 | 1,200억 원" in source.text  # the figures survive the cut
+    body = source.text.split("[첨부: a.hwpx]", 1)[1]
+    for para in body.strip().split("\n"):
+        assert para.endswith(("서술한다.", "2025년", "1,200억 원")), para  # whole paragraphs only
