@@ -5,7 +5,7 @@ from a fresh checkout): windows, feed validators, per-source failure counters â€
 last run happened. A run that found nothing new still rewrites those times; committing them every
 two hours would bury the archive's history in empty commits. So a staged change counts as
 "nothing changed" when every staged file is a state file whose JSON equals the committed one once
-the keys in ``BOOKKEEPING`` are set aside. Counters, validators and windows still count: when they
+the keys in ``BOOKKEEPING`` (when, and how many items the last read listed) are set aside. Counters, validators and windows still count: when they
 move, the state is committed.
 """
 
@@ -17,7 +17,7 @@ import sys
 from typing import Any
 
 STATE_PREFIX = "data/state/"
-BOOKKEEPING = frozenset({"last_run", "last_ok"})
+BOOKKEEPING = frozenset({"last_run", "last_ok", "last_items"})  # times and last count seen
 
 
 def _git(*args: str) -> str:
