@@ -22,7 +22,8 @@ from briefing.chat_index import build_chat_index, chunk_text, document_from_mark
 from briefing.server import make_server, resolve_static
 from briefing.settings import Settings
 from briefing.synthetic import generate_records
-from tests.chat_support import INJECTION, chat_records, fake_model
+from tests.chat_support import INJECTION, chat_records, cite_reply
+from tests.fakellm import FakeLLM, echo_reply, slow_reply, text_reply
 
 ROOT = Path(__file__).resolve().parent.parent
 SITE = "https://briefing.example.org"
@@ -38,9 +39,9 @@ def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def model(monkeypatch_module: pytest.MonkeyPatch) -> Iterator[Any]:
+def model(monkeypatch_module: pytest.MonkeyPatch) -> Iterator[FakeLLM]:
     monkeypatch_module.setenv("OPENAI_API_KEY", "sk-test-not-a-secret")
-    with fake_model() as fake:
+    with FakeLLM() as fake:
         yield fake
 
 
@@ -51,12 +52,12 @@ def monkeypatch_module() -> Iterator[pytest.MonkeyPatch]:
 
 
 @pytest.fixture
-def settings(model: Any) -> Settings:
-    model.mode = "cite"
+def settings(model: FakeLLM) -> Settings:
+    model.default = cite_reply
     return Settings().with_values(
         {
             "chat_model": "openai/fake",
-            "llm_api_base": f"{model.url}/v1",
+            "llm_api_base": model.api_base,
             "site_url": SITE,
             "chat_timeout": 5,
             "chat_rate_per_minute": 1000,
@@ -128,7 +129,7 @@ def site(settings: Settings, output: Path, index_dir: Path) -> Iterator[Site]:
 # --- answers -------------------------------------------------------------------------------------
 
 
-def test_question_returns_release_among_sources_and_answer_citing_it(site: Site, model: Any) -> None:
+def test_question_returns_release_among_sources_and_answer_citing_it(site: Site, model: FakeLLM) -> None:
     before = model.calls
     status, headers, body = site.post({"question": "청년 월세 지원 대상이 어떻게 바뀌었나요?"})
     assert status == 200 and headers["Content-Type"].startswith("text/event-stream")
@@ -149,7 +150,7 @@ def test_question_returns_release_among_sources_and_answer_citing_it(site: Site,
     assert events[-1]["type"] == "done" and events[-1]["usage"]["completion_tokens"] == 45
     assert model.calls == before + 1
     # the passage reached the model as quoted data in the user turn, not in the system prompt
-    messages = model.last["messages"]
+    messages = model.last_messages
     assert messages[0] == {"role": "system", "content": SYSTEM_PROMPT}
     assert '<자료 번호="1"' in messages[-1]["content"] and "중위소득 60%" in messages[-1]["content"]
 
@@ -162,7 +163,7 @@ def test_json_accept_gives_one_object(site: Site) -> None:
     assert "[1]" in data["answer"] and data["mode"] == "llm"
 
 
-def test_no_match_makes_no_model_call(site: Site, model: Any) -> None:
+def test_no_match_makes_no_model_call(site: Site, model: FakeLLM) -> None:
     before = model.calls
     status, _, body = site.post({"question": "오늘 저녁 메뉴로 떡볶이 어때요?"})
     events = events_of(body)
@@ -174,7 +175,7 @@ def test_no_match_makes_no_model_call(site: Site, model: Any) -> None:
     assert model.calls == before
 
 
-def test_no_model_gives_sources_alone_labelled(settings: Settings, index_dir: Path, model: Any) -> None:
+def test_no_model_gives_sources_alone_labelled(settings: Settings, index_dir: Path, model: FakeLLM) -> None:
     before = model.calls
     bare = settings.with_values({"chat_model": "", "llm_model": ""})
     events = list(answer("양자컴퓨터 국산화", [], bare, index_dir))
@@ -184,13 +185,13 @@ def test_no_model_gives_sources_alone_labelled(settings: Settings, index_dir: Pa
     assert model.calls == before
 
 
-def test_injected_release_cannot_reveal_system_prompt(site: Site, model: Any) -> None:
-    model.mode = "echo"  # the model "obeys" the release and prints everything it was given
+def test_injected_release_cannot_reveal_system_prompt(site: Site, model: FakeLLM) -> None:
+    model.default = echo_reply()  # the model "obeys" the release and prints everything it was given
     status, _, body = site.post({"question": "해양쓰레기 수거 선박 배치 계획은?"})
     events = events_of(body)
     assert status == 200
     assert events[0]["sources"][0]["title"] == "해양쓰레기 수거 선박 추가 배치"
-    assert INJECTION in model.last["messages"][-1]["content"]  # the model did see the injection
+    assert INJECTION in model.last_messages[-1]["content"]  # the model did see the injection
     streamed = "".join(e["text"] for e in events if e["type"] == "token")
     squashed = "".join(streamed.split())
     prompt = "".join(SYSTEM_PROMPT.split())
@@ -204,9 +205,8 @@ def test_injected_release_cannot_reveal_system_prompt(site: Site, model: Any) ->
     }
 
 
-def test_model_timeout_ends_in_error_event(settings: Settings, index_dir: Path, model: Any) -> None:
-    model.mode = "stall"
-    model.stall_seconds = 4.0
+def test_model_timeout_ends_in_error_event(settings: Settings, index_dir: Path, model: FakeLLM) -> None:
+    model.default = slow_reply(4.0, text_reply("늦은 답변 [1]"))
     quick = settings.with_values({"chat_timeout": 0.5})
     started = time.monotonic()
     events = list(answer("청년 월세 특별지원 신청", [], quick, index_dir))
