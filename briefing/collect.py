@@ -256,7 +256,9 @@ class Collector:
         if ok:
             entry["failures"] = 0
             entry["last_ok"] = self.now.isoformat()
-            if items is not None:  # None: not modified, which says nothing about emptiness
+            if items is None:  # not modified: as empty (or not) as last time
+                items = entry.get("last_items")
+            if items is not None:
                 entry["empties"] = entry.get("empties", 0) + 1 if items == 0 else 0
                 entry["last_items"] = items
         else:
@@ -498,20 +500,24 @@ class Collector:
         next_retry = None
         reason = error
         if attempts < self.settings.max_attempts:
-            wait = timedelta(hours=self.settings.retry_backoff_hours * 2 ** (attempts - 1))
-            next_retry = (self.now + wait).isoformat()
+            next_retry = (self.now + self._backoff(attempts)).isoformat()
         else:
             reason = f"gave up after {attempts} attempts: {error}"
         record.status[step] = StepStatus(
             state="failed", reason=reason[:300], attempts=attempts, next_retry=next_retry, updated_at=stamp
         )
 
+    def _backoff(self, attempts: int) -> timedelta:
+        return timedelta(hours=self.settings.retry_backoff_hours * 2 ** (attempts - 1))
+
     def _due_steps(self, record: ReleaseRecord) -> list[str]:
+        """Failed steps under the attempt cap whose backoff (from the current settings) has passed."""
         due = []
         for step, status in record.status.items():
-            if status.state != "failed" or not status.next_retry:
+            if status.state != "failed" or status.attempts >= self.settings.max_attempts:
                 continue
-            if datetime.fromisoformat(status.next_retry) <= self.now:
+            last = datetime.fromisoformat(status.updated_at) if status.updated_at else self.now
+            if last + self._backoff(status.attempts) <= self.now:
                 due.append(step)
         return due
 

@@ -50,6 +50,7 @@ API_PATH = "/1371000/pressReleaseService/pressReleaseList"
 DOWNLOAD_PATH = "/common/download.do"
 PORTAL_PAGE_PATH = "/briefing/pressReleaseView.do"
 MINISTRY_PAGE_PATH = "/ministry/view.do"
+MINISTRY_DOWNLOAD_PATH = "/ministry/fileDown.do"
 DEFAULT_KEY = "Ab1+cd/EF2gh==xyz"  # a "decoding" key: +, / and = must survive the query string
 REPRINT_NOTICE = "이 자료는 {ministry}의 보도자료를 전재하여 제공함을 알려드립니다."
 
@@ -152,7 +153,9 @@ class FakePortal:
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self._server.daemon_threads = True
         self._server.block_on_close = False
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), name="fakeportal", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, args=(0.05,), name="fakeportal", daemon=True
+        )
         self._thread.start()
         return self
 
@@ -231,8 +234,8 @@ class FakePortal:
 
     @property
     def downloads(self) -> int:
-        """Attachment download requests so far."""
-        return self.count(DOWNLOAD_PATH)
+        """Attachment download requests so far (the portal's and the ministry pages' endpoint)."""
+        return self.count(DOWNLOAD_PATH) + self.count(MINISTRY_DOWNLOAD_PATH)
 
     # --- internals
     def _assign_ids(self) -> None:
@@ -362,7 +365,7 @@ def page_html(portal: FakePortal, release: FakeRelease, *, ministry_site: bool) 
     for f in release.files:
         url = portal.file_url(f)
         if ministry_site:  # ministries use their own download endpoints
-            url = url.replace(DOWNLOAD_PATH, "/ministry/fileDown.do")
+            url = url.replace(DOWNLOAD_PATH, MINISTRY_DOWNLOAD_PATH)
         label = release.page_link_text or f.name
         links.append(f'<li><a href="{html.escape(url)}" class="file">{html.escape(label)}</a></li>')
     nav = "".join(f'<li><a href="/menu/{i}">메뉴 {i}</a></li>' for i in range(1, 8))
@@ -403,6 +406,9 @@ def content_disposition(file: FakeFile) -> str | None:
 class _Handler(BaseHTTPRequestHandler):
     portal: FakePortal
     protocol_version = "HTTP/1.1"
+    # one buffered write per answer and no Nagle: avoids 40 ms delayed-ACK stalls per request
+    wbufsize = 1 << 16
+    disable_nagle_algorithm = True
 
     def log_message(self, format: str, *args: Any) -> None:  # quiet
         pass
@@ -426,7 +432,7 @@ class _Handler(BaseHTTPRequestHandler):
             return self._page(one.get("newsId", ""), ministry_site=False)
         if path == MINISTRY_PAGE_PATH:
             return self._page(one.get("seq", ""), ministry_site=True)
-        if path in (DOWNLOAD_PATH, "/ministry/fileDown.do"):
+        if path in (DOWNLOAD_PATH, MINISTRY_DOWNLOAD_PATH):
             return self._download(one.get("fileId", ""))
         if path == "/redirect":  # 302 to any ?to= target (e.g. a non-http scheme)
             return self._send(302, b"", headers={"Location": one.get("to", "/")})
