@@ -158,6 +158,8 @@ class Collector:
             self.report.fatal = "nothing could be done: " + "; ".join(reasons) + "; nothing changed"
             self.report.exit_code = EXIT_NOTHING_DONE
             return
+        for line in self.report.errors:  # source errors are worth a line each only when some worked
+            log.warning("%s", line)
         self._index_window(since, until)
         progress = _Progress(len(listings))
         new_count = 0
@@ -198,7 +200,7 @@ class Collector:
                     self.report.api_days_failed += 1
                     self.failed_day = self.failed_day or day
                     api_error = str(exc)
-                    self._error(f"press API {day}: {exc}")
+                    self._error(f"press API {day}: {exc}", quiet=True)
                     if getattr(exc, "fatal", False):
                         break
                     continue
@@ -228,13 +230,15 @@ class Collector:
             except (SourceError, FetchError) as exc:
                 failed_feeds += 1
                 self.report.feeds_failed += 1
-                self._error(f"feed {url}: {exc}")
+                self._error(f"feed {url}: {exc}", quiet=True)
                 self._health(name, url, False, 0, str(exc))
                 if cached:
                     self.feed_state_new[name] = cached
                 continue
             reachable = True
             self.report.feeds_read += 1
+            if result.warning:
+                self._error(result.warning, quiet=True)
             in_window = [item for item in result.listings if start <= item.published < end]
             listings.extend(in_window)
             self._health(name, url, True, None if result.not_modified else len(result.listings), "")
@@ -583,10 +587,12 @@ class Collector:
         self.store.write_state(STATE_COLLECT, state)
         self.store.write_state(STATE_SOURCES, self.health)
 
-    def _error(self, message: str) -> None:
+    def _error(self, message: str, quiet: bool = False) -> None:
+        """Record a failed source or step; ``quiet`` defers the log line (see :meth:`run`)."""
         line = " ".join(message.split())
         self.report.errors.append(line)
-        log.warning("%s", line)
+        if not quiet:
+            log.warning("%s", line)
 
 
 def _needs_download(att: Attachment) -> bool:

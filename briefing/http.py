@@ -9,6 +9,7 @@ cap enforced while streaming so a huge or endless body never fills memory.
 from __future__ import annotations
 
 import email.header
+import logging
 import re
 import time
 import unicodedata
@@ -20,15 +21,27 @@ import httpx
 from briefing.settings import Settings
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+_SECRET_PARAM = re.compile(r"((?:serviceKey|service_key|api_?key|key)=)[^&#\s]*", re.I)
+
+# httpx logs every request URL at INFO, and the Open API's URL carries the key: keep it quiet.
+logging.getLogger("httpx").setLevel(logging.WARNING)
+logging.getLogger("httpcore").setLevel(logging.WARNING)
+
+
+def redact(url: str) -> str:
+    """``url`` with the value of any key-like query parameter replaced by ``***``."""
+    return _SECRET_PARAM.sub(r"\1***", url)
 
 
 class FetchError(Exception):
     """A request that did not give a usable answer. ``str()`` is one line: ``kind: detail``."""
 
     def __init__(self, kind: str, url: str, detail: str, status: int | None = None) -> None:
+        url = redact(url)
+        detail = redact(detail)
         super().__init__(f"{kind}: {detail} ({url})")
         self.kind = kind  # timeout | network | http-status | too-large | redirect-loop | bad-redirect
-        self.url = url
+        self.url = url  # secrets in the query string are redacted
         self.detail = detail
         self.status = status
 

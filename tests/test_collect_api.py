@@ -70,11 +70,12 @@ def test_invalid_key_reports_the_portal_message_and_stops_calling(tmp_path: Path
 def test_key_error_with_http_401_is_reported_the_same_way(tmp_path: Path) -> None:
     with FakePortal() as portal:
         portal.key_error_status = 401
-        settings = portal.settings(tmp_path / "data", service_key="wrong", feeds=[])
+        settings = portal.settings(tmp_path / "data", service_key="SECRET+KEY123", feeds=[])
         report = run_collect(settings, since=DAY, until=DAY)
-        # a 4xx is not retried; the error names the HTTP status
+        # a 4xx is not retried; the error names the HTTP status and never the key
         assert report.exit_code == EXIT_NOTHING_DONE
-        assert "401" in report.summary_line()
+        assert "401" in report.summary_line() and "serviceKey=***" in report.summary_line()
+        assert "KEY123" not in report.summary_line() + " ".join(report.errors)
         assert portal.count(API_PATH) == 1
 
 

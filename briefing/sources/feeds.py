@@ -34,6 +34,7 @@ class FeedResult:
     etag: str | None = None
     last_modified: str | None = None
     title: str = ""
+    warning: str = ""  # e.g. a malformed feed whose items could still be read
 
 
 def feed_name(url: str) -> str:
@@ -80,9 +81,12 @@ def parse_feed(data: bytes, url: str, *, name: str | None = None, content_type: 
             continue
         seen.add(listing.release_id)
         listings.append(listing)
-    if parsed.bozo and not listings:
-        raise SourceError(f"feed {url} is malformed: {_reason(parsed)}")
-    return FeedResult(name=name, listings=listings, title=feed_title)
+    warning = ""
+    if parsed.bozo:
+        if not listings:
+            raise SourceError(f"feed {url} is malformed: {_reason(parsed)}")
+        warning = f"feed {url} is malformed ({_reason(parsed)}); {len(listings)} items recovered"
+    return FeedResult(name=name, listings=listings, title=feed_title, warning=warning)
 
 
 def _reason(parsed: feedparser.FeedParserDict) -> str:
