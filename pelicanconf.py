@@ -42,7 +42,9 @@ CHAT_ENDPOINT = os.environ.get("BRIEFING_CHAT_ENDPOINT", "")
 # --- plugins: load only those present, so a part still being written never breaks the build.
 PLUGIN_PATHS = ["plugins"]
 PLUGINS = [
-    p for p in ("briefing_articles", "briefing_site", "briefing_search") if (HERE / "plugins" / p).is_dir()
+    p
+    for p in ("briefing_articles", "briefing_site", "briefing_search", "briefing_chat")
+    if (HERE / "plugins" / p).is_dir()
 ]
 
 # --- clean URLs

@@ -1,0 +1,71 @@
+"""Pelican plugin: writes the chat function's passage index after every build.
+
+Thin by design: each article's Markdown source (the article contract's sections) becomes a
+:class:`briefing.chat_index.ChatDocument`, and :func:`briefing.chat_index.build_chat_index` writes
+the index. Settings (pelicanconf.py):
+
+- ``CHAT_INDEX_DIR``: folder inside the output, default ``"chat-index"`` (deploy it with the
+  function: Vercel ``includeFiles``, or the Lambda zip; see docs/chat.md).
+- ``CHAT_CACHE_DIR``: analysis cache, default ``<CACHE_PATH>/chat`` (``cache/chat``); a rebuild
+  analyses only new or changed passages.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from pelican import signals
+
+from briefing.chat_index import ChatDocument, build_chat_index, document_from_markdown, search_analyzer
+
+log = logging.getLogger(__name__)
+
+_articles: list = []
+
+
+def _collect(generator) -> None:
+    _articles[:] = list(generator.articles)
+
+
+def _body(source_path: str) -> str:
+    """The Markdown body: everything after the metadata lines and the first blank line."""
+    text = Path(source_path).read_text(encoding="utf-8")
+    head, _, body = text.partition("\n\n")
+    return body if ":" in head else text
+
+
+def document_for(article) -> ChatDocument:
+    """The chat document of one Pelican article."""
+    meta = article.metadata
+    date = article.date.date().isoformat() if getattr(article, "date", None) else ""
+    return document_from_markdown(
+        _body(article.source_path),
+        id=str(getattr(article, "slug", "") or meta.get("slug", "")),
+        title=str(meta.get("title", article.title)),
+        date=date,
+        url=article.url,
+        ministry=str(meta.get("ministry", "")),
+        source_url=str(meta.get("source", "")),
+        summary=str(meta.get("summary", "")),
+    )
+
+
+def _write_index(pelican) -> None:
+    settings = pelican.settings
+    out_dir = Path(pelican.output_path) / settings.get("CHAT_INDEX_DIR", "chat-index")
+    cache_dir = settings.get("CHAT_CACHE_DIR") or Path(settings.get("CACHE_PATH") or "cache") / "chat"
+    cache = Path(cache_dir) / "analysis.sqlite"
+    documents = []
+    for article in _articles:
+        try:
+            documents.append(document_for(article))
+        except OSError as exc:  # a vanished source file costs one release, not the build
+            log.error("chat index: skipped %s: %s", getattr(article, "source_path", "?"), exc)
+    report = build_chat_index(documents, out_dir, analyze=search_analyzer(cache))
+    log.info("%s", report.line())
+
+
+def register() -> None:
+    signals.article_generator_finalized.connect(_collect)
+    signals.finalized.connect(_write_index)

@@ -1,0 +1,91 @@
+"""The chat panel in headless Chromium on a real Pelican build (with the briefing_chat plugin).
+
+With ``briefing serve`` and the fake model behind it the panel streams an answer with a citation
+link; on the site as built without an endpoint (the static server of the site tests, under a
+strict CSP) the panel shows search results for the question instead.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from briefing.server import make_server
+from briefing.settings import Settings
+from tests.chat_support import cite_reply
+from tests.fakellm import FakeLLM
+from tests.site_fixture import BuiltSite, built_site  # noqa: F401  (session fixture)
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def chat_site(built_site: BuiltSite, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str, FakeLLM]]:  # noqa: F811
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-not-a-secret")
+    with FakeLLM() as fake:
+        fake.default = cite_reply
+        settings = Settings().with_values(
+            {"chat_model": "openai/fake", "llm_api_base": fake.api_base, "site_url": built_site.base_url}
+        )
+        server = make_server(settings, "127.0.0.1", 0, output=built_site.output)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        try:
+            yield f"http://127.0.0.1:{server.server_address[1]}", fake
+        finally:
+            server.shutdown()
+            server.server_close()
+
+
+def _page(browser: Any, problems: list[str]) -> Any:
+    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    page.on("console", lambda m: problems.append(f"{m.type}: {m.text}") if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(f"pageerror: {e}"))
+    return page
+
+
+def test_panel_streams_answer_with_citation(
+    browser: Any, built_site: BuiltSite, chat_site: tuple[str, FakeLLM]
+) -> None:  # noqa: F811
+    url, fake = chat_site
+    assert (built_site.output / "chat-index" / "releases.json").is_file()  # written by the plugin
+    record = built_site.records[3]
+    problems: list[str] = []
+    page = _page(browser, problems)
+    page.goto(url + "/")
+    page.click("#chat-open")
+    assert page.is_visible("#chat-panel") and page.is_visible(".chat-tip")
+    page.fill("#chat-input", f"{record.title} 내용을 알려주세요")
+    page.press("#chat-input", "Enter")
+    cite = page.wait_for_selector(".chat-answer a.chat-cite", timeout=20_000)
+    assert cite.inner_text() == "[1]"
+    answer = page.inner_text(".chat-answer")
+    assert "지원 대상이 확대됩니다" in answer
+    source_links = page.eval_on_selector_all(".chat-sources a", "els => els.map(e => e.href)")
+    expected = f"{built_site.base_url}/releases/{record.relpath.removesuffix('.json')}/"
+    assert expected in source_links
+    assert cite.get_attribute("href") in source_links
+    assert fake.calls == 1
+    page.wait_for_selector(".chat-copy")
+    # Escape closes the panel and returns focus to the button
+    page.press("#chat-input", "Escape")
+    assert page.is_hidden("#chat-panel")
+    assert page.evaluate("document.activeElement.id") == "chat-open"
+    assert problems == []
+
+
+def test_panel_without_endpoint_shows_search_results(browser: Any, built_site: BuiltSite) -> None:  # noqa: F811
+    record = built_site.records[5]
+    problems: list[str] = []
+    page = _page(browser, problems)
+    page.goto(built_site.base_url + "/")  # built without CHAT_ENDPOINT, served as-is with a strict CSP
+    page.click("#chat-open")
+    page.fill("#chat-input", record.title)
+    page.press("#chat-input", "Enter")
+    page.wait_for_selector(".chat-search-results a", timeout=20_000)
+    titles = page.eval_on_selector_all(".chat-search-results a", "els => els.map(e => e.textContent)")
+    assert record.title in titles
+    assert "검색 결과" in page.inner_text(".chat-bot >> nth=-1")
+    assert problems == []
