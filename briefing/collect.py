@@ -160,6 +160,8 @@ class Collector:
             return
         for line in self.report.errors:  # source errors are worth a line each only when some worked
             log.warning("%s", line)
+        if not self.settings.service_key:
+            log.info("no DATA_GO_KR_SERVICE_KEY: the Open API was skipped")
         self._index_window(since, until)
         progress = _Progress(len(listings))
         new_count = 0
@@ -214,12 +216,12 @@ class Collector:
                 reasons.append(f"Open API unusable ({api_error})")
         else:
             reasons.append("no Open API key (DATA_GO_KR_SERVICE_KEY)")
-            log.info("no DATA_GO_KR_SERVICE_KEY: the Open API is skipped")
 
         feed_state: dict[str, Any] = self.state.get("feeds", {})
         start = datetime.combine(since, datetime.min.time(), KST)
         end = datetime.combine(until + timedelta(days=1), datetime.min.time(), KST)
         failed_feeds = 0
+        first_feed_error = ""
         for url in settings.feeds:
             name = feed_source.feed_name(url)
             cached = feed_state.get(name, {})
@@ -229,6 +231,7 @@ class Collector:
                 )
             except (SourceError, FetchError) as exc:
                 failed_feeds += 1
+                first_feed_error = first_feed_error or str(exc)
                 self.report.feeds_failed += 1
                 self._error(f"feed {url}: {exc}", quiet=True)
                 self._health(name, url, False, 0, str(exc))
@@ -248,7 +251,7 @@ class Collector:
                 else {"url": url, "etag": result.etag, "last_modified": result.last_modified}
             )
         if settings.feeds and failed_feeds == len(settings.feeds):
-            reasons.append(f"no feed reachable ({failed_feeds} failed)")
+            reasons.append(f"no feed reachable ({failed_feeds} failed; first: {first_feed_error[:160]})")
         elif not settings.feeds:
             reasons.append("no feeds configured (BRIEFING_FEEDS)")
         return listings, reachable, reasons

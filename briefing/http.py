@@ -40,7 +40,7 @@ class FetchError(Exception):
         url = redact(url)
         detail = redact(detail)
         super().__init__(f"{kind}: {detail} ({url})")
-        self.kind = kind  # timeout | network | http-status | too-large | redirect-loop | bad-redirect
+        self.kind = kind  # timeout | connect | network | http-status | too-large | redirect-loop | bad-redirect | bad-url
         self.url = url  # secrets in the query string are redacted
         self.detail = detail
         self.status = status
@@ -195,6 +195,8 @@ class HttpClient:
                 return response.status_code, response.headers, b"".join(chunks)
         except httpx.TimeoutException as exc:
             raise FetchError("timeout", url, f"no answer within {self.settings.http_timeout:g} s") from exc
+        except httpx.ConnectError as exc:  # no such host, refused: a later run may retry, not this one
+            raise FetchError("connect", url, _one_line(exc) or "cannot connect") from exc
         except (httpx.TransportError, httpx.InvalidURL) as exc:
             raise FetchError("network", url, _one_line(exc) or type(exc).__name__) from exc
         finally:
