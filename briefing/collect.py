@@ -137,7 +137,8 @@ class Collector:
         self.state = store.read_state(STATE_COLLECT)
         self.health = store.read_state(STATE_SOURCES)
         self.retry: dict[str, str] = dict(self.state.get("retry", {}))
-        self._match: dict[tuple[str, str], list[tuple[str, str]]] = {}  # (title, day) -> [(ministry, id)]
+        # (title, day) -> [(ministry, record id, names of the sources that listed it)]
+        self._match: dict[tuple[str, str], list[tuple[str, str, frozenset[str]]]] = {}
         self._done: set[str] = set()  # record ids handled in this run
         self.failed_day: date | None = None  # first API day that could not be read
         self.limit_cut = False  # --limit left listings unhandled
@@ -298,7 +299,9 @@ class Collector:
     def _remember(self, record: ReleaseRecord) -> None:
         key = (_norm(record.title), record.published_at.date().isoformat())
         entries = [e for e in self._match.get(key, []) if e[1] != record.id]
-        entries.append(("".join(record.ministry.split()), record.id))
+        entries.append(
+            ("".join(record.ministry.split()), record.id, frozenset(s.name for s in record.sources))
+        )
         self._match[key] = entries
 
     def _forget(self, record_id: str) -> None:
@@ -306,17 +309,24 @@ class Collector:
             self._match[key] = [e for e in entries if e[1] != record_id]
 
     def _find_record(self, listing: Listing) -> ReleaseRecord | None:
-        """The record this listing belongs to: same id, else same title + ministry + day."""
+        """The record this listing belongs to: same id, else same title + ministry + day.
+
+        A title match never joins two releases one source tells apart: not two portal ids, and not
+        two ids from the same feed (same-titled releases on one day do happen).
+        """
         record = self.store.load(safe_id(listing.release_id))
         if record is not None:
             return record
         key = (_norm(listing.title), listing.published.date().isoformat())
         ministry = "".join(listing.ministry.split())
-        for other_ministry, record_id in self._match.get(key, []):
-            if not ministry or not other_ministry or ministry == other_ministry:
-                found = self.store.load(record_id)
-                if found is not None:
-                    return found
+        for other_ministry, record_id, sources in self._match.get(key, []):
+            if ministry and other_ministry and ministry != other_ministry:
+                continue
+            if listing.source in sources or (listing.news_id and _is_portal_id(record_id)):
+                continue
+            found = self.store.load(record_id)
+            if found is not None:
+                return found
         return None
 
     # --- one listing
@@ -392,7 +402,9 @@ class Collector:
             )
         if "page" not in record.status:  # an API record: feeds do not override it
             return False
-        return record.title != listing.title or (modified is not None and record.modified != modified)
+        # Two feeds may date one release differently: only a newer date or another title is an edit.
+        newer = modified is not None and (record.modified is None or modified > record.modified)
+        return newer or _norm(record.title) != _norm(listing.title)
 
     # --- filling a record
     def _fill(self, record: ReleaseRecord, listing: Listing, previous: ReleaseRecord | None = None) -> None:
@@ -596,6 +608,10 @@ class Collector:
         self.report.errors.append(line)
         if not quiet:
             log.warning("%s", line)
+
+
+def _is_portal_id(record_id: str) -> bool:
+    return record_id.isdigit()
 
 
 def _needs_download(att: Attachment) -> bool:

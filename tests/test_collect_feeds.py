@@ -260,3 +260,62 @@ def test_page_without_a_known_container_uses_trafilatura(tmp_path: Path) -> None
     text = page_text(html)
     assert "0번째 문단" in text and "5번째 문단" in text
     assert "메뉴 3" not in text and "개인정보처리방침" not in text
+
+
+def test_same_title_same_day_from_one_source_stays_two_releases(tmp_path: Path) -> None:
+    api_twins = [
+        FakeRelease(str(156_300_100 + n), "정례 브리핑", ministry="국토교통부", approved=AT) for n in range(2)
+    ]
+    feed_twins = [
+        FakeRelease(
+            str(156_300_200 + n),
+            "주간 동정",
+            ministry="국토교통부",
+            approved=AT,
+            in_api=False,
+            feeds=("molit",),
+        )
+        for n in range(2)
+    ]
+    with FakePortal(api_twins + feed_twins, feeds=[FakeFeed("molit")]) as portal:
+        settings = portal.settings(tmp_path / "data")
+        report = run_collect(settings, since=DAY, until=DAY)
+        assert report.new == 4 and len(_records(settings.data_dir)) == 4
+
+
+def test_attachment_links_found_by_text_href_extension_and_download_endpoint() -> None:
+    from briefing.sources.pages import find_attachment_links
+
+    html = """<html><body>
+      <a href="/files/plan.hwpx">계획</a>
+      <a href="/common/download.do?fileId=1&tblKey=GMN">붙임1. 자료.hwp</a>
+      <a href="/board/fileDown.do?atchFileId=F2&fileSn=0">내려받기</a>
+      <a href="/cms/download?id=3" title="보도자료.pdf">PDF</a>
+      <a href="/view/abc">보도자료 원문.pdf</a>
+      <a href="javascript:fnDown('4')">자료.hwp</a>
+      <a href="mailto:a@b.kr">메일</a>
+      <a href="/about">소개</a>
+      <a href="/files/plan.hwpx">중복</a>
+    </body></html>"""
+    links = find_attachment_links(html, "https://www.molit.go.kr/news/view.do?id=9")
+    assert links == [
+        ("plan.hwpx", "https://www.molit.go.kr/files/plan.hwpx"),
+        ("붙임1. 자료.hwp", "https://www.molit.go.kr/common/download.do?fileId=1&tblKey=GMN"),
+        ("내려받기", "https://www.molit.go.kr/board/fileDown.do?atchFileId=F2&fileSn=0"),
+        ("보도자료.pdf", "https://www.molit.go.kr/cms/download?id=3"),
+        ("보도자료 원문.pdf", "https://www.molit.go.kr/view/abc"),
+    ]
+
+
+def test_requests_to_one_host_are_spaced_by_the_delay(tmp_path: Path) -> None:
+    import time
+
+    from briefing.http import HttpClient
+
+    with FakePortal([], feeds=[FakeFeed("molit")]) as portal:
+        with HttpClient(portal.settings(tmp_path, request_delay=0.2)) as client:
+            started = time.monotonic()
+            for _ in range(3):
+                client.get(portal.feed_url("molit"))
+            assert time.monotonic() - started >= 0.4
+        assert portal.requests[0].headers["user-agent"].startswith("briefing/")
