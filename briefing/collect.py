@@ -29,7 +29,7 @@ from briefing.records import KST, Attachment, ReleaseRecord, SourceRef, StepStat
 from briefing.settings import Settings
 from briefing.sources import Listing, SourceError, pages, press_api, split_title
 from briefing.sources import feeds as feed_source
-from briefing.store import LockedError, Store
+from briefing.store import LockedError, Store, StoreError
 
 log = logging.getLogger(__name__)
 
@@ -146,12 +146,16 @@ class Collector:
 
     # --- the run
     def run(self, since: date | None, until: date | None, limit: int | None) -> None:
-        today = self.now.date()
-        until = until or today
+        until = until or self.now.date()
         if since is None:
             last = self.state.get("last_success")
-            since = date.fromisoformat(last) if last else until - timedelta(days=self.settings.first_run_days)
-        since = min(since, until)
+            since = date.fromisoformat(last) if last else None
+            if since is None or since > until:
+                since = until - timedelta(days=self.settings.first_run_days)
+        elif since > until:
+            self.report.fatal = f"--since {since} is after --until {until}; nothing changed"
+            self.report.exit_code = EXIT_NOTHING_DONE
+            return
         self.report.since, self.report.until = since, until
 
         listings, reachable, reasons = self.read_sources(since, until)
@@ -168,13 +172,18 @@ class Collector:
         new_count = 0
         try:
             for listing in listings:
-                record = self._find_record(listing)
-                if record is None and limit is not None and new_count >= limit:
-                    self.report.skipped_by_limit += 1
-                    self.limit_cut = True
-                    progress.advance(f"left for later (--limit): {listing.title[:40]}")
-                    continue
-                outcome = self.handle_listing(listing, record)
+                try:
+                    record = self._find_record(listing)
+                    if record is None and limit is not None and new_count >= limit:
+                        self.report.skipped_by_limit += 1
+                        self.limit_cut = True
+                        progress.advance(f"left for later (--limit): {listing.title[:40]}")
+                        continue
+                    outcome = self.handle_listing(listing, record)
+                except Exception as exc:  # one broken release must not stop the others
+                    log.exception("release %s failed", listing.release_id)
+                    self._error(f"release {listing.release_id}: unexpected {type(exc).__name__}: {exc}")
+                    outcome = "failed"
                 new_count += outcome == "new"
                 progress.advance(f"{outcome}: {listing.title[:40]}")
             self.retry_due()
@@ -563,7 +572,11 @@ class Collector:
         for record_id in sorted(self.retry):
             if record_id in self._done:
                 continue
-            record = self.store.load(record_id)
+            try:
+                record = self.store.load(record_id)
+            except StoreError as exc:
+                self._error(str(exc))
+                continue
             if record is None:
                 self.retry.pop(record_id, None)
                 continue

@@ -223,3 +223,24 @@ def test_limit_leaves_the_rest_for_the_next_run(tmp_path: Path) -> None:
         assert len(_records(settings.data_dir)) == 2
         report = run_collect(settings, since=DAY, until=DAY)
         assert report.new == 3 and report.unchanged == 2
+
+
+def test_unreadable_record_is_reported_and_kept_while_the_others_are_collected(tmp_path: Path) -> None:
+    releases = [FakeRelease(str(156_000_010 + n), f"기록 {n}", approved=_at(DAY)) for n in range(2)]
+    with FakePortal(releases) as portal:
+        settings = portal.settings(tmp_path / "data", feeds=[])
+        broken = settings.data_dir / "releases/2026/11/156000010.json"
+        broken.parent.mkdir(parents=True)
+        broken.write_text('{"id": "156000010", "title": ', encoding="utf-8")
+        report = run_collect(settings, since=DAY, until=DAY)
+        assert report.exit_code == 0 and report.new == 1
+        assert any("unreadable record" in e and "156000010" in e for e in report.errors)
+        assert broken.read_text(encoding="utf-8") == '{"id": "156000010", "title": '  # nothing lost
+        assert "156000011" in _records(settings.data_dir)
+
+
+def test_since_after_until_is_refused(tmp_path: Path) -> None:
+    with FakePortal() as portal:
+        report = run_collect(portal.settings(tmp_path / "data"), since=DAY, until=DAY - timedelta(days=1))
+        assert report.exit_code == EXIT_NOTHING_DONE and "--since" in report.summary_line()
+        assert portal.requests == []

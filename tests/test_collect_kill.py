@@ -73,3 +73,21 @@ def test_temp_files_of_a_killed_writer_are_removed_by_the_next_run(tmp_path: Pat
         assert run_collect(settings, since=DAY, until=DAY).exit_code == 0
         assert not any(path.exists() for path in stale)
         assert list(Store(settings.data_dir).iter_paths()) == []
+
+
+def test_cli_refuses_a_concurrent_run_with_exit_code_75(tmp_path: Path) -> None:
+    from briefing.collect import EXIT_LOCKED
+
+    data_dir = tmp_path / "data"
+    with FakePortal([], feeds=[FakeFeed("molit")]) as portal, Store(data_dir).lock():
+        env = {**os.environ, **portal.env(), "BRIEFING_DATA_DIR": str(data_dir)}
+        done = subprocess.run(
+            [sys.executable, "-m", "briefing.cli", "collect"],
+            env=env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        )
+        assert done.returncode == EXIT_LOCKED == 75
+        assert "another briefing run holds" in done.stdout and done.stdout.count("\n") == 1
+        assert portal.requests == []
