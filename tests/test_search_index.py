@@ -1,0 +1,236 @@
+"""The shipped search index: built by the Pelican plugin, read by search.js (node and Chromium)."""
+
+from __future__ import annotations
+
+import functools
+import json
+import shutil
+import subprocess
+import threading
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from briefing.search.client_index import ClientIndexReader, SearchDocument, build_client_index
+from briefing.search.query import parse_query
+from tests.search_site import Article, build_search_site, sample_articles
+
+ROOT = Path(__file__).resolve().parent.parent
+NODE = ["node", str(ROOT / "tests" / "search_node.mjs")]
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; object-src 'none'; base-uri 'self'"
+)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory, snippets) -> tuple[Path, list[Article]]:
+    tmp = tmp_path_factory.mktemp("search-site")
+    articles = sample_articles(snippets)
+    return build_search_site(tmp, articles), articles
+
+
+def node_search(index_dir: Path, queries: list[dict]) -> list[dict]:
+    done = subprocess.run(
+        [*NODE, "search", str(index_dir)],
+        input=json.dumps(queries),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    return json.loads(done.stdout)
+
+
+def ids(index_dir: Path, q: str, **options: object) -> list[str]:
+    return node_search(index_dir, [{"q": q, "options": {"limit": 1000, **options}}])[0]["ids"]
+
+
+def test_plugin_writes_manifest_shards_and_metadata(site) -> None:
+    output, articles = site
+    reader = ClientIndexReader(output / "search")
+    manifest = reader.manifest
+    assert manifest["docs"] == len(articles)
+    assert (output / "search" / "index.html").is_file()  # the search page lives beside the index
+    for name in manifest["t"]:
+        assert (output / "search" / "t" / name).is_file()
+    first = reader.document(0)
+    assert set(first) >= {"id", "t", "d", "u", "c", "m"}
+    assert first["u"].startswith("releases/")
+
+
+def test_every_document_is_found_by_a_word_of_its_title(site) -> None:
+    output, articles = site
+    queries = []
+    for article in articles:
+        words = [w.stem for w in parse_query(article.title).words]
+        queries.append({"q": max(words, key=len), "options": {"limit": 1000}})
+    results = node_search(output / "search", queries)
+    for article, query, found in zip(articles, queries, results, strict=True):
+        assert article.id in found["ids"], (article.title, query["q"])
+
+
+def test_particles_endings_and_compounds_find_the_same_releases(site) -> None:
+    index = site[0] / "search"
+    assert set(ids(index, "정책을")) == set(ids(index, "정책에서")) == set(ids(index, "정책은"))
+    assert {"1002", "1003"} <= set(ids(index, "정책을"))
+    assert {"1002", "1003", "1005"} <= set(ids(index, "지원했다"))
+    assert set(ids(index, "지원했다")) == set(ids(index, "지원하는"))
+    spaced, unspaced = ids(index, "디지털 플랫폼 정부"), ids(index, "디지털플랫폼정부")
+    assert {"1001", "1003"} <= set(spaced)
+    assert {"1001", "1003"} <= set(unspaced)
+
+
+def test_title_matches_rank_first(site) -> None:
+    index = site[0] / "search"
+    assert ids(index, "청년 일자리")[0] == "1002"
+    assert ids(index, "디지털플랫폼정부 실현계획")[0] == "1001"
+
+
+def test_phrases_and_exclusion(site) -> None:
+    index = site[0] / "search"
+    assert ids(index, '"청년 일자리"') == ["1002"]
+    assert ids(index, '"일자리 청년"') == []
+    with_loans = set(ids(index, "반도체"))
+    assert {"1004", "1005"} <= with_loans
+    assert "1004" not in ids(index, "반도체 -대출") and "1005" not in ids(index, "반도체 -대출")
+    assert "1005" in ids(index, "소상공인 -반도체수출")
+
+
+def test_filters_by_category_ministry_and_date(site) -> None:
+    index = site[0] / "search"
+    assert set(ids(index, "지원")) >= {"1002", "1003", "1005"}
+    assert ids(index, "지원", category="경제·산업") == ["1005"]
+    assert ids(index, "지원", ministry="고용노동부") == ["1002"]
+    assert set(ids(index, "지원", **{"from": "2026-10-02", "to": "2026-10-04"})) == {"1002", "1003"}
+    assert ids(index, "지원", **{"from": "2026-10-03", "to": "2026-10-03"}) == ["1003"]
+    assert "1005" not in ids(index, "지원", to="2026-10-04")
+    assert ids(index, "지원", category="없는 분야") == []
+
+
+def test_titles_with_markup_are_stored_as_text(site) -> None:
+    reader = ClientIndexReader(site[0] / "search")
+    number = reader.postings("반도체")
+    titles = [reader.document(n)["t"] for n, _, _ in number]
+    assert "<script>alert(1)</script> 반도체 수출 동향 & 전망" in titles
+
+
+def test_rebuild_keeps_unchanged_files_and_analyses_only_new_releases(tmp_path: Path) -> None:
+    docs = [
+        SearchDocument(
+            f"r{i}", f"제목 {i} 정책", f"2026-10-{1 + i:02d}T09:00:00+09:00", f"r/{i}/", original=f"본문 {i}"
+        )
+        for i in range(20)
+    ]
+    out, cache = tmp_path / "search", tmp_path / "cache"
+    first = build_client_index(docs, out, cache)
+    assert first.analysis.analysed == 20 and first.files_written > 0
+    again = build_client_index(docs, out, cache)
+    assert again.files_written == 0 and again.analysis.cached == 20 and again.files_removed == 0
+    newer = [
+        *docs,
+        SearchDocument("r99", "새 보도자료", "2026-11-30T09:00:00+09:00", "r/99/", original="새 본문"),
+    ]
+    third = build_client_index(newer, out, cache)
+    assert third.analysis.analysed == 1 and third.analysis.cached == 20
+    assert third.files_kept > 0 and third.files_written > 0
+    files = {p.name for p in out.rglob("*.json.gz")}
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert files == {*manifest["t"], *manifest["d"], manifest["f"]}  # stale files are gone
+    assert ids(out, "새 보도자료") == ["r99"]
+
+
+# --- in Chromium, over real HTTP ---------------------------------------------------------------
+
+
+class _Handler(SimpleHTTPRequestHandler):
+    def end_headers(self) -> None:
+        self.send_header("Content-Security-Policy", CSP)
+        super().end_headers()
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def served(site) -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Handler, directory=str(site[0])))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _collect_errors(page) -> list[str]:
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    return errors
+
+
+@pytest.mark.browser
+def test_palette_finds_releases_with_keyboard(browser, served) -> None:
+    page = browser.new_page()
+    errors = _collect_errors(page)
+    page.goto(served + "/")
+    page.keyboard.press("Control+k")
+    box = page.locator("#search-palette-input")
+    box.wait_for(state="visible")
+    assert box.get_attribute("role") == "combobox"
+    box.type("디지털 플랫폼 정부를")
+    options = page.locator('#search-palette-list [role="option"]')
+    options.first.wait_for()
+    titles = options.locator(".search-result-title").all_text_contents()
+    assert any("디지털" in t for t in titles)
+    assert page.locator("#search-palette-list mark").count() > 0
+    assert box.get_attribute("aria-expanded") == "true"
+    assert box.get_attribute("aria-activedescendant") == "search-palette-option-0"
+    box.press("ArrowDown")
+    assert box.get_attribute("aria-activedescendant") == "search-palette-option-1"
+    target = options.nth(1).locator("a").get_attribute("href")
+    box.press("Enter")
+    page.wait_for_url(target)
+    assert page.url.startswith(served + "/releases/")
+    assert errors == []
+    page.close()
+
+
+@pytest.mark.browser
+def test_search_page_shows_hostile_title_as_text_and_filters(browser, served) -> None:
+    page = browser.new_page()
+    errors = _collect_errors(page)
+    page.goto(served + "/search/?q=" + "반도체")
+    results = page.locator("#search-page-results .search-result")
+    results.first.wait_for()
+    texts = results.locator(".search-result-title").all_text_contents()
+    assert "<script>alert(1)</script> 반도체 수출 동향 & 전망" in texts
+    assert page.locator("#search-page-results script").count() == 0
+    page.select_option("select[name=category]", "경제·산업")
+    page.fill("#search-page-q", "대출 지원")
+    page.click("#search-page-form button[type=submit]")
+    from playwright.sync_api import expect
+
+    # Releases with every word come first; those with some of them follow.
+    expect(page.locator("#search-page-status")).to_have_text("‘대출 지원’ 검색 결과 2건")
+    assert "category=" in page.url and "q=" in page.url
+    titles = results.locator(".search-result-title").all_text_contents()
+    assert titles[0] == "소상공인 대출 지원 확대" and len(titles) == 2
+    assert errors == []
+    page.close()
+
+
+def test_search_page_degrades_without_javascript(site) -> None:
+    html = (site[0] / "search" / "index.html").read_text(encoding="utf-8")
+    assert "<noscript>" in html and "https://www.korea.kr/" in html
+    assert 'id="search-palette"' in html and "search.js" in html
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _node_available() -> None:
+    if shutil.which("node") is None:
+        pytest.skip("node is not installed")
