@@ -433,6 +433,8 @@ class Collector:
         else:
             record.url = listing.url
             links = self._fetch_page(record, links)
+            if previous is not None and record.status["page"].state == "failed":
+                return  # keep the attachments we had; the page step is retried later
         record.attachments = [
             Attachment(name=safe_filename(name) or _name_from_url(url), url=url)
             for name, url in _unique(links)

@@ -319,3 +319,23 @@ def test_requests_to_one_host_are_spaced_by_the_delay(tmp_path: Path) -> None:
                 client.get(portal.feed_url("molit"))
             assert time.monotonic() - started >= 0.4
         assert portal.requests[0].headers["user-agent"].startswith("briefing/")
+
+
+def test_edited_feed_release_whose_page_fails_keeps_what_it_had(tmp_path: Path, small_doc: bytes) -> None:
+    release = FakeRelease(
+        "156300300",
+        "수정 전",
+        approved=AT,
+        in_api=False,
+        feeds=("molit",),
+        files=[FakeFile("a.hwp", small_doc)],
+    )
+    with FakePortal([release], feeds=[FakeFeed("molit")]) as portal:
+        settings = portal.settings(tmp_path / "data", service_key="")
+        run_collect(settings, since=DAY, until=DAY)
+        release.title, release.page = "수정 후", "500"
+        report = run_collect(settings, since=DAY, until=DAY)
+        assert report.updated == 1
+        (record,) = _records(settings.data_dir)
+        assert record.title == "수정 후" and record.status["page"].state == "failed"
+        assert record.attachments[0].text and "수정 전 관련 보도자료입니다" in record.body_text
