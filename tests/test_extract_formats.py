@@ -192,3 +192,44 @@ def test_truncated_hwpx_is_corrupt() -> None:
     with pytest.raises(ExtractError) as caught:
         extract_document(data[: len(data) // 2])
     assert caught.value.kind == "corrupt"
+
+
+# --- PDF ----------------------------------------------------------------------------------------
+
+
+def test_pdf_content_filter_keeps_text_operations_only() -> None:
+    from briefing.extract.pdf import text_operations
+
+    content = (
+        b"q 0.12 0 0 -0.12 0 841 cm 0 G 1 w 10 10 m 20 20 l S\n"
+        b"/Span <</ActualText (BT fake ET)>> BDC EMC\n"
+        b"BI /W 2 /H 1 /BPC 8 /CS /G ID \x00BT\xff EI\n"
+        b"/F1 9 Tf\n"
+        b"BT /F1 12 Tf 1 0 0 -1 72 700 Tm (a string with ET inside) Tj [<0041>-3<0042>] TJ ET\n"
+        b"/Fm1 Do 5 5 200 100 re f Q"
+    )
+    assert text_operations(content) == (
+        b"q\n0.12 0 0 -0.12 0 841 cm\n/F1 9 Tf\n"
+        b"BT /F1 12 Tf 1 0 0 -1 72 700 Tm (a string with ET inside) Tj [<0041>-3<0042>] TJ ET\n"
+        b"/Fm1 Do\nQ"
+    )
+
+
+@pytest.mark.parametrize(
+    "path", ["pdf/moef-2010-11-integrated-fiscal-stats.pdf", "pdf/kwater-2026-01-30-bonghwa-dam-safety.pdf"]
+)
+def test_pdf_content_filter_changes_no_text(corpus, path: str) -> None:
+    """Real Hancom pages read the same whether every page is filtered or none is."""
+    import briefing.extract.pdf as pdf
+
+    data = (corpus / path).read_bytes()
+    saved = pdf.FILTER_ABOVE
+    try:
+        pdf.FILTER_ABOVE = -1
+        filtered = pdf.extract_pdf_text(data, max_chars=10**7)[0]
+        pdf.FILTER_ABOVE = 1 << 62
+        unfiltered = pdf.extract_pdf_text(data, max_chars=10**7)[0]
+    finally:
+        pdf.FILTER_ABOVE = saved
+    assert len(filtered) > 500
+    assert filtered == unfiltered
