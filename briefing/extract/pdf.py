@@ -19,7 +19,7 @@ _LETTER = re.compile(r"[^\W\d_]")
 # time). Pages with big content streams are therefore handed to pypdf with only what text
 # extraction depends on: text objects (BT…ET, kept whole), q/Q/cm (they move text), text-state
 # operators, and form XObjects (Do). The text that comes out is the same, several times faster.
-FILTER_ABOVE = 64 * 1024  # bytes of page content; smaller pages are parsed as they are
+FILTER_ABOVE = 16 * 1024  # bytes of page content; smaller pages are parsed as they are
 _DELIMS = rb"\s()<>\[\]{}/%"
 _TOKEN = re.compile(
     rb"\((?:[^()\\]|\\.|\((?:[^()\\]|\\.)*\))*\)"  # literal string (one level of nesting)
@@ -126,7 +126,12 @@ def text_operations(content: bytes) -> bytes:
                 out.append(content[text_object:pos])
                 text_object = None
         elif token == b"BT":
-            text_object = start
+            end = _plain_text_object_end(content, pos)
+            if end:  # fast path: no literal string, comment or inline image can hide an "ET"
+                out.append(content[start:end])
+                pos = end
+            else:
+                text_object = start
         elif token in (b"q", b"Q"):
             out.append(token)
         elif token == b"Do":
@@ -140,6 +145,21 @@ def text_operations(content: bytes) -> bytes:
     if text_object is not None:
         out.append(content[text_object:])
     return b"\n".join(out)
+
+
+def _plain_text_object_end(content: bytes, pos: int) -> int:
+    """End of the BT…ET block opened before ``pos`` when it holds only hex strings, else 0."""
+    end = content.find(b"ET", pos)
+    while end >= 0 and not (
+        content[end - 1] in _SEPARATORS and (end + 2 == len(content) or content[end + 2] in _SEPARATORS)
+    ):
+        end = content.find(b"ET", end + 2)
+    if end < 0:
+        return 0
+    block = content[pos:end]
+    if b"(" in block or b"%" in block or b"BI" in block:
+        return 0
+    return end + 2
 
 
 def _check_usable(text: str, pages: int) -> None:
