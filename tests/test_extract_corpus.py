@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 import re
 import unicodedata
 from pathlib import Path
@@ -97,3 +98,25 @@ def test_distribution_document_reads_viewtext(corpus: Path) -> None:
     twin = extract_document((corpus / "hwp/kwater-2026-01-30-bonghwa-dam-safety.hwp").read_bytes())
     assert "배포용 문서입니다" not in result.text
     assert result.text == twin.text
+
+
+@pytest.mark.parametrize("path", _corpus_paths())
+def test_damaged_copies_fail_cleanly(path: str, corpus: Path) -> None:
+    """Cut or scribbled-over copies of every corpus file give text or a typed error, never a crash."""
+    data = (corpus / path).read_bytes()
+    if not data or "zip-bomb" in path:
+        pytest.skip("nothing to damage")
+    rng = random.Random(path)
+    variants = [data[: int(len(data) * cut)] for cut in (0.05, 0.5, 0.95)]
+    for _ in range(2):
+        scribbled = bytearray(data)
+        for _ in range(16):
+            scribbled[rng.randrange(len(scribbled))] = rng.randrange(256)
+        variants.append(bytes(scribbled))
+    for variant in variants:
+        try:
+            result = extract_document(variant)
+        except ExtractError as error:
+            assert error.kind in KINDS and "\n" not in str(error)
+        else:
+            assert isinstance(result.text, str) and result.type in {"pdf", "hwp", "hwpx"}

@@ -38,6 +38,8 @@ def extract_hwpx_text(data: bytes, *, max_chars: int) -> tuple[str, list[str], s
         members = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError) as exc:
         raise _error("corrupt", f"damaged zip container ({exc})") from exc
+    except NotImplementedError as exc:  # zip features the standard library cannot read
+        raise _error("unsupported-format", f"zip container uses an unsupported feature ({exc})") from exc
     if len(members) > MAX_ENTRIES:
         raise _error("too-large", f"zip has {len(members):,} entries (limit {MAX_ENTRIES:,})")
     for member in members:
