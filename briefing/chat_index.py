@@ -7,13 +7,15 @@ its original text cut into chunks of a few hundred characters at paragraph or se
 Terms come from the search package's Korean analyzer (:mod:`briefing.search`): the build analyses
 text with ``analyze_document`` and a question is turned into terms with ``query_terms``, the same
 rule-based code the browser uses, so the chat function never loads a morphological model. The index
-stores those terms pre-analysed (space separated), so whoosh only splits on spaces. Release metadata
-(title, date, url, ministry) is stored once per release in ``releases.json`` beside the index.
+stores those terms pre-analysed (space separated), so whoosh only splits on spaces. There is one
+whoosh document per release (metadata and passages stored); a question ranks releases with BM25F,
+then the passages of the best releases that share most of the question's words are chosen.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 import shutil
@@ -27,7 +29,7 @@ from pathlib import Path
 from briefing.records import ReleaseRecord, safe_id
 from briefing.store import write_atomic
 
-META_FILE = "releases.json"
+META_FILE = "chat-index.json"
 CHUNK_CHARS = 500  # long enough to hold a fact with its context, short enough to quote several
 MAX_CHUNKS_PER_RELEASE = 40  # a 300-page annex must not drown the index
 INDEX_NAME = "passages"
@@ -280,11 +282,12 @@ def _schema():
     from whoosh.fields import ID, STORED, TEXT, Schema
 
     terms = SpaceSeparatedTokenizer()
+    # One document per release (not per passage): five times fewer postings to score, so a
+    # question is answered in milliseconds at 10,000 releases; passages are picked afterwards.
     return Schema(
-        rid=ID(stored=True),
-        kind=STORED,
-        heading=STORED,
-        text=STORED,
+        rid=ID(stored=True, unique=True),
+        meta=STORED,  # {title, date, url, ministry, source_url}
+        passages=STORED,  # [[kind, heading, text], ...]
         title=TEXT(analyzer=terms, phrase=False, field_boost=2.0),
         body=TEXT(analyzer=terms, phrase=False),
     )
@@ -300,7 +303,8 @@ def build_chat_index(
     """Write the chat index for ``docs`` into ``index_dir``, replacing any previous one atomically.
 
     The new index is written beside the old one and swapped in by renames, so a function reading
-    the folder sees the old index or the new one.
+    the folder sees the old index or the new one. ``analyze`` maps ``[[title, text], ...]`` to
+    term counts per field (default: the search package's analyzer, see :func:`search_analyzer`).
     """
     from whoosh import index as whoosh_index
 
@@ -311,55 +315,52 @@ def build_chat_index(
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir()
     ix = whoosh_index.create_in(str(staging), _schema(), indexname=INDEX_NAME)
-    # One segment, written in one go: the function opens a single file set, fast.
     writer = ix.writer(limitmb=256)
-    meta: dict[str, dict[str, str]] = {}
-    count = 0
+    seen: set[str] = set()
+    passages_total = 0
     analyze = analyze or search_analyzer()
 
-    def flush(pending: list[tuple[ChatDocument, list[Passage]]]) -> int:
-        analyses = analyze([[doc.title, *(p.text for p in passages)] for doc, passages in pending])
-        added = 0
-        for (doc, passages), analysis in zip(pending, analyses, strict=True):
-            title_field = _field(analysis[0])
-            for passage, counts in zip(passages, analysis[1:], strict=True):
-                writer.add_document(
-                    rid=doc.id,
-                    kind=passage.kind,
-                    heading=passage.heading,
-                    text=passage.text,
-                    title=title_field,
-                    body=_field(counts),
-                )
-                added += 1
-        return added
+    def flush(pending: list[tuple[ChatDocument, list[Passage]]]) -> None:
+        texts = [[doc.title, "\n".join(p.text for p in passages)] for doc, passages in pending]
+        for (doc, passages), analysis in zip(pending, analyze(texts), strict=True):
+            writer.add_document(
+                rid=doc.id,
+                meta={
+                    "title": doc.title,
+                    "date": doc.date,
+                    "url": doc.url,
+                    "ministry": doc.ministry,
+                    "source_url": doc.source_url,
+                },
+                passages=[[p.kind, p.heading, p.text] for p in passages],
+                title=_field(analysis[0]),
+                body=_field(analysis[1]),
+            )
 
     try:
         pending: list[tuple[ChatDocument, list[Passage]]] = []
         for doc in docs:
-            if doc.id in meta:
+            if doc.id in seen:
                 continue
-            meta[doc.id] = {
-                "title": doc.title,
-                "date": doc.date,
-                "url": doc.url,
-                "ministry": doc.ministry,
-                "source_url": doc.source_url,
-            }
-            pending.append((doc, passages_for(doc)))
+            seen.add(doc.id)
+            passages = passages_for(doc)
+            passages_total += len(passages)
+            pending.append((doc, passages))
             if len(pending) >= batch:
-                count += flush(pending)
+                flush(pending)
                 pending = []
-        count += flush(pending) if pending else 0
-        writer.commit(optimize=True)
+        if pending:
+            flush(pending)
+        writer.commit(optimize=True)  # one segment: the function opens a single file set
     except BaseException:
         writer.cancel()
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    write_atomic(staging / META_FILE, json.dumps(meta, ensure_ascii=False, separators=(",", ":")))
+    stamp = {"releases": len(seen), "passages": passages_total, "built_at": time.time()}
+    write_atomic(staging / META_FILE, json.dumps(stamp))
     _swap_in(staging, index_dir)
     size = sum(p.stat().st_size for p in index_dir.iterdir() if p.is_file())
-    return IndexReport(len(meta), count, size, time.perf_counter() - started)
+    return IndexReport(len(seen), passages_total, size, time.perf_counter() - started)
 
 
 def _swap_in(staging: Path, target: Path) -> None:
@@ -372,10 +373,13 @@ def _swap_in(staging: Path, target: Path) -> None:
 
 # --- reading -------------------------------------------------------------------------------------
 
+COMMON_SHARE = 0.2  # a stem in more releases than this is left out of the query (it ranks little)
+SPECIFIC_SHARE = 0.05  # a relevant release shares at least one word rarer than this with the question
+
 
 @dataclass
 class Hit:
-    """One retrieved passage with its release's metadata."""
+    """One passage of a retrieved release, with the release's metadata and relevance."""
 
     release_id: str
     title: str
@@ -386,35 +390,46 @@ class Hit:
     kind: str
     heading: str
     text: str
-    score: float
-    coverage: float  # share of the question's words this passage (or its title) contains
+    score: float  # the release's BM25F score
+    coverage: float  # idf-weighted share of the question's words the release contains
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)
 
 
-def coverage(words: list[list[str]], matched: set[str]) -> float:
-    """Share of the question's words found: by stem, or by at least half of their bigrams."""
-    if not words:
-        return 0.0
-    found = 0
-    for stem, *grams in words:
-        if stem in matched or (grams and sum(g in matched for g in grams) * 2 >= len(grams)):
-            found += 1
-    return found / len(words)
+@dataclass
+class _Word:
+    stem: str
+    grams: list[str]
+    weight: float  # idf of the stem; unknown words count half of the rarest; one-letter words 0
+    df: int
+
+
+def _contains(text: str, word: _Word) -> bool:
+    if word.stem in text:
+        return True
+    # A compound written differently (문화패스 / 문화예술패스): half its bigrams, and at least two.
+    hits = sum(g in text for g in word.grams)
+    return hits >= 2 and hits * 2 >= len(word.grams)
+
+
+def _normalized(text: str) -> str:
+    try:
+        from briefing.search.normalize import normalize
+    except ImportError:
+        return unicodedata.normalize("NFKC", text).lower().replace(",", "")
+    return normalize(text)
 
 
 class ChatIndex:
-    """An opened chat index. Thread-safe for searching; open once per process with :func:`open_chat_index`."""
+    """An opened chat index; searching is thread-safe. Open with :func:`open_chat_index`."""
 
     def __init__(self, index_dir: Path) -> None:
         from whoosh import index as whoosh_index
 
         self.index_dir = Path(index_dir)
         try:
-            self.meta: dict[str, dict[str, str]] = json.loads(
-                (self.index_dir / META_FILE).read_text(encoding="utf-8")
-            )
+            self.stamp = json.loads((self.index_dir / META_FILE).read_text(encoding="utf-8"))
             self._ix = whoosh_index.open_dir(str(self.index_dir), indexname=INDEX_NAME)
         except (OSError, ValueError, whoosh_index.EmptyIndexError) as exc:
             raise ChatIndexError(f"no usable chat index in {self.index_dir}: {exc}") from exc
@@ -422,24 +437,72 @@ class ChatIndex:
         self._lock = threading.Lock()
 
     def __len__(self) -> int:
-        return len(self.meta)
+        return self._searcher.doc_count()
 
-    def search(self, question: str, limit: int = 40) -> list[Hit]:
-        """Passages for ``question``, best first (BM25F over title and passage terms)."""
+    def _words(self, question: str) -> list[_Word]:
+        total = max(1, self._searcher.doc_count())
+        rarest = math.log(1 + total)
+        words = []
+        for stem, *grams in question_words(question):
+            df = self._searcher.doc_frequency("body", stem)
+            if len(stem) < 2:
+                weight = 0.0  # 비, 몇, 주: too ambiguous to show relevance
+            elif df:
+                weight = math.log(1 + total / df)
+            else:
+                weight = rarest / 2  # phrasing or a word the archive writes differently
+            words.append(_Word(stem, grams, weight, df))
+        return words
+
+    def search(self, question: str, limit: int = 8, candidates: int = 30) -> list[Hit]:
+        """Passages of the ``limit`` releases best matching ``question``, best release first.
+
+        BM25F over title and text picks ``candidates``; they are then ordered by coverage (how
+        much of the question, by idf weight, a release contains) and BM25F, so a release holding
+        the question's rare words beats one repeating a common word in its title. Coverage also
+        lets the caller tell a real match from a release that merely shares a common word. Two
+        passages per release: those sharing most of the question's words.
+        """
         from whoosh import query as q
 
-        words = question_words(question)
-        terms = list(dict.fromkeys(t for word in words for t in word))
-        if not terms:
-            return []
-        clauses = [q.Term(name, t) for t in terms for name in ("title", "body")]
-        with self._lock:  # whoosh searchers share file handles; keep it simple and serialise
-            results = self._searcher.search(q.Or(clauses), limit=limit, terms=True)
-            hits: list[Hit] = []
-            for result in results:
-                matched = {t.decode() if isinstance(t, bytes) else t for _, t in result.matched_terms()}
-                stored = result.fields()
-                meta = self.meta.get(stored["rid"], {})
+        with self._lock:  # whoosh searchers share file handles
+            total = max(1, self._searcher.doc_count())
+            words = self._words(question)
+            terms: list[str] = []
+            for word in words:
+                if word.df and word.df <= COMMON_SHARE * total:
+                    terms.append(word.stem)
+                elif not word.df:
+                    terms.extend(word.grams)  # a compound the archive holds in pieces
+            if not terms:  # only common words: use the two rarest rather than nothing
+                known = sorted((w for w in words if w.df and len(w.stem) > 1), key=lambda w: w.df)
+                terms = [w.stem for w in known[:2]]
+            if not terms:
+                return []
+            clauses = [q.Term(name, t) for t in dict.fromkeys(terms) for name in ("title", "body")]
+            results = self._searcher.search(q.Or(clauses), limit=candidates)
+            found = [(r.score or 0.0, r.fields()) for r in results]
+        weight_total = sum(w.weight for w in words) or 1.0
+        scored = []
+        for score, stored in found:
+            meta = stored.get("meta", {})
+            passages = stored.get("passages", [])
+            texts = [_normalized(f"{meta.get('title', '')} {p[2]}") for p in passages]
+            present = [w for w in words if _contains(" ".join(texts), w)]
+            specific = any(w.df <= SPECIFIC_SHARE * total for w in present if w.weight)
+            share = sum(w.weight for w in present) / weight_total if specific else 0.0
+            scored.append((round(share, 2), score, stored, texts))
+        scored.sort(key=lambda item: (item[0], item[1]), reverse=True)
+        hits: list[Hit] = []
+        for share, score, stored, texts in scored[:limit]:
+            meta = stored.get("meta", {})
+            passages = stored.get("passages", [])
+            ranked = sorted(
+                range(len(passages)),
+                key=lambda i: (-sum(w.weight for w in words if _contains(texts[i], w)), i),
+            )
+            for i in ranked[:2]:
+                kind, heading, text = passages[i]
                 hits.append(
                     Hit(
                         release_id=stored["rid"],
@@ -448,11 +511,11 @@ class ChatIndex:
                         url=meta.get("url", ""),
                         ministry=meta.get("ministry", ""),
                         source_url=meta.get("source_url", ""),
-                        kind=stored.get("kind", ""),
-                        heading=stored.get("heading", ""),
-                        text=stored.get("text", ""),
-                        score=float(result.score or 0.0),
-                        coverage=coverage(words, matched),
+                        kind=kind,
+                        heading=heading,
+                        text=text,
+                        score=float(score),
+                        coverage=share,
                     )
                 )
         return hits

@@ -55,6 +55,11 @@ def _litellm() -> Any:
     return litellm
 
 
+def preload() -> None:
+    """Import litellm now (seconds on a cold start), so a caller's timeout measures only the call."""
+    _litellm()
+
+
 def ensure_loaded() -> None:
     """Import litellm now (once, before worker threads start; imports are not thread-friendly)."""
     _litellm()
