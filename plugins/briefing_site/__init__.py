@@ -13,8 +13,9 @@ Thin by design: the rules live in ``briefing.site``; this module wires them to P
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
+import os
+from collections import defaultdict
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ from pelican import signals
 from briefing.categories import BY_NAME, CATEGORIES, find_category
 from briefing.site.feeds import FeedEntry, digest_html, entry_html, robots_txt, sitemap_xml
 from briefing.site.listing import by_category, category_counts, group_by, group_by_day, ministry_slug
+from briefing.site.output import write_output
 from briefing.site.related import Item, related
 from briefing.site.text import (
     file_size,
@@ -37,11 +39,10 @@ from briefing.site.text import (
     summary_sections,
     text,
 )
-from briefing.store import write_atomic
+
+from .writer import SiteWriter
 
 log = logging.getLogger(__name__)
-
-FINGERPRINT_VERSION = "1"
 
 
 # --------------------------------------------------------------------------- template helpers
@@ -114,10 +115,16 @@ def _prepare(generator) -> None:
     settings = generator.settings
     articles = generator.articles  # newest first (ARTICLE_ORDER_BY = reversed-date)
     for n, article in enumerate(articles):
+        article.href = article.url  # Pelican recomputes .url on every access; pages use it a lot
         article.newer = articles[n - 1] if n > 0 else None
         article.older = articles[n + 1] if n + 1 < len(articles) else None
         article.ministry_name = text(getattr(article, "ministry", ""))
         article.ministry_slug = ministry_slug(article.ministry_name) if article.ministry_name else ""
+
+    for article in articles:
+        article.briefing_digest = _source_digest(article)
+    generator.tags = defaultdict(list, {tag: _Members(rows) for tag, rows in generator.tags.items()})
+    generator.categories = [(category, _Members(rows)) for category, rows in generator.categories]
 
     by_key = {a.source_path: a for a in articles}
     items = [
@@ -148,66 +155,52 @@ def _prepare(generator) -> None:
 
 
 # --------------------------------------------------------------------------- rebuilds
-def _manifest_path(settings: dict) -> Path:
-    return Path(settings["CACHE_PATH"]) / "briefing_site" / "pages.json"
+class _Members(list):
+    """A list with O(1) membership, for Pelican's ``article in articles`` scans over tags and
+    categories (quadratic with plain lists: minutes at 10,000 releases)."""
+
+    def __init__(self, items) -> None:
+        super().__init__(items)
+        self._ids = {id(i) for i in self}
+
+    def __contains__(self, item) -> bool:
+        return id(item) in self._ids
 
 
-def _theme_digest(settings: dict) -> str:
-    """Hash of every template and of the settings an article page depends on."""
-    digest = hashlib.sha256(FINGERPRINT_VERSION.encode())
-    templates = Path(settings["THEME"]) / "templates"
-    for path in sorted(templates.rglob("*")):
-        if path.is_file():
-            digest.update(path.as_posix().encode())
-            digest.update(path.read_bytes())
-    for name in ("SITEURL", "RELATIVE_URLS", "SITENAME", "SITESUBTITLE", "CHAT_ENDPOINT", "FEED_DOMAIN"):
-        digest.update(repr(settings.get(name)).encode())
-    return digest.hexdigest()
+def _source_digest(article) -> str:
+    """Identity of an article's source file: path, size and modification time."""
+    stat = os.stat(article.source_path)
+    return f"{article.source_path}\x00{stat.st_size}\x00{stat.st_mtime_ns}"
 
 
-def _fingerprint(article, base: str) -> str:
-    """Everything an article page shows: its own content and metadata, neighbours, related."""
-    digest = hashlib.sha256(base.encode())
-    digest.update(article._content.encode())
-    digest.update(repr(sorted((k, str(v)) for k, v in article.metadata.items())).encode())
+def _page_mark(article) -> str:
+    """Everything an article page shows: its own source, neighbours and related releases."""
+    digest = hashlib.sha256(article.briefing_digest.encode())
     for other in (article.newer, article.older, *getattr(article, "related", [])):
         if other is not None:
-            digest.update(f"\x00{other.url}\x00{other.title}\x00{other.date}".encode())
+            digest.update(f"\x00{other.briefing_digest}".encode())
     return digest.hexdigest()
 
 
 def _install_skip(generator) -> None:
     """Wrap the generator's article writing so unchanged pages already on disk are not rendered."""
-    settings = generator.settings
-    output = Path(generator.output_path)
-    path = _manifest_path(settings)
-    try:
-        saved = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        saved = {}
-    old = saved.get("pages", {}) if saved.get("output") == str(output.resolve()) else {}
-    base = _theme_digest(settings)
-    fresh: dict[str, str] = {}
     original = generator.generate_articles
 
     def generate_articles(write):
-        stats = {"written": 0, "skipped": 0}
+        writer = SiteWriter.last
 
         def write_if_changed(name, template, context, **kwargs):
             article = kwargs.get("article")
-            if article is None or not name:
-                return write(name, template, context, **kwargs)
-            mark = _fingerprint(article, base)
-            fresh[name] = mark
-            if old.get(name) == mark and (output / name).is_file():
-                stats["skipped"] += 1
+            if (
+                writer is not None
+                and article is not None
+                and name
+                and writer.unchanged(name, _page_mark(article))
+            ):
                 return None
-            stats["written"] += 1
             return write(name, template, context, **kwargs)
 
         original(write_if_changed)
-        write_atomic(path, json.dumps({"output": str(output.resolve()), "pages": fresh}, sort_keys=True))
-        log.info("briefing_site: %(written)d article pages written, %(skipped)d unchanged", stats)
 
     generator.generate_articles = generate_articles
 
@@ -229,7 +222,7 @@ def _article_record(article, settings: dict) -> dict[str, Any]:
         "category_slug": category.slug if category else "",
         "ministry": article.ministry_name,
         "tags": [text(t.name) for t in getattr(article, "tags", [])],
-        "url": article.url,
+        "url": article.href,
         "source": safe_url(getattr(article, "original_url", "") or getattr(article, "source", "")),
         "summary": plain(getattr(article, "summary", "")),
         "summary_kind": plain(getattr(article, "summary_kind", "")),
@@ -240,7 +233,7 @@ def _article_record(article, settings: dict) -> dict[str, Any]:
 
 def _entry(article, settings: dict) -> FeedEntry:
     record = _article_record(article, settings)
-    link = _absolute(settings, article.url)
+    link = _absolute(settings, article.href)
     points = record["sections"].get("주요 내용")
     flagged = record["faithfulness"].startswith("flagged")
     notice = "원문에서 확인되지 않은 내용이 있어 표시했습니다." if flagged else ""
@@ -285,7 +278,7 @@ def _write_feeds(
                 pubdate=e.published,
                 updateddate=e.updated,
             )
-        write_atomic(output / "feeds" / f"{stem}.{kind}.xml", feed.writeString("utf-8"))
+        write_output(output / "feeds" / f"{stem}.{kind}.xml", feed.writeString("utf-8"))
 
 
 def _write_output(generator, writer) -> None:
@@ -321,7 +314,13 @@ def _write_output(generator, writer) -> None:
 
     # daily digests: one page per day (not paginated) and an index
     template = generator.get_template("digest")
+    skip = getattr(writer, "unchanged", None)
     for digest in context["digests"]:
+        mark = hashlib.sha256(f"{writer_base(writer)}\x00{digest.save_as}".encode())
+        for article in digest.articles:
+            mark.update(article.briefing_digest.encode())
+        if skip and skip(digest.save_as, mark.hexdigest()):
+            continue
         writer.write_file(digest.save_as, template, context, relative, url=digest.url, digest=digest)
     writer.write_file(
         settings["DIGESTS_SAVE_AS"],
@@ -331,11 +330,16 @@ def _write_output(generator, writer) -> None:
         url=settings["DIGESTS_URL"],
     )
 
-    entries = {a.source_path: _entry(a, settings) for a in articles}
+    memo: dict[str, FeedEntry] = {}
+
+    def entries(rows: list) -> list[FeedEntry]:  # built only for articles that appear in a feed
+        for a in rows:
+            if a.source_path not in memo:
+                memo[a.source_path] = _entry(a, settings)
+        return [memo[a.source_path] for a in rows]
+
     if settings.get("SITE_FEEDS", True):
-        _write_feeds(
-            settings, output, "all", "전체 보도자료", "", [entries[a.source_path] for a in articles[:limit]]
-        )
+        _write_feeds(settings, output, "all", "전체 보도자료", "", entries(articles[:limit]))
         for category, rows in generator.categories:
             _write_feeds(
                 settings,
@@ -343,7 +347,7 @@ def _write_output(generator, writer) -> None:
                 category.slug,
                 plain(category.name),
                 category.url,
-                [entries[a.source_path] for a in rows[:limit]],
+                entries(rows[:limit]),
             )
         for ministry in context["ministries"]:
             _write_feeds(
@@ -352,7 +356,7 @@ def _write_output(generator, writer) -> None:
                 f"ministry/{ministry.slug}",
                 ministry.name,
                 ministry.url,
-                [entries[a.source_path] for a in ministry.articles[:limit]],
+                entries(ministry.articles[:limit]),
             )
         digest_entries = []
         for digest in context["digests"][:limit]:
@@ -361,7 +365,7 @@ def _write_output(generator, writer) -> None:
                 (
                     c.label,
                     [
-                        (text(a.title), _absolute(settings, a.url), plain(getattr(a, "summary", "")))
+                        (text(a.title), _absolute(settings, a.href), plain(getattr(a, "summary", "")))
                         for a in rows
                     ],
                 )
@@ -385,24 +389,46 @@ def _write_output(generator, writer) -> None:
     if settings.get("ARTICLE_JSON", True):
         for article in articles:
             name = article.save_as.rsplit("/", 1)[0] + ".json"  # releases/YYYY/MM/<id>.json
-            write_atomic(output / name, json_for_html(_article_record(article, settings)) + "\n")
+            if skip and skip(name, f"{writer_base(writer)}\x00{article.briefing_digest}"):
+                continue
+            write_output(output / name, json_for_html(_article_record(article, settings)) + "\n")
 
     # sitemap and robots.txt (absolute URLs need SITEURL; relative ones are still listed)
     urls = [(_absolute(settings, ""), None)]
     urls += [
-        (_absolute(settings, a.url), (getattr(a, "modified", None) or a.date).date().isoformat())
+        (_absolute(settings, a.href), (getattr(a, "modified", None) or a.date).date().isoformat())
         for a in articles
     ]
     urls += [(_absolute(settings, p.url), None) for p in context.get("pages", [])]
     urls += [(_absolute(settings, c.url), None) for c, _ in generator.categories]
     urls += [(_absolute(settings, m.url), None) for m in context["ministries"]]
     urls += [(_absolute(settings, d.url), d.date.isoformat()) for d in context["digests"]]
-    write_atomic(output / "sitemap.xml", sitemap_xml(urls))
-    write_atomic(output / "robots.txt", robots_txt(_absolute(settings, "sitemap.xml")))
+    write_output(output / "sitemap.xml", sitemap_xml(urls))
+    write_output(output / "robots.txt", robots_txt(_absolute(settings, "sitemap.xml")))
+
+
+def writer_base(writer) -> str:
+    return getattr(writer, "base", "")
+
+
+def _writer_class(pelican) -> type:
+    return SiteWriter
+
+
+def _finish(pelican) -> None:
+    writer = SiteWriter.last
+    if writer is not None:
+        writer.save_fingerprints()
+        log.info(
+            "briefing_site: %(rendered)d pages rendered, %(skipped)d unchanged and skipped", writer.stats
+        )
+        SiteWriter.last = None
 
 
 def register() -> None:
     """Connect the plugin's handlers to Pelican's signals."""
+    signals.get_writer.connect(_writer_class)
+    signals.finalized.connect(_finish)
     signals.generator_init.connect(_add_helpers)
     signals.article_generator_finalized.connect(_prepare)
     signals.article_writer_finalized.connect(_write_output)

@@ -1,0 +1,140 @@
+"""Site build benchmark: our theme and plugins against plain Pelican, full builds and rebuilds.
+
+    python bench/build.py [--sizes 1000,10000] [--keep]
+
+For each size N: N synthetic releases (``briefing.synthetic``) become articles, then, each build
+in its own process (so peak memory is that build's own):
+
+- ``full``: our theme + plugins, empty output and cache;
+- ``plain``: the same articles with Pelican's default theme, default settings and no plugins;
+- ``rebuild``: ours again with nothing changed (content cache + unchanged pages skipped);
+- ``+20 new``: ours after 20 new releases were added;
+
+and the size of our output. Targets: full <= 1.5 x plain; rebuild after 20 new <= 25 % of full.
+Work folders are under ``bench/out/`` (git-ignored) and removed unless ``--keep``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from briefing.synthetic import generate_records, write_synthetic_articles  # noqa: E402
+
+# Runs one Pelican build and prints its wall time and peak memory (this process only).
+_RUNNER = """
+import json, resource, sys, time, logging
+started = time.perf_counter()
+from pelican import Pelican
+from pelican.settings import read_settings
+conf, overrides = sys.argv[1] or None, json.loads(sys.argv[2])
+logging.disable(logging.WARNING)
+settings = read_settings(conf, override=overrides)
+Pelican(settings).run()
+print(json.dumps({"seconds": time.perf_counter() - started,
+                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def run_build(conf: str | None, overrides: dict[str, object]) -> dict[str, float]:
+    """One Pelican build in a fresh process; returns seconds and peak MB."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        [sys.executable, "-c", _RUNNER, conf or "", json.dumps(overrides)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"build failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def tree_size(path: Path) -> tuple[int, int]:
+    """(files, bytes) under ``path``."""
+    files = total = 0
+    for item in path.rglob("*"):
+        if item.is_file():
+            files += 1
+            total += item.stat().st_size
+    return files, total
+
+
+def bench_size(n: int, work: Path) -> dict[str, object]:
+    """All measurements for ``n`` releases."""
+    if work.exists():
+        shutil.rmtree(work)
+    content = work / "content"
+    records = generate_records(n + 20)
+    write_synthetic_articles(records[:n], content)
+    shutil.copytree(ROOT / "content" / "pages", content / "pages")
+
+    ours = {"PATH": str(content), "OUTPUT_PATH": str(work / "output"), "CACHE_PATH": str(work / "cache")}
+    plain = {
+        "PATH": str(content),
+        "OUTPUT_PATH": str(work / "plain"),
+        "ARTICLE_PATHS": ["releases"],
+        "PAGE_PATHS": ["pages"],
+        "TIMEZONE": "Asia/Seoul",
+        "PLUGINS": [],
+    }
+    conf = str(ROOT / "pelicanconf.py")
+    result: dict[str, object] = {"n": n}
+    result["full"] = run_build(conf, ours)
+    result["plain"] = run_build(None, plain)
+    result["rebuild"] = run_build(conf, ours)
+    write_synthetic_articles(records[n:], content)
+    result["new20"] = run_build(conf, ours)
+    result["files"], result["bytes"] = tree_size(work / "output")
+    return result
+
+
+def print_table(rows: list[dict[str, object]]) -> None:
+    header = (
+        f"{'releases':>8} | {'full s':>7} | {'plain s':>7} | {'full/plain':>10} | {'rebuild s':>9} | "
+        f"{'+20 new s':>9} | {'+20/full':>8} | {'peak MB ours/plain':>18} | {'output':>16}"
+    )
+    print(header)
+    print("-" * len(header))
+    for row in rows:
+        full, plain, rebuild, new20 = row["full"], row["plain"], row["rebuild"], row["new20"]
+        ratio = full["seconds"] / plain["seconds"]
+        share = new20["seconds"] / full["seconds"]
+        peak = f"{full['peak_mb']:.0f} / {plain['peak_mb']:.0f}"
+        size = f"{row['files']} files {row['bytes'] / 1e6:.0f} MB"
+        print(
+            f"{row['n']:>8} | {full['seconds']:>7.1f} | {plain['seconds']:>7.1f} | {ratio:>9.2f}x | "
+            f"{rebuild['seconds']:>9.1f} | {new20['seconds']:>9.1f} | {share:>7.0%} | {peak:>18} | {size:>16}"
+        )
+    print("targets: full/plain <= 1.50x, +20/full <= 25%")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="1000,10000", help="comma-separated release counts")
+    parser.add_argument("--keep", action="store_true", help="keep bench/out/site-N folders")
+    args = parser.parse_args(argv)
+    rows = []
+    for n in (int(s) for s in args.sizes.split(",") if s.strip()):
+        started = time.perf_counter()
+        work = ROOT / "bench" / "out" / f"site-{n}"
+        rows.append(bench_size(n, work))
+        print(f"[{n} releases measured in {time.perf_counter() - started:.0f} s]", file=sys.stderr)
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+    print_table(rows)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,217 @@
+"""A Pelican Writer that renders only what changed.
+
+- Paginated listings use stable pagination (``briefing.site.paging``): numbered pages count from
+  the oldest, so new releases touch the front page and at most one numbered page per listing.
+- Each listing page has a fingerprint (template, items, links); an unchanged page whose file is
+  still in the output is neither rendered nor written.
+- Every other file is written only when its bytes changed (no truncate-and-rewrite of identical
+  files, which dominated rebuilds on slow file systems).
+
+Fingerprints persist in ``CACHE_PATH/briefing_site/listings.json``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from pelican import signals
+from pelican.utils import get_relative_path, path_to_url, sanitised_join
+from pelican.writers import FileOverwriteFailedError, Writer
+
+from briefing.site.output import write_output
+from briefing.site.paging import Span, stable_spans
+from briefing.store import write_atomic
+
+FINGERPRINT_VERSION = "2"
+
+
+def theme_digest(settings: dict) -> str:
+    """Hash of every template and of the settings pages depend on: any change re-renders all."""
+    digest = hashlib.sha256(FINGERPRINT_VERSION.encode())
+    templates = Path(settings["THEME"]) / "templates"
+    for path in sorted(templates.rglob("*")):
+        if path.is_file():
+            digest.update(path.as_posix().encode())
+            digest.update(path.read_bytes())
+    for name in (
+        "SITEURL",
+        "RELATIVE_URLS",
+        "SITENAME",
+        "SITESUBTITLE",
+        "CHAT_ENDPOINT",
+        "FEED_DOMAIN",
+        "DEFAULT_PAGINATION",
+        "PAGINATED_TEMPLATES",
+        "LICENSE_NOTE",
+        "PORTAL_URL",
+        "PORTAL_NAME",
+    ):
+        digest.update(repr(settings.get(name)).encode())
+    return digest.hexdigest()
+
+
+class _ChangedOnly(io.StringIO):
+    """A file-like buffer that writes its file on close only if the content differs."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__()
+        self.path = path
+
+    def close(self) -> None:
+        if not self.closed and self.path != os.devnull:
+            write_output(Path(self.path), self.getvalue())
+        super().close()
+
+
+class ListingPage:
+    """What listing templates see as ``articles_page`` (a subset of Pelican's Page, plus links)."""
+
+    def __init__(self, span: Span, items: list, url: str, save_as: str, urls: dict[int, str], total: int):
+        self.number = span.number
+        self.is_front = span.is_front
+        self.object_list = items
+        self.url = url
+        self.save_as = save_as
+        self.total = total
+        self.newer_url = urls.get(span.newer) if span.newer is not None else None
+        self.older_url = urls.get(span.older) if span.older is not None else None
+        if items:
+            newest, oldest = items[0].date, items[-1].date
+            self.label = (
+                f"{oldest:%Y년 %-m월 %-d일}"
+                if oldest.date() == newest.date()
+                else f"{oldest:%Y년 %-m월 %-d일} – {newest:%Y년 %-m월 %-d일}"
+            )
+        else:
+            self.label = ""
+
+    def has_previous(self) -> bool:
+        return self.newer_url is not None
+
+    def has_next(self) -> bool:
+        return self.older_url is not None
+
+
+class SiteWriter(Writer):
+    last: SiteWriter | None = None  # the writer of the current run, for saving fingerprints
+
+    def __init__(self, output_path: str, settings: dict) -> None:
+        super().__init__(output_path, settings=settings)
+        SiteWriter.last = self
+        self._manifest = Path(settings["CACHE_PATH"]) / "briefing_site" / "listings.json"
+        try:
+            saved = json.loads(self._manifest.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            saved = {}
+        here = str(Path(output_path).resolve())
+        self._old: dict[str, str] = saved.get("pages", {}) if saved.get("output") == here else {}
+        self._new: dict[str, str] = {}
+        self.base = theme_digest(settings)
+        self.stats = {"rendered": 0, "skipped": 0}
+
+    def unchanged(self, save_as: str, mark: str) -> bool:
+        """Record ``mark`` for ``save_as``; True when the last build had the same mark and the
+        file is still there (then it need not be rendered again)."""
+        self._new[save_as] = mark
+        if self._old.get(save_as) == mark and (Path(self.output_path) / save_as).is_file():
+            self.stats["skipped"] += 1
+            return True
+        self.stats["rendered"] += 1
+        return False
+
+    def _open_w(self, filename, encoding, override=False):
+        """Pelican's duplicate-output checks, then a buffer that writes only changed bytes."""
+        if filename in self._overridden_files:
+            if override:
+                raise FileOverwriteFailedError(f'Failed to overwrite "{filename}" a second time')
+            filename = os.devnull
+        elif filename in self._written_files and not override:
+            raise FileOverwriteFailedError(f'Failed to overwrite "{filename}": already written in this build')
+        if override:
+            self._overridden_files.add(filename)
+        self._written_files.add(filename)
+        return _ChangedOnly(filename)
+
+    def write_file(
+        self,
+        name,
+        template,
+        context,
+        relative_urls=False,
+        paginated=None,
+        template_name=None,
+        override_output=False,
+        url=None,
+        **kwargs,
+    ):
+        if paginated is None:
+            paginated = {key: val for key, val in kwargs.items() if key in {"articles", "dates"}}
+        if not name or not paginated or template_name not in self.settings["PAGINATED_TEMPLATES"]:
+            return super().write_file(
+                name,
+                template,
+                context,
+                relative_urls,
+                paginated,
+                template_name,
+                override_output,
+                url,
+                **kwargs,
+            )
+        items = paginated.get("articles") or paginated.get("dates") or []
+        per_page = self.settings["PAGINATED_TEMPLATES"][template_name] or self.settings["DEFAULT_PAGINATION"]
+        spans = stable_spans(len(items), per_page)
+        url = url or ""
+        base_save = (
+            name[: -len("index.html")] if name.endswith("index.html") else name.rsplit(".", 1)[0] + "/"
+        )
+        urls = {s.number: (url if s.is_front else f"{url}page/{s.number}/") for s in spans}
+        saves = {s.number: (name if s.is_front else f"{base_save}page/{s.number}/index.html") for s in spans}
+        for span in spans:
+            page = ListingPage(
+                span, items[span.start : span.end], urls[span.number], saves[span.number], urls, len(items)
+            )
+            if self.unchanged(page.save_as, self._listing_mark(template_name, page, context)):
+                continue
+            local = context.copy()
+            local["localsiteurl"] = local.get("localsiteurl", None)
+            if relative_urls:
+                relative = path_to_url(get_relative_path(page.save_as))
+                local["SITEURL"] = relative
+                local["localsiteurl"] = relative
+                context["localsiteurl"] = relative
+            local["output_file"] = page.save_as
+            local.update(kwargs)
+            for key in ("articles", "dates"):
+                local[f"{key}_page"] = page
+                local[f"{key}_paginator"] = page
+                local[f"{key}_previous_page"] = None
+                local[f"{key}_next_page"] = None
+            local["page_name"] = page.url
+            path = sanitised_join(self.output_path, page.save_as)
+            write_output(Path(path), template.render(local))
+            signals.content_written.send(path, context=local)
+        return None
+
+    def _listing_mark(self, template_name: str, page: ListingPage, context: dict[str, Any]) -> str:
+        digest = hashlib.sha256(f"{self.base}\x00{template_name}\x00{page.save_as}".encode())
+        digest.update(f"\x00{page.newer_url}\x00{page.older_url}".encode())
+        if page.is_front:
+            digest.update(f"\x00{page.total}".encode())
+            if template_name == "index":
+                digest.update(repr(context.get("latest_counts")).encode())
+                latest = context.get("latest_digest")
+                digest.update(repr(getattr(latest, "url", None)).encode())
+        for article in page.object_list:
+            digest.update(getattr(article, "briefing_digest", article.source_path).encode())
+        return digest.hexdigest()
+
+    def save_fingerprints(self) -> None:
+        """Persist this run's listing fingerprints (called when the build finishes)."""
+        payload = {"output": str(Path(self.output_path).resolve()), "pages": self._new}
+        write_atomic(self._manifest, json.dumps(payload, sort_keys=True))
