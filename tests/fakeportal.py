@@ -205,7 +205,7 @@ class FakePortal:
             "press_api": self.api_url,
             "service_key": self.service_key,
             "feeds": tuple(self.feed_url(n) for n in names),
-            "http_timeout": 1.0,
+            "http_timeout": 5.0,  # generous: tests that want timeouts set their own
             "http_retries": 1,
             "http_backoff": 0.01,
             "request_delay": 0.0,
@@ -221,7 +221,7 @@ class FakePortal:
             "BRIEFING_PRESS_API": self.api_url,
             "DATA_GO_KR_SERVICE_KEY": self.service_key,
             "BRIEFING_FEEDS": " ".join(self.feed_url(n) for n in names),
-            "BRIEFING_HTTP_TIMEOUT": "2",
+            "BRIEFING_HTTP_TIMEOUT": "5",
             "BRIEFING_HTTP_RETRIES": "1",
             "BRIEFING_HTTP_BACKOFF": "0.01",
             "BRIEFING_REQUEST_DELAY": "0",

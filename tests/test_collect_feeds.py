@@ -160,7 +160,8 @@ def test_page_failures_are_recorded_and_retried_later(tmp_path: Path, page: str,
         assert portal.count("/ministry/view.do") == before
         # once due (no backoff) and the page works again, the release completes
         release.page = "ok"
-        report = run_collect(settings.with_values({"retry_backoff_hours": 0}), since=DAY, until=DAY)
+        relaxed = settings.with_values({"retry_backoff_hours": 0, "http_timeout": 10})
+        run_collect(relaxed, since=DAY, until=DAY)
         (record,) = _records(settings.data_dir)
         assert record.status["page"].state == "ok" and record.status["page"].attempts == 2
         assert "페이지 오류 관련 보도자료입니다" in record.body_text
