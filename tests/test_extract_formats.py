@@ -233,3 +233,23 @@ def test_pdf_content_filter_changes_no_text(corpus, path: str) -> None:
         pdf.FILTER_ABOVE = saved
     assert len(filtered) > 500
     assert filtered == unfiltered
+
+
+# --- HWP ----------------------------------------------------------------------------------------
+
+
+def test_hwp_para_text_controls() -> None:
+    """Eight-unit controls are skipped whole, even when their parameters look like a surrogate pair."""
+    import struct
+
+    from briefing.extract.hwp import _decode_para_text
+
+    def units(*values: int) -> bytes:
+        return struct.pack(f"<{len(values)}H", *values)
+
+    table = units(0x0B, *b"tbl "[::-1][:2], 0xD800, 0xDC00, 0x0000, 0x0000, 0x0B)  # code, 6 params, code
+    tab = units(0x09, 0, 0, 0, 0, 0, 0, 0x09)
+    payload = "보도".encode("utf-16-le") + table + "자료".encode("utf-16-le") + tab + "끝".encode("utf-16-le")
+    assert _decode_para_text(payload + units(0x0D)) == "보도자료\t끝"
+    # A lone surrogate from a damaged file is dropped, not passed on.
+    assert _decode_para_text("가".encode("utf-16-le") + units(0xD800) + units(0x0D)) == "가"

@@ -25,9 +25,12 @@ _READ_CHUNK = 1 << 20
 DISTRIBUTION_NOTICE = "상위 버전의 배포용 문서"
 
 # PARA_TEXT is UTF-16LE in which code units 0-31 are controls. Controls 1-9, 11-12 and 14-23 take
-# eight units (code, six units of parameters, code again); the others take one.
-_WIDE_CONTROL = re.compile(r"[\x01-\x09\x0b\x0c\x0e-\x17][\x00-\U0010ffff]{7}")
-_NARROW = str.maketrans({"\x00": None, "\x0d": "\n", "\x0a": "\n", "\x18": "-", "\x1e": " ", "\x1f": " "})
+# eight units (code, six units of parameters, code again); the others take one. Controls are found
+# on the bytes, at even offsets, so parameter units that happen to look like a surrogate pair can
+# never swallow the character after them.
+_CONTROL_UNIT = re.compile(rb"(?=[\x00-\x1f]\x00)")
+_WIDE = frozenset([*range(1, 10), 11, 12, *range(14, 24)])
+_NARROW = {0x0D: "\n", 0x0A: "\n", 0x18: "-", 0x1E: " ", 0x1F: " "}
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
@@ -137,9 +140,25 @@ def _paragraph_texts(raw: bytes):
 
 
 def _decode_para_text(payload: bytes) -> str:
-    units = payload.decode("utf-16-le", "surrogatepass")
-    units = _WIDE_CONTROL.sub(lambda m: "\t" if m.group(0)[0] == "\t" else "", units)
-    return _SURROGATE.sub("", units.translate(_NARROW)).strip("\n")
+    size = len(payload) & ~1
+    pieces: list[str] = []
+    pos = 0
+    for match in _CONTROL_UNIT.finditer(payload, 0, size):
+        at = match.start()
+        if at < pos or at & 1:
+            continue  # inside a control's parameters, or straddling two code units
+        pieces.append(payload[pos:at].decode("utf-16-le", "surrogatepass"))
+        code = payload[at]
+        if code in _WIDE:
+            pos = at + 16
+            if code == 9:
+                pieces.append("\t")
+        else:
+            pos = at + 2
+            pieces.append(_NARROW.get(code, ""))
+    if pos < size:
+        pieces.append(payload[pos:size].decode("utf-16-le", "surrogatepass"))
+    return _SURROGATE.sub("", "".join(pieces)).strip("\n")
 
 
 def _short(exc: BaseException) -> str:
