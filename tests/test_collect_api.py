@@ -103,7 +103,7 @@ def test_fake_api_enforces_its_limits_and_the_parser_reports_them() -> None:
         bad = httpx.get(f"{base}&startDate=2026-11-01&endDate=20261101").content
         with pytest.raises(press_api.PressApiError, match="97"):
             press_api.parse_response(bad)
-    with pytest.raises(press_api.PressApiError, match="not XML"):
+    with pytest.raises(press_api.PressApiError, match="not usable XML"):
         press_api.parse_response(b"<html><body>Bad Gateway</body></html")
 
 
@@ -244,3 +244,29 @@ def test_since_after_until_is_refused(tmp_path: Path) -> None:
         report = run_collect(portal.settings(tmp_path / "data"), since=DAY, until=DAY - timedelta(days=1))
         assert report.exit_code == EXIT_NOTHING_DONE and "--since" in report.summary_line()
         assert portal.requests == []
+
+
+def test_parser_reads_items_and_skips_an_unusable_one() -> None:
+    xml = (
+        "<response><header><resultCode>00</resultCode><resultMsg>OK</resultMsg></header><body>"
+        "<NewsItem><NewsItemId>1</NewsItemId><Title><![CDATA[[환경부] 첫째 & <둘째>]]></Title>"
+        "<ApproveDate>11/20/2026 09:30:00</ApproveDate><ModifyDate>11/21/2026 10:00:00</ModifyDate>"
+        "<MinisterCode>환경부</MinisterCode><DataContents><![CDATA[<p>본문</p>]]></DataContents>"
+        "<FileName>a.hwpx</FileName><FileUrl>https://www.korea.kr/common/download.do?fileId=1&amp;tblKey=GMN</FileUrl>"
+        "<FileName>a.pdf</FileName><FileUrl>https://www.korea.kr/common/download.do?fileId=2&amp;tblKey=GMN</FileUrl>"
+        "</NewsItem><NewsItem><NewsItemId>2</NewsItemId><Title>날짜 없음</Title></NewsItem>"
+        "<totalCount>2</totalCount></body></response>"
+    ).encode()
+    (item,) = press_api.parse_response(xml)
+    assert item.release_id == "1" and item.title == "첫째 & <둘째>" and item.ministry == "환경부"
+    assert item.published.isoformat() == "2026-11-20T09:30:00+09:00"
+    assert item.modified.isoformat() == "2026-11-21T10:00:00+09:00"
+    assert item.url == "https://www.korea.kr/briefing/pressReleaseView.do?newsId=1"
+    assert [name for name, _ in item.attachments] == ["a.hwpx", "a.pdf"]
+    assert item.attachments[0][1].endswith("fileId=1&tblKey=GMN")
+
+
+def test_xml_entity_bombs_are_refused() -> None:
+    bomb = b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]><response>&b;</response>'
+    with pytest.raises(press_api.PressApiError, match="not usable XML"):
+        press_api.parse_response(bomb)

@@ -9,6 +9,7 @@ one day per call. Answers are XML: ``response/header/resultCode`` (``0``/``00`` 
 
 from __future__ import annotations
 
+import logging
 from datetime import date, datetime
 from urllib.parse import quote
 from xml.etree.ElementTree import Element
@@ -21,8 +22,11 @@ from briefing.records import KST
 from briefing.sources import Listing, SourceError, news_id_from_url, split_title
 
 SOURCE_NAME = "press-api"
+PORTAL_VIEW_URL = "https://www.korea.kr/briefing/pressReleaseView.do?newsId={news_id}"
 OK_CODES = frozenset({"0", "00"})
 ROWS_PER_DAY = 1000
+
+log = logging.getLogger(__name__)
 
 
 class PressApiError(SourceError):
@@ -67,7 +71,7 @@ def parse_response(data: bytes) -> list[Listing]:
         root = SafeET.fromstring(data)
     except (SafeET.ParseError, DefusedXmlException, ValueError) as exc:
         head = " ".join(data[:80].decode("utf-8", errors="replace").split())
-        raise PressApiError(f"press API answered something that is not XML ({exc}): {head!r}") from exc
+        raise PressApiError(f"press API answered something that is not usable XML ({exc}): {head!r}") from exc
     if root.tag == "OpenAPI_ServiceResponse":
         header = root.find("cmmMsgHeader")
         auth = _text(header, "returnAuthMsg") or _text(header, "errMsg") or "unknown error"
@@ -89,7 +93,19 @@ def parse_response(data: bytes) -> list[Listing]:
     body = root.find("body")
     if body is None:
         return []
-    return [parse_item(item) for item in body.iter("NewsItem")]
+    items = []
+    for node in body.iter("NewsItem"):
+        try:
+            items.append(parse_item(node))
+        except PressApiError as exc:  # one unusable item must not hide the rest of the day
+            log.warning("%s", exc)
+    total = _text(body, "totalCount")
+    if total.isdigit() and int(total) > len(items):
+        # one day never had this many releases so far; say so rather than lose some silently
+        log.warning(
+            "press API listed %d of %s releases for one day (paging is unreliable)", len(items), total
+        )
+    return items
 
 
 def parse_item(item: Element) -> Listing:
@@ -100,6 +116,7 @@ def parse_item(item: Element) -> Listing:
         news_id = news_id_from_url(url) or ""
     if not news_id:
         raise PressApiError("press API item without NewsItemId")
+    url = url or PORTAL_VIEW_URL.format(news_id=news_id)
     title, prefix = split_title(_text(item, "Title"))
     published = parse_api_date(_text(item, "ApproveDate"))
     if published is None:
