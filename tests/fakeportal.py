@@ -593,3 +593,34 @@ def corpus_releases(
         )
     )
     return releases
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m tests.fakeportal [--corpus DIR] [--port N]``: serve the corpus releases (dated
+    today, Korea time) until interrupted, printing the environment that points ``briefing`` at it."""
+    import argparse
+    import json
+    import shlex
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument(
+        "--corpus", type=Path, default=Path(__file__).resolve().parents[2] / "shared" / "corpus"
+    )
+    args = parser.parse_args(argv)
+    snippets = json.loads((args.corpus / "snippets.json").read_text(encoding="utf-8"))
+    today = datetime.now(KST).date()
+    portal = FakePortal(corpus_releases(args.corpus, snippets, today), feeds=[FakeFeed("molit")]).start()
+    for key, value in portal.env().items():
+        print(f"export {key}={shlex.quote(value)}")
+    print(f"# fake portal on {portal.base_url}; Ctrl-C to stop", flush=True)
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        portal.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
