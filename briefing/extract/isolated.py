@@ -17,6 +17,7 @@ import os
 import resource
 import signal
 from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
 
 from briefing.extract.document import DEFAULT_MAX_CHARS, Extraction, extract_document
 from briefing.extract.errors import ExtractError
@@ -35,10 +36,25 @@ _PRELOAD = [
 ]
 
 
-def _context():
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(_PRELOAD)  # only takes effect before the server first starts
-    return context
+def _start_child(args: tuple) -> tuple[BaseProcess, Connection]:
+    """Start ``_child`` from the fork server; plain fork if the server cannot run here."""
+    failure: Exception | None = None
+    for method in ("forkserver", "fork"):
+        context = multiprocessing.get_context(method)
+        if method == "forkserver":
+            context.set_forkserver_preload(_PRELOAD)  # only takes effect before the server first starts
+        receiver, sender = context.Pipe(duplex=False)
+        child = context.Process(target=_child, args=(sender, *args), name="briefing-extract", daemon=True)
+        try:
+            child.start()
+        except (OSError, RuntimeError) as exc:
+            receiver.close()
+            sender.close()
+            failure = exc
+            continue
+        sender.close()
+        return child, receiver
+    raise RuntimeError(f"cannot start an extraction process: {failure}") from failure
 
 
 def extract_isolated(
@@ -54,16 +70,7 @@ def extract_isolated(
     A hang gives ``ExtractError("timeout")``; running out of memory gives ``ExtractError("too-large")``.
     """
     doc_type = sniff_type(data)
-    context = _context()
-    receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(
-        target=_child,
-        args=(sender, data, name, max_chars, max_memory_mb),
-        name="briefing-extract",
-        daemon=True,
-    )
-    child.start()
-    sender.close()
+    child, receiver = _start_child((data, name, max_chars, max_memory_mb))
     try:
         if not receiver.poll(timeout):
             raise ExtractError("timeout", f"extraction took longer than {timeout:g} s", doc_type=doc_type)
