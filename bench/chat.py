@@ -13,6 +13,8 @@ source recall@5 >= 0.9.
 from __future__ import annotations
 
 import argparse
+import importlib.util
+import json
 import os
 import shutil
 import statistics
@@ -25,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.chat_questions import OFF_TOPIC, questions, records  # noqa: E402
-from briefing.chat import retrieval_text, select_sources  # noqa: E402
+from briefing.chat import build_messages, retrieval_text, select_sources  # noqa: E402
 from briefing.chat_index import build_chat_index, iter_documents, open_chat_index, search_analyzer  # noqa: E402
 from briefing.synthetic import generate_records  # noqa: E402
 
@@ -76,6 +78,42 @@ def cold_start(index_dir: Path, question: str, runs: int = 5) -> tuple[float, bo
 def litellm_import_seconds() -> float:
     out = subprocess.run([sys.executable, "-c", LITELLM_IMPORT], capture_output=True, text=True, check=True)
     return float(out.stdout.strip().splitlines()[-1])
+
+
+COST_MODELS = ("gpt-4o-mini", "gemini/gemini-2.5-flash")
+ANSWER_TOKENS = 350  # a 3-6 sentence Korean answer with citations (max_tokens is 1024)
+
+
+def cost_per_thousand(index_dir: Path) -> list[str]:
+    """USD per 1,000 questions from litellm's bundled cost map and the real prompts of the questions.
+
+    Prompt tokens are counted with tiktoken's o200k encoding (GPT-4o family), read from the copy
+    bundled with litellm, so nothing is downloaded; Gemini counts Korean similarly.
+    """
+    folder = Path(importlib.util.find_spec("litellm").origin).parent  # type: ignore[union-attr]
+    os.environ.setdefault("TIKTOKEN_CACHE_DIR", str(folder / "litellm_core_utils" / "tokenizers"))
+    import tiktoken
+
+    encoding = tiktoken.get_encoding("o200k_base")
+    prices = json.loads((folder / "model_prices_and_context_window_backup.json").read_text(encoding="utf-8"))
+    index = open_chat_index(index_dir)
+    counts = []
+    for question, _ in questions():
+        sources = select_sources(index.search(retrieval_text(question)))
+        messages = build_messages(question, [], sources)
+        counts.append(sum(len(encoding.encode(m["content"])) + 4 for m in messages))
+    prompt = statistics.mean(counts)
+    lines = [
+        f"prompt tokens per question: mean {prompt:.0f} (max {max(counts)}); answer assumed {ANSWER_TOKENS}"
+    ]
+    for model in COST_MODELS:
+        entry = prices.get(model, {})
+        usd = 1000 * (
+            prompt * entry.get("input_cost_per_token", 0)
+            + ANSWER_TOKENS * entry.get("output_cost_per_token", 0)
+        )
+        lines.append(f"  {model:<26} ${usd:.2f} per 1,000 questions")
+    return lines
 
 
 def run_size(n: int, out: Path) -> dict[str, object]:
@@ -138,6 +176,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"synthetic releases: {n} (+{len(records())} written)", flush=True)
         rows.append(run_size(n, args.out))
     litellm_s = litellm_import_seconds()
+    costs = cost_per_thousand(args.out / f"n{args.sizes[-1]}" / "chat-index")
 
     header = (
         f"{'releases':>9} {'passages':>9} {'index MB':>9} {'build s':>8} {'open ms':>8} {'cold s':>7} "
@@ -158,6 +197,7 @@ def main(argv: list[str] | None = None) -> int:
         f"cold start = new process → first 'sources' event (no litellm needed); all runs ok: {all(r['cold_ok'] for r in rows)}"
     )
     print(f"litellm import alone (paid once per instance before the first token): {litellm_s:.2f} s")
+    print("\n".join(costs))
     last = rows[-1]
     print(
         "targets: cold start <= 1 s: {}; p95 <= 50 ms at {}: {}; recall@5 >= 0.9: {}".format(

@@ -255,9 +255,12 @@ def question_words(text: str) -> list[list[str]]:
     return [[w.stem, *w.bigrams] for w in parse_query(text).words]
 
 
+MAX_TF = 4  # BM25's term frequency saturates; capping repeats keeps the build fast
+
+
 def _field(counts: dict[str, int]) -> str:
-    # Whoosh splits this field on spaces only; repeats carry the term frequency.
-    return " ".join(" ".join([t.replace(" ", "")] * n) for t, n in counts.items() if t.strip())
+    # Whoosh splits this field on spaces only; repeats carry the (capped) term frequency.
+    return " ".join(" ".join([t.replace(" ", "")] * min(n, MAX_TF)) for t, n in counts.items() if t.strip())
 
 
 # --- writing -------------------------------------------------------------------------------------
