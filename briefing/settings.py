@@ -47,6 +47,10 @@ ENV_NAMES: dict[str, str] = {
     "BRIEFING_SOURCE_BUDGET": "source_budget_chars",
     "BRIEFING_CHAT_MODEL": "chat_model",
     "BRIEFING_CHAT_TIMEOUT": "chat_timeout",
+    "BRIEFING_CHAT_MAX_QUESTION": "chat_max_question_chars",
+    "BRIEFING_CHAT_MAX_HISTORY": "chat_max_history",
+    "BRIEFING_CHAT_MAX_BODY": "chat_max_body_bytes",
+    "BRIEFING_CHAT_RATE": "chat_rate_per_minute",
     "SITE_URL": "site_url",
     "SITEURL": "site_url",
 }
