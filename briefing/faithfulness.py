@@ -63,6 +63,7 @@ _DATE_PATTERNS: list[tuple[re.Pattern[str], str]] = [
         ),
         "quarter",
     ),
+    (re.compile(r"['’‘](?P<yy>\d{2})\s*\.\s*(?P<q>[1-4])\s*Q(?![A-Za-z])"), "quarter"),  # '24.1Q in tables
 ]
 
 DateKey = tuple[Any, ...]
@@ -108,7 +109,8 @@ def extract_dates(text: str) -> list[Claim]:
                 key = ("quarter", year, int(g["q"]))
             taken.append((start, end))
             claims.append(Claim("date", match.group(0).strip(), key))
-    return claims
+    order = sorted(range(len(claims)), key=lambda i: taken[i][0])  # as they appear in the text
+    return [claims[i] for i in order]
 
 
 # --------------------------------------------------------------------------- numbers
@@ -119,6 +121,7 @@ _MAGNITUDE = {
     "만": Decimal(10) ** 4,
     "천": Decimal(1000),
     "백": Decimal(100),
+    "십": Decimal(10),  # "21,802십억원" in fiscal tables
 }
 
 # Unit words, longest first so "개소" wins over "개" and "%p" over "%". Synonyms map to one form.
@@ -137,6 +140,8 @@ _UNITS: dict[str, str] = {
     "가구": "가구",
     "세대": "세대",
     "달러": "달러",
+    "불": "달러",
+    "팀": "팀",
     "유로": "유로",
     "시간": "시간",
     "차례": "회",
@@ -178,49 +183,50 @@ _UNITS: dict[str, str] = {
     "t": "톤",
 }
 _UNIT_RE = "|".join(re.escape(u) for u in sorted(_UNITS, key=len, reverse=True))
-_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
-# one term: a number with Korean magnitudes ("3천억", "1,000억", "2조"); terms chain with spaces
-_TERM = rf"(?:{_NUM})\s*(?:[조억만천백]\s*)*"
-_AMOUNT = re.compile(
-    rf"(?<![\d.,])(?P<amount>{_TERM}(?:\s*{_TERM})*?)\s*(?P<unit>{_UNIT_RE})(?![A-Za-z])",
+# One term: a number with Korean magnitudes ("3천억", "1,000억", "2조"). Terms chain across spaces
+# ("2조 3천억") after a magnitude; a unit follows the last one, maybe after "여" ("6,300여명").
+# Kept as two flat patterns scanned by hand: one nested pattern backtracks catastrophically.
+_TERM_RE = re.compile(
+    r"(?<![\d.,])(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s?(?P<mag>[조억만천백십]*)"
 )
-_TERM_RE = re.compile(rf"(?P<num>{_NUM})\s*(?P<mag>(?:[조억만천백]\s*)*)")
+_UNIT_AFTER = re.compile(rf"\s?(?:여\s?)?(?P<unit>{_UNIT_RE})(?![A-Za-z])")
 
 
-def _amount_value(amount: str) -> Decimal | None:
-    total = Decimal(0)
-    found = False
-    for term in _TERM_RE.finditer(amount):
-        try:
-            value = Decimal(term.group("num").replace(",", ""))
-        except InvalidOperation:
-            return None
-        for mag in term.group("mag").replace(" ", ""):
-            value *= _MAGNITUDE[mag]
-        total += value
-        found = True
-    return total if found else None
+def _term_value(term: re.Match[str]) -> Decimal | None:
+    try:
+        value = Decimal(term.group("num").replace(",", ""))
+    except InvalidOperation:
+        return None
+    for mag in term.group("mag"):
+        value *= _MAGNITUDE[mag]
+    return value
 
 
 def extract_numbers(text: str) -> list[Claim]:
     """Numbers with units as claims keyed ``(value, unit)``: ``1,000억 원`` and ``1000억원`` are both
-    ``(Decimal('100000000000'), '원')``; ``2조 3천억 원`` is ``(2.3e12, '원')``."""
+    ``(Decimal('1E+11'), '원')``; ``2조 3천억 원`` is ``(2.3E+12, '원')``."""
     claims: list[Claim] = []
-    for match in _AMOUNT.finditer(text):
-        amount = match.group("amount")
-        # "2조 3천억": a chained second term only makes sense after a larger magnitude; otherwise
-        # ("3 5명") keep only the last term as the claim.
-        value = _amount_value(amount)
-        if value is None:
+    terms = list(_TERM_RE.finditer(text))
+    i = 0
+    while i < len(terms):
+        group = [terms[i]]
+        while (
+            group[-1].group("mag")
+            and i + 1 < len(terms)
+            and not text[group[-1].end() : terms[i + 1].start()].strip()
+        ):
+            i += 1
+            group.append(terms[i])
+        i += 1
+        unit = _UNIT_AFTER.match(text, group[-1].end())
+        if not unit:
             continue
-        unit = _UNITS[match.group("unit")]
-        surface = match.group(0).strip()
-        terms = list(_TERM_RE.finditer(amount))
-        if len(terms) > 1 and any(not t.group("mag").strip() for t in terms[:-1]):
-            last = terms[-1]
-            value = _amount_value(last.group(0)) or value
-            surface = (last.group(0) + match.group("unit")).strip()
-        claims.append(Claim("number", surface, (value.normalize(), unit)))
+        values = [_term_value(t) for t in group]
+        if any(v is None for v in values):
+            continue
+        total = sum(values, Decimal(0))
+        surface = text[group[0].start() : unit.end()].strip()
+        claims.append(Claim("number", surface, (total.normalize(), _UNITS[unit.group("unit")])))
     return claims
 
 
@@ -289,12 +295,17 @@ _ORGS: dict[str, tuple[str, ...]] = {
     "국무총리비서실": (),
     "대통령실": (),
 }
-_ALIAS_TO_ORG = {alias: org for org, aliases in _ORGS.items() for alias in aliases}
+# A short form may name an old and a new ministry ("산업부"): the first is the key, all count.
+_ALIAS_ORGS: dict[str, list[str]] = {}
+for _org, _aliases in _ORGS.items():
+    for _alias in _aliases:
+        _ALIAS_ORGS.setdefault(_alias, []).append(_org)
+_ALIAS_TO_ORG = {alias: orgs[0] for alias, orgs in _ALIAS_ORGS.items()}
 _KNOWN = sorted([*_ORGS, *_ALIAS_TO_ORG], key=len, reverse=True)
 _KNOWN_RE = re.compile("|".join(re.escape(n) for n in _KNOWN))
 # Other agencies by their form: "한국수자원공사", "국민건강보험공단", "한국개발연구원", "정보통신산업진흥원"...
 _AGENCY_RE = re.compile(
-    r"(?<![가-힣])(?:한국|국립|국민|국가)?[가-힣]{2,14}(?:위원회|공단|진흥원|연구원|재단|공사(?=[^가-힣]|$))"
+    r"(?<![가-힣])(?:한국|국립|국민|국가)?[가-힣]{2,14}(?:위원회|공단|진흥원|연구원|재단|공사)"
 )
 # Words ending like an agency that are ordinary nouns in 보도자료.
 _NOT_AGENCIES = ("공사", "위원회", "연구원", "재단", "공단")
@@ -390,8 +401,10 @@ class SourceFacts:
     def _supports_name(self, claim: Claim) -> bool:
         if claim.key in self.names:
             return True
-        full = claim.key
-        forms = (full, claim.text.replace(" ", ""), *_ORGS.get(full, ()))
+        text = claim.text.replace(" ", "")
+        forms = {claim.key, text}
+        for org in _ALIAS_ORGS.get(text, [claim.key]):
+            forms.update((org, *_ORGS.get(org, ())))
         return any(form and form in self.compact for form in forms)
 
 
