@@ -34,7 +34,7 @@ from typing import Any
 
 from briefing.search.normalize import normalize
 from briefing.search.particles import VERSION as TABLE_VERSION
-from briefing.search.query import bigrams, pair_terms, word_stems
+from briefing.search.query import _bigrams, pair_terms, word_stems
 
 ANALYZER_VERSION = f"1.{TABLE_VERSION}"
 _NOUN_TAGS = frozenset({"NNG", "NNP", "XR", "SL", "SH"})
@@ -74,7 +74,7 @@ def rule_terms(text: str) -> list[str]:
     terms = list(stems)
     terms.extend(pairs)
     for term in (*stems, *pairs):
-        terms.extend(bigrams(term))
+        terms.extend(_bigrams(term))
     return terms
 
 
@@ -106,14 +106,38 @@ def _kiwi_terms(tokens: Iterable[Any]) -> list[str]:
     return terms
 
 
+# Press releases repeat whole lines (headers, contact boxes, standard closings): kiwipiepy sees
+# each distinct line once per process. Bounded so a long build cannot grow it without limit.
+_LINE_CACHE: dict[str, list[str]] = {}
+_LINE_CACHE_MAX = 200_000
+
+
+def _lines(text: str) -> list[str]:
+    return [line for line in (part.strip() for part in text.split("\n")) if line]
+
+
+def _kiwi_line_terms(lines: Iterable[str]) -> dict[str, list[str]]:
+    """kiwipiepy terms of each distinct line, analysing only lines not seen before."""
+    wanted = list(dict.fromkeys(lines))
+    fresh = [line for line in wanted if line not in _LINE_CACHE]
+    if fresh:
+        if len(_LINE_CACHE) + len(fresh) > _LINE_CACHE_MAX:
+            _LINE_CACHE.clear()
+        for line, tokens in zip(fresh, _tokenize_all(_get_kiwi(), fresh), strict=True):
+            _LINE_CACHE[line] = _kiwi_terms(tokens)
+    return {line: _LINE_CACHE[line] for line in wanted}
+
+
 def analyze_texts(texts: Sequence[str]) -> list[list[str]]:
     """Index terms of each text (kiwipiepy runs over the batch on all cores)."""
     normalized = [normalize(text) for text in texts]
-    kiwi = _get_kiwi()
+    per_text = [_lines(text) for text in normalized]
+    known = _kiwi_line_terms(line for lines in per_text for line in lines)
     results: list[list[str]] = []
-    for text, tokens in zip(normalized, _tokenize_all(kiwi, normalized), strict=True):
+    for text, lines in zip(normalized, per_text, strict=True):
         terms = rule_terms(text)
-        terms.extend(_kiwi_terms(tokens))
+        for line in lines:
+            terms.extend(known[line])
         results.append(terms)
     return results
 

@@ -20,6 +20,7 @@ and :func:`parse_query` (words, phrases and exclusions, for the search page).
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from dataclasses import dataclass, field
@@ -31,24 +32,35 @@ _SUFFIX_SET = frozenset(SUFFIXES)
 _PHRASE = re.compile(r'"([^"]*)"')
 
 
+@functools.lru_cache(maxsize=100_000)
+def _stem_of(word: str) -> str:
+    """The stem of a normalised word, or "" when the word is not indexed (stop word, bare particle)."""
+    if word in STOPWORDS or word in _SUFFIX_SET:
+        return ""
+    stem = strip_suffix(word)
+    return "" if stem in STOPWORDS else stem
+
+
 def word_stems(text: str) -> list[tuple[str, str]]:
     """``(word, stem)`` for every indexable word of ``text`` (stop words and bare particles dropped)."""
     out: list[tuple[str, str]] = []
     for word in split_words(normalize(text)):
-        if word in STOPWORDS or word in _SUFFIX_SET:
-            continue
-        stem = strip_suffix(word)
-        if stem in STOPWORDS:
-            continue
-        out.append((word, stem))
+        stem = _stem_of(word)
+        if stem:
+            out.append((word, stem))
     return out
 
 
 def bigrams(term: str) -> list[str]:
     """Character bigrams of an all-Hangul term of at least ``BIGRAM_MIN`` characters, else []."""
+    return list(_bigrams(term))
+
+
+@functools.lru_cache(maxsize=100_000)
+def _bigrams(term: str) -> tuple[str, ...]:
     if len(term) < BIGRAM_MIN or not all(is_hangul(ch) for ch in term):
-        return []
-    return [term[i : i + 2] for i in range(len(term) - 1)]
+        return ()
+    return tuple(term[i : i + 2] for i in range(len(term) - 1))
 
 
 def pair_terms(stems: list[str]) -> list[str]:
