@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import importlib.util
 import json
+import os
 import threading
 import time
 import urllib.error
@@ -427,3 +428,22 @@ def test_cli_prints_sources_and_answer(
     out = capsys.readouterr().out
     assert "[1] 양자컴퓨터 국산화 연구단 출범 (과학기술정보통신부, 2026-11-04)" in out and "[1]." in out
     assert run_chat_cli(settings, "양자컴퓨터", index_dir.parent / "missing") == 1
+
+
+def test_chat_path_loads_no_build_time_libraries(index_dir: Path) -> None:
+    """The function's cold start: answering (up to the model call) imports no kiwipiepy, pelican, litellm."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys; from pathlib import Path; from briefing.chat import answer; "
+        "from briefing.settings import Settings; "
+        f"events = list(answer('양자컴퓨터 국산화', [], Settings(), Path({str(index_dir)!r}))); "
+        "assert events[0]['sources'], events; "
+        "print(sorted(m for m in ('kiwipiepy', 'pelican', 'litellm') if m in sys.modules))"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BRIEFING_")}
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, env=env, check=True
+    )
+    assert out.stdout.strip() == "[]"
