@@ -33,7 +33,7 @@ def related(items: Sequence[Item], count: int = 4) -> dict[Hashable, list[Hashab
     position = {item.key: n for n, item in enumerate(ordered)}
     postings: dict[str, list[int]] = defaultdict(list)
     for n, item in enumerate(ordered):
-        for tag in set(item.tags):
+        for tag in sorted(set(item.tags)):
             postings["t:" + tag].append(n)
         if item.ministry:
             postings["m:" + item.ministry].append(n)
@@ -42,7 +42,7 @@ def related(items: Sequence[Item], count: int = 4) -> dict[Hashable, list[Hashab
     for item in ordered:
         me = position[item.key]
         scores: dict[int, float] = defaultdict(float)
-        keys = ["t:" + t for t in set(item.tags)] + (["m:" + item.ministry] if item.ministry else [])
+        keys = ["t:" + t for t in sorted(set(item.tags))] + (["m:" + item.ministry] if item.ministry else [])
         for key in keys:
             weight = 1.0 if key.startswith("m:") else 2.0
             plist = postings[key]
@@ -50,6 +50,7 @@ def related(items: Sequence[Item], count: int = 4) -> dict[Hashable, list[Hashab
             for other in plist[max(0, at - WINDOW) : at + WINDOW + 1]:
                 if other != me:
                     scores[other] += weight
-        best = sorted(scores, key=lambda o: (-scores[o], abs(o - me)))[:count]
+        # fully ordered (score, distance, newer first) so every build picks the same releases
+        best = sorted(scores, key=lambda o: (-scores[o], abs(o - me), -o))[:count]
         result[item.key] = [ordered[o].key for o in best]
     return result

@@ -212,6 +212,13 @@ class SiteWriter(Writer):
         return digest.hexdigest()
 
     def save_fingerprints(self) -> None:
-        """Persist this run's listing fingerprints (called when the build finishes)."""
+        """Persist this run's fingerprints (called when the build finishes) and remove the pages
+        an earlier build recorded that this one no longer makes (a withdrawn release, a listing
+        that got shorter), so the output never serves stale pages."""
+        output = Path(self.output_path).resolve()
+        for name in set(self._old) - set(self._new):
+            stale = (output / name).resolve()
+            if stale.is_relative_to(output) and stale.is_file():
+                stale.unlink()
         payload = {"output": str(Path(self.output_path).resolve()), "pages": self._new}
         write_atomic(self._manifest, json.dumps(payload, sort_keys=True))

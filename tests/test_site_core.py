@@ -1,0 +1,70 @@
+"""Pure site helpers: stable pagination, related releases, text and JSON safety, listings."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+
+from briefing.records import KST
+from briefing.site.listing import by_category, category_counts, ministry_slug
+from briefing.site.paging import stable_spans
+from briefing.site.related import Item, related
+from briefing.site.text import json_for_html, parse_attachments, plain, split_original, summary_sections, text
+
+
+def test_stable_pages_keep_numbered_pages_when_items_are_added() -> None:
+    before = {s.number: (60 - s.start, 60 - s.end) for s in stable_spans(60, 20) if s.number}
+    after = {s.number: (81 - s.start, 81 - s.end) for s in stable_spans(81, 20) if s.number}
+    # counted from the oldest item, every numbered page of the smaller list is unchanged
+    assert all(after[n] == span for n, span in before.items())
+    spans = stable_spans(81, 20)
+    assert sum(s.end - s.start for s in spans) == 81 and spans[0].is_front
+    assert 20 <= spans[0].end - spans[0].start < 40
+    assert [s.number for s in spans] == [0, 3, 2, 1] and spans[-1].older is None and spans[1].newer == 0
+    assert [(s.start, s.end) for s in stable_spans(7, 20)] == [(0, 7)]
+
+
+def test_related_prefers_shared_tags_then_ministry_then_time() -> None:
+    t0 = datetime(2026, 10, 1, 9, tzinfo=KST)
+    items = [
+        Item("a", t0, ("주택", "청년"), "국토교통부"),
+        Item("b", t0 + timedelta(days=30), ("주택", "청년"), "기획재정부"),
+        Item("c", t0 + timedelta(hours=1), ("예산",), "국토교통부"),
+        Item("d", t0 + timedelta(hours=2), ("주택",), "교육부"),
+        Item("e", t0 + timedelta(hours=3), ("국방",), "국방부"),
+    ]
+    result = related(items, count=3)
+    assert result["a"] == ["b", "d", "c"]
+    assert "e" not in result["a"] and result["e"] == []
+
+
+def test_text_helpers_make_untrusted_values_safe() -> None:
+    assert plain("<p>요약 &amp; <b>내용</b></p>") == "요약 & 내용"
+    assert text("&lt;script&gt; 제목\n 둘") == "<script> 제목 둘"
+    data = json_for_html({"t": "</script><img onerror=x>&"})
+    assert "<" not in data and ">" not in data and json.loads(data)["t"] == "</script><img onerror=x>&"
+    files = parse_attachments(
+        '[{"name": "\\"><img onerror=1>.hwp", "url": "javascript:alert(1)", "size": 10}]'
+    )
+    assert files[0]["name"] == '"><img onerror=1>.hwp' and files[0]["url"] == ""
+    assert parse_attachments("not json") == []
+    summary, original = split_original('<h2>핵심 요약</h2><p>가</p><h2 id="original">원문</h2><h3>본문</h3>')
+    assert summary == "<h2>핵심 요약</h2><p>가</p>" and original == "<h3>본문</h3>"
+    sections = summary_sections(
+        "<h2>핵심 요약</h2><p>가 &amp; 나</p><h2>주요 내용</h2><ul><li>하나</li><li>둘</li></ul>"
+    )
+    assert sections == {"핵심 요약": "가 & 나", "주요 내용": ["하나", "둘"]}
+
+
+def test_listings_group_and_count_by_taxonomy() -> None:
+    rows = [("a", "경제·산업"), ("b", "💰 경제 산업"), ("c", "복지·고용"), ("d", "없는 분야")]
+    groups = by_category(rows, lambda r: r[1])
+    assert [(c.slug, [r[0] for r in items]) for c, items in groups] == [
+        ("economy", ["a", "b"]),
+        ("welfare-employment", ["c"]),
+        ("other", ["d"]),
+    ]
+    counts = dict((c.slug, n) for c, n in category_counts(r[1] for r in rows))
+    assert counts["economy"] == 2 and counts["welfare-employment"] == 1 and len(counts) == 10
+    assert ministry_slug("기획재정부") == "기획재정부"
+    assert "/" not in ministry_slug("../../etc/passwd") and ".." not in ministry_slug("../x")
