@@ -109,6 +109,7 @@ class FakeFeed:
     title: str = "국토교통부 보도자료"
     mode: str = "ok"  # ok | empty | html (HTML page, HTTP 200) | 404 (HTML, HTTP 404) | 500 | malformed
     duplicate_items: bool = False  # list every item twice
+    conditional: bool = True  # send ETag/Last-Modified and answer 304 when they match
 
 
 @dataclass
@@ -485,6 +486,8 @@ class _Handler(BaseHTTPRequestHandler):
         if feed.mode == "malformed":
             return self._send(200, MALFORMED_FEED, "application/rss+xml")
         body = feed_xml(self.portal, feed)
+        if not feed.conditional:
+            return self._send(200, body, "application/rss+xml; charset=utf-8")
         etag = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
         last_modified = "Fri, 20 Nov 2026 00:00:00 GMT"
         if self.headers.get("If-None-Match") == etag:

@@ -15,7 +15,7 @@ import pytest
 from briefing.collect import run_collect
 from briefing.sources.feeds import feed_name
 from briefing.store import Store
-from tests.fakeportal import EDGE_COMPANION, FakeFeed, FakePortal, corpus_releases
+from tests.fakeportal import API_PATH, EDGE_COMPANION, FakeFeed, FakePortal, corpus_releases
 
 DAY = date(2026, 11, 20)
 
@@ -136,3 +136,10 @@ def test_rerun_downloads_nothing_and_changes_no_record(collected: dict) -> None:
     assert not list(settings.data_dir.rglob("*.tmp"))
     for path in before:
         json.loads(before[path])
+    # a feed that ignores validators lists everything again: still nothing fetched or changed
+    portal.feeds["molit"].conditional = False
+    requests_before = len(portal.requests)
+    report = run_collect(settings, since=DAY, until=DAY)
+    assert report.unchanged == len(collected["releases"]) and report.new == report.updated == 0
+    assert [r.path for r in portal.requests[requests_before:]] == [API_PATH, "/feeds/molit.xml"]
+    assert {p: p.read_bytes() for p in store.iter_paths()} == before
