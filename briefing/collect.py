@@ -666,6 +666,12 @@ class _Progress:
             self._bar = Progress(console=Console(stderr=True), transient=True)
             self._bar.start()
             self._task = self._bar.add_task("collect", total=total)
+            # log lines go above the bar (rich redirected sys.stderr) instead of through it
+            self._handlers = [
+                (h, h.setStream(sys.stderr))
+                for h in logging.getLogger().handlers
+                if isinstance(h, logging.StreamHandler) and not isinstance(h, logging.FileHandler)
+            ]
 
     def advance(self, label: str) -> None:
         self.count += 1
@@ -677,3 +683,5 @@ class _Progress:
     def close(self) -> None:
         if self._bar is not None:
             self._bar.stop()
+            for handler, stream in self._handlers:
+                handler.setStream(stream)
