@@ -447,3 +447,33 @@ def test_chat_path_loads_no_build_time_libraries(index_dir: Path) -> None:
         [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, env=env, check=True
     )
     assert out.stdout.strip() == "[]"
+
+
+def test_briefing_serve_command(index_dir: Path) -> None:
+    """``briefing serve`` as a process: binds, prints its address, answers (no model: sources only)."""
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BRIEFING_")}
+    command = [
+        sys.executable,
+        "-m",
+        "briefing.cli",
+        "serve",
+        "--port",
+        "0",
+        "--output",
+        str(index_dir.parent),
+    ]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, cwd=ROOT, env=env)
+    try:
+        line = process.stdout.readline() if process.stdout else ""
+        assert line.startswith("briefing serve: http://127.0.0.1:"), line
+        site = Site(line.split()[2].rstrip("/"))
+        status, _, raw = site.post({"question": "양자컴퓨터 국산화"}, {"Accept": "application/json"})
+        data = json.loads(raw)
+        assert status == 200 and data["mode"] == "sources_only"
+        assert data["sources"][0]["url"] == "/releases/2026/11/quantum-2026/"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
