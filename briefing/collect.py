@@ -139,6 +139,7 @@ class Collector:
         self.retry: dict[str, str] = dict(self.state.get("retry", {}))
         # (title, day) -> [(ministry, record id, names of the sources that listed it)]
         self._match: dict[tuple[str, str], list[tuple[str, str, frozenset[str]]]] = {}
+        self._by_source: dict[tuple[str, str], str] = {}  # (source name, id there) -> record id
         self._done: set[str] = set()  # record ids handled in this run
         self.failed_day: date | None = None  # first API day that could not be read
         self.limit_cut = False  # --limit left listings unhandled
@@ -312,13 +313,18 @@ class Collector:
             ("".join(record.ministry.split()), record.id, frozenset(s.name for s in record.sources))
         )
         self._match[key] = entries
+        for ref in record.sources:
+            self._by_source[(ref.name, ref.id)] = record.id
 
     def _forget(self, record_id: str) -> None:
         for key, entries in list(self._match.items()):
             self._match[key] = [e for e in entries if e[1] != record_id]
+        for ref, known in list(self._by_source.items()):
+            if known == record_id:
+                del self._by_source[ref]
 
     def _find_record(self, listing: Listing) -> ReleaseRecord | None:
-        """The record this listing belongs to: same id, else same title + ministry + day.
+        """The record this listing belongs to: same id, else same title + ministry + day (±1).
 
         A title match never joins two releases one source tells apart: not two portal ids, and not
         two ids from the same feed (same-titled releases on one day do happen).
@@ -326,9 +332,19 @@ class Collector:
         record = self.store.load(safe_id(listing.release_id))
         if record is not None:
             return record
-        key = (_norm(listing.title), listing.published.date().isoformat())
+        known = self._by_source.get((listing.source, listing.source_id))
+        if known is not None and (record := self.store.load(known)) is not None:
+            return record
+        title = _norm(listing.title)
         ministry = "".join(listing.ministry.split())
-        for other_ministry, record_id, sources in self._match.get(key, []):
+        day = listing.published.date()
+        # the same day first; then the next/previous one (feeds that give times without a zone)
+        candidates = [
+            entry
+            for shift in (0, -1, 1)
+            for entry in self._match.get((title, (day + timedelta(shift)).isoformat()), [])
+        ]
+        for other_ministry, record_id, sources in candidates:
             if ministry and other_ministry and ministry != other_ministry:
                 continue
             if listing.source in sources or (listing.news_id and _is_portal_id(record_id)):

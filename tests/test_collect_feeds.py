@@ -340,3 +340,18 @@ def test_edited_feed_release_whose_page_fails_keeps_what_it_had(tmp_path: Path, 
         (record,) = _records(settings.data_dir)
         assert record.title == "수정 후" and record.status["page"].state == "failed"
         assert record.attachments[0].text and "수정 전 관련 보도자료입니다" in record.body_text
+
+
+def test_feed_dated_across_midnight_still_matches_the_api_release(tmp_path: Path) -> None:
+    # A feed giving "23:30" without a zone is read as UTC: 08:30 the next day in Korea.
+    release = FakeRelease("156300400", "자정 무렵 배포", ministry="국토교통부", approved=AT)
+    with FakePortal([release], feeds=[FakeFeed("molit")]) as portal:
+        settings = portal.settings(tmp_path / "data")
+        run_collect(settings, since=DAY, until=DAY + timedelta(days=1))
+        # the ministry's feed lists it only now, dated the next morning
+        release.approved = AT + timedelta(hours=22, minutes=30)
+        release.in_api, release.feeds = False, ("molit",)
+        report = run_collect(settings, since=DAY, until=DAY + timedelta(days=1))
+        assert report.new == 0
+        (record,) = _records(settings.data_dir)
+        assert record.id == "156300400" and len(record.sources) == 2
