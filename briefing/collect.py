@@ -236,6 +236,8 @@ class Collector:
         for url in settings.feeds:
             name = feed_source.feed_name(url)
             cached = feed_state.get(name, {})
+            if cached.get("since", "") > since.isoformat():
+                cached = {}  # a backfill before the window the validators cover: ask unconditionally
             try:
                 result = feed_source.read_feed(
                     self.client, url, etag=cached.get("etag"), last_modified=cached.get("last_modified")
@@ -259,7 +261,12 @@ class Collector:
             self.feed_state_new[name] = (
                 cached
                 if result.not_modified
-                else {"url": url, "etag": result.etag, "last_modified": result.last_modified}
+                else {
+                    "url": url,
+                    "etag": result.etag,
+                    "last_modified": result.last_modified,
+                    "since": str(since),
+                }
             )
         if settings.feeds and failed_feeds == len(settings.feeds):
             reasons.append(f"no feed reachable ({failed_feeds} failed; first: {first_feed_error[:160]})")

@@ -244,6 +244,10 @@ def test_conditional_get_for_feeds(tmp_path: Path) -> None:
         assert second.headers["if-none-match"].startswith('"')
         assert report.feeds_read == 1 and report.exit_code == 0
         assert portal.count(API_PATH) == 0
+        # a backfill reaching before the window the validators cover asks unconditionally
+        run_collect(settings, since=DAY - timedelta(days=5), until=DAY)
+        third = [r for r in portal.requests if r.path.startswith("/feeds/")][2]
+        assert "if-none-match" not in third.headers
 
 
 def test_page_without_a_known_container_uses_trafilatura(tmp_path: Path) -> None:
