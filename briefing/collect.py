@@ -41,6 +41,7 @@ STATE_COLLECT = "collect"
 STATE_SOURCES = "sources"
 # Download failures worth retrying on a later run (a cap or a bad URL will not fix itself).
 _PERMANENT_FETCH_KINDS = frozenset({"too-large", "bad-redirect", "bad-url"})
+_UNREACHABLE = frozenset({"connect", "timeout", "network"})
 
 
 @dataclass
@@ -206,6 +207,7 @@ class Collector:
             days_ok = 0
             api_items = 0
             api_error = ""
+            unreachable = 0  # consecutive days the API could not be reached at all
             for day in _days(since, until):
                 try:
                     items = press_api.fetch_day(self.client, settings.press_api, settings.service_key, day)
@@ -214,9 +216,11 @@ class Collector:
                     self.failed_day = self.failed_day or day
                     api_error = str(exc)
                     self._error(f"press API {day}: {exc}", quiet=True)
-                    if getattr(exc, "fatal", False):
-                        break
+                    unreachable = unreachable + 1 if getattr(exc, "kind", "") in _UNREACHABLE else 0
+                    if getattr(exc, "fatal", False) or unreachable >= 2:
+                        break  # a refused key, a quota or a dead host: the other days would fail alike
                     continue
+                unreachable = 0
                 days_ok += 1
                 api_items += len(items)
                 listings.extend(items)

@@ -270,3 +270,16 @@ def test_xml_entity_bombs_are_refused() -> None:
     bomb = b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]><response>&b;</response>'
     with pytest.raises(press_api.PressApiError, match="not usable XML"):
         press_api.parse_response(bomb)
+
+
+def test_unreachable_api_is_not_asked_for_every_day(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{probe.getsockname()[1]}{API_PATH}"
+    with FakePortal() as portal:
+        settings = portal.settings(tmp_path / "data", feeds=[], press_api=dead)
+        report = run_collect(settings, since=DAY - timedelta(days=9), until=DAY)
+        assert report.exit_code == EXIT_NOTHING_DONE and "connect" in report.summary_line()
+        assert report.api_days_failed == 2
