@@ -14,6 +14,7 @@ import html
 import json
 import random
 import re
+import tempfile
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -321,26 +322,36 @@ def generate_records(n: int, seed: int = 0, start: date | None = None) -> list[R
     return [_record(i, seed, first) for i in range(n)]
 
 
-def write_synthetic_articles(records: list[ReleaseRecord], content_dir: Path) -> list[Path]:
-    """Write ``content_dir/releases/YYYY/MM/<id>.md`` for each record, per the article contract.
+def write_synthetic_articles(
+    records: list[ReleaseRecord], content_dir: Path, data_dir: Path | None = None
+) -> int:
+    """Turn records into articles ``content_dir/releases/YYYY/MM/<id>.md``; returns how many.
 
-    Uses the summariser's writer (``briefing.articles`` with the offline summary) when it exists,
-    so benchmarks and tests see real articles; otherwise a small stand-in that follows the same
-    contract with extractive sections.
+    Runs the real pipeline: records are saved under ``data_dir`` (a temporary folder when not
+    given) and summarised offline by :func:`briefing.summarize.run_summarize` (no model, no
+    network). Falls back to :func:`contract_markdown` only if the summariser is not installed.
     """
     try:
-        from briefing.articles import write_offline_articles  # type: ignore[attr-defined]
+        from briefing.settings import Settings
+        from briefing.store import Store
+        from briefing.summarize import run_summarize
     except ImportError:
-        write_offline_articles = None
-    if write_offline_articles is not None:
-        return list(write_offline_articles(records, Path(content_dir)))
-    paths = []
-    for record in records:
-        path = Path(content_dir) / "releases" / record.relpath.removesuffix(".json")
-        path = path.with_suffix(".md")
-        write_atomic(path, contract_markdown(record))
-        paths.append(path)
-    return paths
+        for record in records:
+            path = Path(content_dir) / "releases" / Path(record.relpath).with_suffix(".md")
+            write_atomic(path, contract_markdown(record))
+        return len(records)
+    with tempfile.TemporaryDirectory(prefix="briefing-synthetic-") as tmp:
+        folder = Path(data_dir) if data_dir else Path(tmp)
+        store = Store(folder)
+        for record in records:
+            store.save(record)
+        settings = Settings().with_values(
+            {"data_dir": folder, "content_dir": Path(content_dir), "llm_model": ""}
+        )
+        report = run_summarize(settings)
+    if report.exit_code:
+        raise RuntimeError(f"offline summaries failed: {report.summary_line()}")
+    return len(records)
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>])")

@@ -49,6 +49,7 @@ class BuiltSite:
     base_url: str
     records: list[ReleaseRecord]
     hostile_ids: list[str]
+    categories: dict[str, str]  # release id -> Category metadata the summariser chose
 
     def page(self, record: ReleaseRecord) -> Path:
         return self.output / "releases" / record.relpath.removesuffix(".json") / "index.html"
@@ -99,13 +100,27 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BuiltSite]:
     root = tmp_path_factory.mktemp("site")
     content, output = root / "content", root / "output"
     records = generate_records(90, start=START) + hostile_records()
-    write_synthetic_articles(records, content)
+    write_synthetic_articles(records, content)  # the real offline summariser writes the articles
+    categories = {}
+    for path in (content / "releases").rglob("*.md"):
+        meta = dict(
+            line.split(": ", 1) for line in path.read_text(encoding="utf-8").split("\n\n", 1)[0].splitlines()
+        )
+        categories[meta["Slug"]] = meta["Category"]
+    assert sorted(categories) == sorted(r.id for r in records)
     shutil.copytree(ROOT / "content" / "pages", content / "pages")
     output.mkdir()
     server, base_url = _serve(output)  # the port must be known before the build (absolute URLs)
     try:
-        build_site(content, output, SITEURL=base_url, RELATIVE_URLS=False, FEED_DOMAIN=base_url)
-        yield BuiltSite(output, base_url, records, ["hostile-title", "hostile-ministry"])
+        build_site(
+            content,
+            output,
+            data_dir=root / "data",
+            SITEURL=base_url,
+            RELATIVE_URLS=False,
+            FEED_DOMAIN=base_url,
+        )
+        yield BuiltSite(output, base_url, records, ["hostile-title", "hostile-ministry"], categories)
     finally:
         server.shutdown()
         server.server_close()

@@ -14,17 +14,13 @@ from urllib.parse import unquote
 import feedparser
 import pytest
 
-from briefing.categories import BY_NAME, CATEGORIES, guess_category
+from briefing.categories import BY_NAME, CATEGORIES
 from briefing.site.listing import ministry_slug
 from tests.site_fixture import HOSTILE_TITLE, BuiltSite
 from tests.sitebuild import ROOT
 
 CARD_LINK = re.compile(r'<h2 class="card-title"><a href="[^"]*/releases/\d{4}/\d{2}/([^/"]+)/">')
 NODE_TOOLS = Path(os.environ.get("BRIEFING_NODE_TOOLS", ROOT / ".npm-tools")) / "node_modules"
-
-
-def _category(record) -> str:
-    return guess_category(f"{record.title}\n{record.body_text}").name
 
 
 def _listed(output: Path, first_page: str) -> list[str]:
@@ -48,14 +44,14 @@ def test_every_record_has_a_page_and_json(built_site: BuiltSite) -> None:
         data = json.loads(page.parent.with_suffix(".json").read_text(encoding="utf-8"))
         assert data["id"] == record.id
         assert data["url"].endswith(f"{record.id}/")
-        assert data["category"] == _category(record)
+        assert data["category"] == built_site.categories[record.id]
         assert data["sections"]["핵심 요약"]
 
 
 def test_article_page_parts(built_site: BuiltSite) -> None:
     record = built_site.records[10]
     html = built_site.page(record).read_text(encoding="utf-8")
-    info = BY_NAME[_category(record)]
+    info = BY_NAME[built_site.categories[record.id]]
     assert f'href="{built_site.base_url}/category/{info.slug}/"' in html
     assert f"/ministry/{record.ministry}/" in html
     assert "원문 보기" in html and record.url.replace("&", "&amp;") in html
@@ -82,7 +78,7 @@ def test_category_ministry_month_archives_list_the_right_items(built_site: Built
     by_cat: dict[str, set[str]] = defaultdict(set)
     by_ministry: dict[str, set[str]] = defaultdict(set)
     for r in records:
-        by_cat[BY_NAME[_category(r)].slug].add(r.id)
+        by_cat[BY_NAME[built_site.categories[r.id]].slug].add(r.id)
         if r.id != "hostile-ministry":
             by_ministry[r.ministry].add(r.id)
     for slug, ids in by_cat.items():
@@ -132,7 +128,7 @@ def test_feeds_are_valid_with_right_counts_and_links(built_site: BuiltSite) -> N
         assert entry.tags and entry.tags[0].term in BY_NAME
         body = entry.content[0].value if kind == "atom" else entry.description
         assert "요약 전체 보기" in body and "원문 보기" in body and "https://www.korea.kr/" in body
-        counts = Counter(BY_NAME[_category(r)].slug for r in records)
+        counts = Counter(BY_NAME[built_site.categories[r.id]].slug for r in records)
         for slug, count in counts.items():
             assert len(_feed(out, f"{slug}.{kind}.xml").entries) == min(50, count)
         ministries = Counter(r.ministry for r in records if r.id != "hostile-ministry")
