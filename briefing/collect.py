@@ -114,6 +114,9 @@ def run_collect(
     except LockedError as exc:
         report.fatal = str(exc)
         report.exit_code = EXIT_LOCKED
+    except (StoreError, OSError) as exc:  # disk full, permissions: say so in one line
+        report.fatal = f"cannot write under {settings.data_dir}: {' '.join(str(exc).split())}"
+        report.exit_code = EXIT_NOTHING_DONE
     report.seconds = time.monotonic() - started
     return report
 

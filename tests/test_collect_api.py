@@ -283,3 +283,15 @@ def test_unreachable_api_is_not_asked_for_every_day(tmp_path: Path) -> None:
         report = run_collect(settings, since=DAY - timedelta(days=9), until=DAY)
         assert report.exit_code == EXIT_NOTHING_DONE and "connect" in report.summary_line()
         assert report.api_days_failed == 2
+
+
+def test_unwritable_data_dir_is_one_clear_line(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    with FakePortal() as portal:
+        report = run_collect(portal.settings(blocker / "data"), since=DAY, until=DAY)
+        assert report.exit_code == EXIT_NOTHING_DONE
+        assert (
+            report.summary_line().startswith("collect: cannot write under")
+            and "\n" not in report.summary_line()
+        )
