@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import time
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -59,12 +60,31 @@ def test_hang_is_cut_by_the_timeout() -> None:
     assert time.monotonic() - started < 15  # generous: includes starting the fork server on a busy machine
 
 
+def big_text_hwpx(paragraphs: int) -> bytes:
+    """A well-formed, uncompressed HWPX (so no ratio limit fires) holding ``paragraphs`` × 1,000 syllables."""
+    paragraph = "<hp:p><hp:run><hp:t>" + "가나다라마바사아자차카타파하" * 72 + "</hp:t></hp:run></hp:p>"
+    xml = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<hs:sec xmlns:hs="urn:sec" xmlns:hp="http://www.hancom.co.kr/hwpml/2011/paragraph">'
+        + paragraph * paragraphs
+        + "</hs:sec>"
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+        archive.writestr("mimetype", "application/hwp+zip")
+        archive.writestr("Contents/section0.xml", xml.encode("utf-8"))
+    return buffer.getvalue()
+
+
 def test_memory_blow_up_is_cut_by_the_cap() -> None:
-    data = slow_pdf(120_000)  # needs about 100 MB to parse
+    data = big_text_hwpx(30_000)  # 90 MB of XML: 30 million characters, several hundred MB to read
+    started = time.monotonic()
     with pytest.raises(ExtractError) as caught:
-        extract_isolated(data, timeout=60, max_chars=10**9, max_memory_mb=24)
+        extract_isolated(data, timeout=120, max_chars=10**9, max_memory_mb=24)
     assert caught.value.kind == "too-large"
     assert "memory" in str(caught.value)
+    assert caught.value.doc_type == "hwpx"
+    assert time.monotonic() - started < 60
 
 
 def test_zip_bomb_refused_fast_in_little_memory(corpus: Path) -> None:

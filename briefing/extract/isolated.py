@@ -1,13 +1,12 @@
 """Extraction in a child process with a wall-clock timeout and an address-space cap.
 
-Parsers of hostile files can loop or allocate without bound; a child process confines both.
-Children are forked from multiprocessing's fork server, a small process started once with the
-readers preloaded, rather than from the caller: they start in milliseconds, yet inherit neither
-the caller's threads nor its heap (free heap inherited from a big parent would let a child grow
-far past its cap unnoticed). The child lowers its own ``RLIMIT_AS`` to its current size plus
-``max_memory_mb`` and sends back either an :class:`Extraction` or an :class:`ExtractError`. The
-parent waits at most ``timeout`` seconds, then kills it. Whatever happens, the caller gets one or
-the other, never a traceback.
+Parsers of hostile files can loop or allocate without bound; a forked child confines both. It
+inherits the bytes without a copy, lowers its own ``RLIMIT_AS`` to its address-space size at the
+fork plus ``max_memory_mb`` (relative, so a parent that already maps big models still leaves the
+child its budget; heap the parent reserved but no longer uses counts as already there), and sends
+back either an :class:`Extraction` or an :class:`ExtractError`. The parent waits at most
+``timeout`` seconds, then kills it. Whatever happens, the caller gets one or the other, never a
+traceback.
 """
 
 from __future__ import annotations
@@ -17,44 +16,12 @@ import os
 import resource
 import signal
 from multiprocessing.connection import Connection
-from multiprocessing.process import BaseProcess
 
 from briefing.extract.document import DEFAULT_MAX_CHARS, Extraction, extract_document
 from briefing.extract.errors import ExtractError
 from briefing.extract.sniff import sniff_type
 
 _PAGE = os.sysconf("SC_PAGE_SIZE")
-_PRELOAD = [
-    "briefing.extract.document",
-    "briefing.extract.pdf",
-    "briefing.extract.hwp",
-    "briefing.extract.hwpx",
-    "pypdf",
-    "hwp5.filestructure",
-    "olefile",
-    "defusedxml.ElementTree",
-]
-
-
-def _start_child(args: tuple) -> tuple[BaseProcess, Connection]:
-    """Start ``_child`` from the fork server; plain fork if the server cannot run here."""
-    failure: Exception | None = None
-    for method in ("forkserver", "fork"):
-        context = multiprocessing.get_context(method)
-        if method == "forkserver":
-            context.set_forkserver_preload(_PRELOAD)  # only takes effect before the server first starts
-        receiver, sender = context.Pipe(duplex=False)
-        child = context.Process(target=_child, args=(sender, *args), name="briefing-extract", daemon=True)
-        try:
-            child.start()
-        except (OSError, RuntimeError) as exc:
-            receiver.close()
-            sender.close()
-            failure = exc
-            continue
-        sender.close()
-        return child, receiver
-    raise RuntimeError(f"cannot start an extraction process: {failure}") from failure
 
 
 def extract_isolated(
@@ -65,12 +32,21 @@ def extract_isolated(
     max_chars: int = DEFAULT_MAX_CHARS,
     max_memory_mb: int = 1024,
 ) -> Extraction:
-    """Like :func:`extract_document`, in a child process limited to ``timeout`` s and ``max_memory_mb``.
+    """Like :func:`extract_document`, in a forked child limited to ``timeout`` s and ``max_memory_mb``.
 
     A hang gives ``ExtractError("timeout")``; running out of memory gives ``ExtractError("too-large")``.
     """
     doc_type = sniff_type(data)
-    child, receiver = _start_child((data, name, max_chars, max_memory_mb))
+    context = multiprocessing.get_context("fork")  # fast, and the child shares `data` without copying
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(
+        target=_child,
+        args=(sender, data, name, max_chars, max_memory_mb),
+        name="briefing-extract",
+        daemon=True,
+    )
+    child.start()
+    sender.close()
     try:
         if not receiver.poll(timeout):
             raise ExtractError("timeout", f"extraction took longer than {timeout:g} s", doc_type=doc_type)
