@@ -21,6 +21,7 @@ import httpx
 from briefing.settings import Settings
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+BODY_TIME_FACTOR = 30  # a whole body may take this many read timeouts
 _SECRET_PARAM = re.compile(r"((?:serviceKey|service_key|api_?key|key)=)[^&#\s]*", re.I)
 
 # httpx logs every request URL at INFO, and the Open API's URL carries the key: keep it quiet.
@@ -186,7 +187,11 @@ class HttpClient:
                     )
                 chunks: list[bytes] = []
                 size = 0
+                # a server dripping bytes never trips the read timeout: cap the whole body too
+                deadline = time.monotonic() + self.settings.http_timeout * BODY_TIME_FACTOR
                 for chunk in response.iter_bytes():
+                    if time.monotonic() > deadline:
+                        raise FetchError("timeout", url, "body took too long to arrive")
                     size += len(chunk)
                     if size > limit:
                         raise FetchError("too-large", url, f"body is over the {limit:,}-byte cap")
