@@ -50,6 +50,7 @@ PLUGINS = [
 # --- clean URLs
 ARTICLE_URL = "releases/{date:%Y}/{date:%m}/{slug}/"
 ARTICLE_SAVE_AS = "releases/{date:%Y}/{date:%m}/{slug}/index.html"
+INDEX_URL = ""  # the home page is the site root, its older pages page/N/
 PAGE_URL = "{slug}/"
 PAGE_SAVE_AS = "{slug}/index.html"
 CATEGORY_URL = "category/{slug}/"

@@ -8,6 +8,7 @@ releases collected by the real collector from the fake portal over the corpus do
 from __future__ import annotations
 
 import functools
+import json
 import shutil
 import threading
 from collections.abc import Iterator
@@ -21,6 +22,8 @@ import pytest
 from briefing.records import Attachment, ReleaseRecord
 from briefing.synthetic import generate_records, write_synthetic_articles
 from tests.sitebuild import ROOT, build_site
+
+CORPUS = ROOT.parent / "shared" / "corpus"
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
@@ -86,6 +89,24 @@ def hostile_records() -> list[ReleaseRecord]:
         body_text=base.body_text,
     )
     return [first, second]
+
+
+def collect_corpus_records(data_dir: Path, count: int = 3) -> list[ReleaseRecord]:
+    """A few releases made of real corpus documents, collected by the real collector from the fake
+    portal into ``data_dir`` (empty when ``../shared/corpus`` is absent)."""
+    if not (CORPUS / "snippets.json").is_file():
+        return []
+    from briefing.collect import run_collect
+    from briefing.store import Store
+    from tests.fakeportal import FakePortal, corpus_releases
+
+    day = START + timedelta(days=2)
+    snippets = json.loads((CORPUS / "snippets.json").read_text(encoding="utf-8"))
+    releases = [r for r in corpus_releases(CORPUS, snippets, day) if r.in_api][:count]
+    with FakePortal(releases) as portal:
+        report = run_collect(portal.settings(data_dir, feeds=[]), since=day, until=day)
+    assert report.exit_code == 0, report.summary_line()
+    return list(Store(data_dir).iter_records())
 
 
 def _serve(directory: Path) -> tuple[ThreadingHTTPServer, str]:
