@@ -120,3 +120,16 @@ def test_damaged_copies_fail_cleanly(path: str, corpus: Path) -> None:
             assert error.kind in KINDS and "\n" not in str(error)
         else:
             assert isinstance(result.text, str) and result.type in {"pdf", "hwp", "hwpx"}
+
+
+def test_distribution_notice_alone_is_refused(corpus: Path) -> None:
+    """A 배포용 file that lost its flag yields only the BodyText notice: an error, never content."""
+    data = bytearray((corpus / "edge/distribution-flag-kwater-2026-01-30.hwp").read_bytes())
+    # FileHeader is signature (32 bytes), version (4), flags; the container may hold a stale copy too.
+    at = data.find(b"HWP Document File\0")
+    while at >= 0:
+        data[at + 36] &= ~0x04  # clear "distributable": the reader now sees the BodyText notice only
+        at = data.find(b"HWP Document File\0", at + 1)
+    with pytest.raises(ExtractError) as caught:
+        extract_document(bytes(data))
+    assert caught.value.kind == "encrypted"

@@ -69,8 +69,9 @@ def extract_hwp_text(data: bytes, *, max_chars: int) -> tuple[str, list[str], st
             raise ExtractError("too-large", f"HWP text exceeds {max_chars:,} characters", doc_type="hwp")
         parts.append(text)
     text = "\n".join(parts)
-    if distribution and DISTRIBUTION_NOTICE in text.replace("\n", " ")[:400]:
-        # Decryption gave the BodyText placeholder back: never pass the notice off as content.
+    if DISTRIBUTION_NOTICE in text.replace("\n", " ")[:400] and (distribution or len(text) < 1_000):
+        # Only the 배포용 placeholder came out (undecryptable ViewText, or a copy that lost its
+        # flag): never pass the notice off as the release.
         raise ExtractError("encrypted", "배포용 document whose body could not be decrypted", doc_type="hwp")
     return text, warnings, _extracted_with()
 
