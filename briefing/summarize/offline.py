@@ -17,7 +17,7 @@ from briefing.summarize.schema import Summary
 from briefing.summarize.source import Source
 
 LABEL = "자동 발췌 요약 — AI 요약 아님"
-OFFLINE_VERSION = "extract-1"  # recorded as Prompt_version of extract summaries
+OFFLINE_VERSION = "extract-2"  # recorded as Prompt_version of extract summaries
 
 _BULLET = re.compile(r"^[□○◦●▶▷■◆※\-•ㅇ·*▪︎◇]+\s*|^\(?\d{1,2}[.)]\s*|^[가-하][.)]\s*")
 _SENTENCE = re.compile(r"(?<=[다요음함됨임]\.)\s+|(?<=[^\d\s][.!?])\s+(?=[가-힣A-Z0-9\"'“‘(\[])")
@@ -66,7 +66,9 @@ def extract_summary(record: ReleaseRecord, source: Source) -> Summary:
     """Six sections of sentences copied from ``source``; never fails (a short source gives short
     sections, built without validation because an extract may have fewer than 3 sentences)."""
     body = "\n".join(part.text for part in source.parts)
-    candidates = sentences(body)
+    title = " ".join(record.title.split()).rstrip(".")
+    # the title often opens the attachment text; it is already the headline
+    candidates = [c for c in sentences(body) if c.rstrip(".") not in title]
     title_words = set(_words(record.title))
     # score: sentences sharing words with the title, early ones first
     scored = sorted(
