@@ -4,10 +4,12 @@
 
 For each format (sniffed from the bytes) over the corpus files that must yield text, prints files/s,
 MB/s, peak memory and the fraction of reference snippets (tables included) found, for:
-  ours        extract_document in one process (best of --repeat passes; peak RSS of that process)
+  ours        extract_document in one process (best of --repeat passes)
   isolated    extract_isolated, one forked child per file (what the collector runs)
   pdftotext / hwp5txt   the CLIs, one process per file, timed with their process start
-plus how many hostile edge files ended with the expected error. Nothing is written anywhere.
+"peak MB" is the peak resident size of the process doing the work, interpreter included (for the
+CLIs, the largest of their processes). The last lines give how many hostile edge files ended with
+the expected error and each tool's time relative to its CLI. Nothing is written anywhere.
 """
 
 from __future__ import annotations
