@@ -73,6 +73,20 @@ def test_article_page_parts(built_site: BuiltSite) -> None:
         assert needle in html
 
 
+def test_flagged_summary_shows_the_notice_and_badge(built_site: BuiltSite) -> None:
+    record = built_site.records[20]
+    html = built_site.page(record).read_text(encoding="utf-8")
+    assert "원문에서 확인되지 않은 내용" in html and "<li>2024년 5월 2일</li>" in html
+    assert "사실 확인 확인 필요" in html
+    listing = (built_site.output / "digest" / f"{record.published_at:%Y/%m/%d}" / "index.html").read_text(
+        encoding="utf-8"
+    )
+    home_pages = [built_site.output / "index.html", *built_site.output.glob("page/*/index.html")]
+    cards = "".join(p.read_text(encoding="utf-8") for p in home_pages)
+    card = cards[cards.index(f"/{record.id}/") :].split("</article>", 1)[0]
+    assert "badge-flag" in card and record.id in listing
+
+
 def test_category_ministry_month_archives_list_the_right_items(built_site: BuiltSite) -> None:
     out, records = built_site.output, built_site.records
     by_cat: dict[str, set[str]] = defaultdict(set)

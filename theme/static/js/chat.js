@@ -361,6 +361,40 @@
     (lastFocus && lastFocus.focus ? lastFocus : fab).focus();
   }
 
+  // The ⌘K palette's "AI에게 묻기" action: a button under the search box (and Ctrl/⌘+Enter) that
+  // hands the typed text to the chat. Skipped when the palette already has its own action
+  // ([data-chat-ask], which should dispatch the same "briefing:ask" event).
+  function setupPaletteAction() {
+    var dialog = doc.getElementById("search-palette");
+    var box = doc.getElementById("search-palette-input");
+    if (!dialog || !box || dialog.querySelector("[data-chat-ask]")) return;
+    var button = el("button", "chat-palette-ask", "AI에게 묻기");
+    button.type = "button";
+    button.setAttribute("data-chat-ask", "");
+    button.title = "입력한 내용을 AI 정책 비서에게 묻습니다 (Ctrl+Enter)";
+    function handOver() {
+      var question = box.value.trim();
+      if (dialog.close) dialog.close();
+      else dialog.removeAttribute("open");
+      doc.dispatchEvent(new CustomEvent("briefing:ask", { detail: { question: question } }));
+    }
+    button.addEventListener("click", handOver);
+    dialog.addEventListener(
+      "keydown",
+      function (event) {
+        if (event.target === box && event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+          event.preventDefault();
+          event.stopPropagation();
+          handOver();
+        }
+      },
+      true // before the palette's own Enter handling
+    );
+    var form = dialog.querySelector("form");
+    if (form && form.parentNode === dialog) form.after(button);
+    else dialog.appendChild(button);
+  }
+
   function setup() {
     fab = doc.getElementById("chat-open");
     panel = doc.getElementById("chat-panel");
@@ -417,9 +451,10 @@
     });
     // The ⌘K palette's "AI에게 묻기" action (search.js) dispatches this with {question}.
     doc.addEventListener("briefing:ask", function (event) {
-      var detail = event.detail || {};
-      open(String(detail.question || ""), true);
+      var question = String((event.detail || {}).question || "").trim();
+      open(question, Boolean(question));
     });
+    setupPaletteAction();
   }
 
   window.BriefingChat = { open: open, ask: function (q) { open(q, true); } };
