@@ -60,11 +60,6 @@ def preload() -> None:
     _litellm()
 
 
-def ensure_loaded() -> None:
-    """Import litellm now (once, before worker threads start; imports are not thread-friendly)."""
-    _litellm()
-
-
 def response_format_for(model: str, schema: dict[str, Any] | None) -> dict[str, Any] | None:
     """Structured output where the provider supports it: a JSON schema, else JSON mode, else none."""
     if schema is None:

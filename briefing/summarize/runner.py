@@ -314,7 +314,7 @@ class _Run:
         if not now:
             return
         budget = Budget(self.settings.llm_max_cost)
-        llm.ensure_loaded()  # import litellm once, before the worker threads
+        llm.preload()  # import litellm once, before the worker threads (imports are not thread-safe)
         workers = max(1, self.settings.llm_max_parallel)
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="summarize") as pool:
             futures = [
