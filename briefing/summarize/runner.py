@@ -321,8 +321,15 @@ class _Run:
                 (job, pool.submit(summarize_with_model, job.record, job.source, self.settings, budget))
                 for job in now
             ]
-            for job, future in futures:
+            for done, (job, future) in enumerate(futures, 1):
                 self.finish(job, future.result())
+                if done % 10 == 0 or done == len(futures):
+                    log.info(
+                        "summarize: %d/%d model summaries done ($%.4f so far)",
+                        done,
+                        len(futures),
+                        budget.spent,
+                    )
         self.report.tokens, self.report.cost, self.report.calls = budget.tokens, budget.spent, budget.calls
         self.report.unknown_cost_models = sorted(budget.unknown_cost_models)
 
