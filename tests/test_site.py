@@ -225,6 +225,7 @@ def test_pages_pass_the_html_validator(built_site: BuiltSite) -> None:
         out / "index.html",
         built_site.page(built_site.records[10]),
         built_site.page(hostile),
+        built_site.page(built_site.records[-1]),  # a corpus release when ../shared/corpus is there
         out / "digest/index.html",
         next((out / "digest").glob("*/*/*/index.html")),
         next((out / "category").glob("*/index.html")),
