@@ -120,13 +120,23 @@ def _call_once(model: str, messages: list[dict[str, str]], settings: Settings, s
         "num_retries": 0,  # retries are ours: counted, logged and bounded
         "max_retries": 0,
         "temperature": 0.1,
+        "drop_params": True,  # e.g. reasoning models refuse temperature: drop it rather than fail
     }
     if settings.llm_api_base:
         kwargs["api_base"] = settings.llm_api_base
     response_format = response_format_for(model, schema)
     if response_format:
         kwargs["response_format"] = response_format
-    response = litellm.completion(**kwargs)
+    try:
+        response = litellm.completion(**kwargs)
+    except litellm.BadRequestError as exc:
+        if not response_format:
+            raise
+        # Some providers reject parts of a JSON schema; the prompt asks for JSON anyway and the
+        # answer is validated, so ask once more without structured output.
+        log.warning("%s refused response_format (%s); asking without it", model, _short(exc))
+        del kwargs["response_format"]
+        response = litellm.completion(**kwargs)
     text = response.choices[0].message.content or ""
     usage = getattr(response, "usage", None)
     cost, known = cost_of(response, model)

@@ -330,3 +330,18 @@ def test_release_without_text_is_never_sent(tmp_path: Path, fake_llm: FakeLLM) -
     report = run_summarize(settings)
     assert fake_llm.calls == 0 and report.no_text == 1
     assert _meta(settings)["summary_kind"] == "none"
+
+
+def test_provider_refusing_the_json_schema_is_asked_without_it(tmp_path: Path, fake_llm: FakeLLM) -> None:
+    settings = llm_settings(tmp_path, fake_llm.api_base)
+    save(settings.data_dir, make_record())
+
+    def answer(body: dict) -> object:
+        if "response_format" in body:
+            return status_reply(400, "Invalid schema for response_format: 'maxLength' is not permitted")
+        return json_reply(valid_summary())
+
+    fake_llm.default = answer
+    report = run_summarize(settings)
+    assert report.made == ["156700001"]
+    assert ["response_format" in r for r in fake_llm.requests] == [True, False]
