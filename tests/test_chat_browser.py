@@ -13,18 +13,20 @@ from typing import Any
 
 import pytest
 
+from briefing.llm import preload
 from briefing.server import make_server
 from briefing.settings import Settings
 from tests.chat_support import cite_reply
 from tests.fakellm import FakeLLM
-from tests.site_fixture import BuiltSite, built_site  # noqa: F401  (session fixture)
+from tests.site_fixture import BuiltSite  # the built_site fixture comes from conftest.py
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def chat_site(built_site: BuiltSite, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str, FakeLLM]]:  # noqa: F811
+def chat_site(built_site: BuiltSite, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str, FakeLLM]]:
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test-not-a-secret")
+    preload()  # litellm's import takes seconds on a loaded machine; not what these tests measure
     with FakeLLM() as fake:
         fake.default = cite_reply
         settings = Settings().with_values(
@@ -48,9 +50,9 @@ def _page(browser: Any, problems: list[str]) -> Any:
 
 def test_panel_streams_answer_with_citation(
     browser: Any, built_site: BuiltSite, chat_site: tuple[str, FakeLLM]
-) -> None:  # noqa: F811
+) -> None:
     url, fake = chat_site
-    assert (built_site.output / "chat-index" / "releases.json").is_file()  # written by the plugin
+    assert (built_site.output / "chat-index" / "chat-index.json").is_file()  # written by the plugin
     record = built_site.records[3]
     problems: list[str] = []
     page = _page(browser, problems)
@@ -59,7 +61,7 @@ def test_panel_streams_answer_with_citation(
     assert page.is_visible("#chat-panel") and page.is_visible(".chat-tip")
     page.fill("#chat-input", f"{record.title} 내용을 알려주세요")
     page.press("#chat-input", "Enter")
-    cite = page.wait_for_selector(".chat-answer a.chat-cite", timeout=20_000)
+    cite = page.wait_for_selector(".chat-answer a.chat-cite", timeout=60_000)
     assert cite.inner_text() == "[1]"
     answer = page.inner_text(".chat-answer")
     assert "지원 대상이 확대됩니다" in answer
@@ -76,7 +78,7 @@ def test_panel_streams_answer_with_citation(
     assert problems == []
 
 
-def test_panel_without_endpoint_shows_search_results(browser: Any, built_site: BuiltSite) -> None:  # noqa: F811
+def test_panel_without_endpoint_shows_search_results(browser: Any, built_site: BuiltSite) -> None:
     record = built_site.records[5]
     problems: list[str] = []
     page = _page(browser, problems)
@@ -84,8 +86,26 @@ def test_panel_without_endpoint_shows_search_results(browser: Any, built_site: B
     page.click("#chat-open")
     page.fill("#chat-input", record.title)
     page.press("#chat-input", "Enter")
-    page.wait_for_selector(".chat-search-results a", timeout=20_000)
+    page.wait_for_selector(".chat-search-results a", timeout=60_000)
     titles = page.eval_on_selector_all(".chat-search-results a", "els => els.map(e => e.textContent)")
     assert record.title in titles
     assert "검색 결과" in page.inner_text(".chat-bot >> nth=-1")
+    assert problems == []
+
+
+def test_palette_hands_question_to_chat(browser: Any, built_site: BuiltSite) -> None:
+    """⌘K palette → "AI에게 묻기" → the chat panel asks the same question (here: no endpoint, so search)."""
+    record = built_site.records[7]
+    problems: list[str] = []
+    page = _page(browser, problems)
+    page.goto(built_site.base_url + "/")
+    page.keyboard.press("Control+k")
+    page.wait_for_selector("#search-palette[open]")
+    page.fill("#search-palette-input", record.title)
+    page.click("#search-palette [data-chat-ask]")
+    page.wait_for_selector(".chat-search-results a", timeout=60_000)
+    assert page.is_visible("#chat-panel") and not page.is_visible("#search-palette")
+    assert record.title in page.inner_text(".chat-user")
+    titles = page.eval_on_selector_all(".chat-search-results a", "els => els.map(e => e.textContent)")
+    assert record.title in titles
     assert problems == []
