@@ -16,6 +16,7 @@ import argparse
 import importlib.util
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -55,12 +56,13 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-def cold_start(index_dir: Path, question: str, runs: int = 5) -> tuple[float, bool]:
-    """Median seconds from starting a new process to its first event; and that the event is sources."""
-    times = []
+def cold_start(index_dir: Path, question: str, runs: int = 5) -> tuple[float, float, bool]:
+    """Median wall and CPU seconds from starting a new process to its first event; and that it is ``sources``."""
+    walls, cpus = [], []
     ok = True
     env = {**os.environ, "PYTHONPATH": str(ROOT), "BRIEFING_CHAT_MODEL": "", "BRIEFING_LLM_MODEL": ""}
     for _ in range(runs):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
         process = subprocess.Popen(
             [sys.executable, "-c", COLD_START, str(index_dir), question],
@@ -69,10 +71,12 @@ def cold_start(index_dir: Path, question: str, runs: int = 5) -> tuple[float, bo
             env=env,
         )
         line = process.stdout.readline() if process.stdout else ""
-        times.append(time.perf_counter() - started)
-        process.wait()
+        walls.append(time.perf_counter() - started)
+        process.wait()  # the child prints its first event and exits: its CPU time is the cold start's
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpus.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
         ok = ok and line.startswith('{"type": "sources"')
-    return statistics.median(times), ok
+    return statistics.median(walls), statistics.median(cpus), ok
 
 
 def litellm_import_seconds() -> float:
@@ -122,7 +126,9 @@ def run_size(n: int, out: Path) -> dict[str, object]:
     folder.mkdir(parents=True)
     docs = list(iter_documents(generate_records(n) + records()))
     analyze = search_analyzer(folder / "analysis.sqlite")  # empty cache: a first build
+    cpu = time.process_time()
     report = build_chat_index(docs, folder / "chat-index", analyze=analyze)
+    build_cpu = time.process_time() - cpu
     print(f"  {report.line()}", flush=True)
 
     started = time.perf_counter()
@@ -132,12 +138,14 @@ def run_size(n: int, out: Path) -> dict[str, object]:
     asked = questions()
     index.search("청년 월세")  # warm the searcher as a warm function instance would be
     latencies: list[float] = []
+    cpu_latencies: list[float] = []
     found = 0
     for _ in range(3):
         for question, _ in asked:
-            t = time.perf_counter()
+            t, c = time.perf_counter(), time.process_time()
             select_sources(index.search(retrieval_text(question)))
             latencies.append(time.perf_counter() - t)
+            cpu_latencies.append(time.process_time() - c)
     misses = []
     for question, expected in asked:
         sources = select_sources(index.search(retrieval_text(question)))
@@ -147,7 +155,7 @@ def run_size(n: int, out: Path) -> dict[str, object]:
         else:
             misses.append(f"{question} -> {ids[:3]}")
     no_match = sum(not select_sources(index.search(retrieval_text(q))) for q in OFF_TOPIC)
-    cold, cold_ok = cold_start(folder / "chat-index", asked[0][0])
+    cold, cold_cpu, cold_ok = cold_start(folder / "chat-index", asked[0][0])
     for miss in misses:
         print(f"    miss: {miss}")
     return {
@@ -155,8 +163,12 @@ def run_size(n: int, out: Path) -> dict[str, object]:
         "passages": report.passages,
         "size_mb": report.bytes / 1_048_576,
         "build_s": report.seconds,
+        "build_cpu": build_cpu,
         "open_ms": open_seconds * 1000,
         "cold_s": cold,
+        "cold_cpu": cold_cpu,
+        "cpu_p50_ms": percentile(cpu_latencies, 0.5) * 1000,
+        "cpu_p95_ms": percentile(cpu_latencies, 0.95) * 1000,
         "cold_ok": cold_ok,
         "p50_ms": percentile(latencies, 0.5) * 1000,
         "p95_ms": percentile(latencies, 0.95) * 1000,
@@ -179,8 +191,9 @@ def main(argv: list[str] | None = None) -> int:
     costs = cost_per_thousand(args.out / f"n{args.sizes[-1]}" / "chat-index")
 
     header = (
-        f"{'releases':>9} {'passages':>9} {'index MB':>9} {'build s':>8} {'open ms':>8} {'cold s':>7} "
-        f"{'p50 ms':>7} {'p95 ms':>7} {'recall@5':>9} {'off-topic→none':>15}"
+        f"{'releases':>9} {'passages':>9} {'index MB':>9} {'build s':>8} {'(cpu s)':>8} {'open ms':>8} "
+        f"{'cold s':>7} {'(cpu s)':>8} {'p50 ms':>7} {'p95 ms':>7} {'(cpu p50':>9} {'p95)':>6} "
+        f"{'recall@5':>9} {'off-topic→none':>15}"
     )
     print()
     print(header)
@@ -188,11 +201,15 @@ def main(argv: list[str] | None = None) -> int:
     for row in rows:
         print(
             f"{row['releases']:>9} {row['passages']:>9} {row['size_mb']:>9.1f} {row['build_s']:>8.1f} "
-            f"{row['open_ms']:>8.1f} {row['cold_s']:>7.2f} {row['p50_ms']:>7.1f} {row['p95_ms']:>7.1f} "
+            f"{row['build_cpu']:>8.1f} {row['open_ms']:>8.1f} {row['cold_s']:>7.2f} {row['cold_cpu']:>8.2f} "
+            f"{row['p50_ms']:>7.1f} {row['p95_ms']:>7.1f} {row['cpu_p50_ms']:>9.1f} {row['cpu_p95_ms']:>6.1f} "
             f"{row['recall']:>9.2f} {row['no_match']:>15}"
         )
     print()
     print(f"questions: {rows[0]['questions']} written, each with one known source release")
+    print(
+        f"load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (wall times grow with it; CPU times do not)"
+    )
     print(
         f"cold start = new process → first 'sources' event (no litellm needed); all runs ok: {all(r['cold_ok'] for r in rows)}"
     )
@@ -201,9 +218,13 @@ def main(argv: list[str] | None = None) -> int:
     last = rows[-1]
     print(
         "targets: cold start <= 1 s: {}; p95 <= 50 ms at {}: {}; recall@5 >= 0.9: {}".format(
-            "met" if max(r["cold_s"] for r in rows) <= 1 else "MISSED",
+            "met"
+            if max(r["cold_s"] for r in rows) <= 1
+            else f"MISSED on the wall clock (CPU {max(r['cold_cpu'] for r in rows):.2f} s)",
             last["releases"],
-            "met" if last["p95_ms"] <= 50 else "MISSED",
+            "met"
+            if last["p95_ms"] <= 50
+            else f"MISSED on the wall clock (CPU p95 {last['cpu_p95_ms']:.0f} ms)",
             "met" if min(r["recall"] for r in rows) >= 0.9 else "MISSED",
         )
     )
