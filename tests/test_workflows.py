@@ -6,6 +6,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,8 @@ PUBLISH = ROOT / ".github" / "workflows" / "publish.yml"
 
 
 def _tool(name: str) -> str:
-    found = shutil.which(name)
+    # The venv's own scripts first: `make test` runs .venv/bin/python without .venv/bin on PATH.
+    found = shutil.which(name, path=str(Path(sys.executable).parent)) or shutil.which(name)
     if found is None:
         if os.environ.get("CI"):
             pytest.fail(f"{name} is required in CI (pip install -e '.[dev]')")
