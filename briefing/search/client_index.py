@@ -102,9 +102,8 @@ def length_bucket(length: int) -> int:
     return min(255, round(16 * math.log2(1 + length)))
 
 
-def _gzip(data: Any) -> bytes:
-    raw = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
-    return gzip.compress(raw, compresslevel=9, mtime=0)
+def _json(data: Any) -> bytes:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
 
 
 def _hash(data: bytes) -> str:
@@ -158,16 +157,17 @@ class _Writer:
         self.used: set[Path] = set()
 
     def write(self, folder: str, stem: str, payload: Any) -> str:
-        data = _gzip(payload)
-        name = f"{stem}-{_hash(data)}.json.gz" if stem else f"f-{_hash(data)}.json.gz"
-        relative = f"{folder}/{name}" if folder else name
-        path = self.root / relative
-        if write_atomic(path, data):
-            self.report.files_written += 1
-        else:
+        """Write ``payload`` as gzip JSON named by its content; an existing file is left untouched."""
+        raw = _json(payload)
+        name = f"{stem or 'f'}-{_hash(raw)}.json.gz"
+        path = self.root / folder / name if folder else self.root / name
+        if path.is_file():  # same name, same content: no compression, no write, same ETag
             self.report.files_kept += 1
+        else:
+            write_atomic(path, gzip.compress(raw, compresslevel=6, mtime=0))
+            self.report.files_written += 1
         self.used.add(path)
-        self.report.bytes += len(data)
+        self.report.bytes += path.stat().st_size
         return name
 
     def remove_unused(self) -> None:
