@@ -78,6 +78,11 @@ def test_fenced_json_is_accepted(tmp_path: Path, fake_llm: FakeLLM) -> None:
     report = run_summarize(settings)
     assert report.made == ["156700001"]
     assert fake_llm.calls == 1
+    # prose with braces around the fence: only the fence holds the object
+    body = json.dumps(valid_summary(), ensure_ascii=False, indent=1)
+    fake_llm.default = text_reply(f"형식 {{JSON}}으로 답합니다.\n```json\n{body}\n```\n{{끝}}")
+    assert run_summarize(settings, force=True).made == ["156700001"]
+    assert fake_llm.calls == 2
 
 
 def test_invalid_then_valid_retries_naming_the_error(tmp_path: Path, fake_llm: FakeLLM) -> None:
