@@ -54,6 +54,7 @@ _ENTITIES = {
     "^": "&#94;",
     "$": "&#36;",
 }
+_TRANSLATE = str.maketrans(_ENTITIES)
 _LINE_START = {"-": "&#45;", "+": "&#43;", "=": "&#61;", ":": "&#58;"}
 _ORDERED = re.compile(r"^(\d+)([.)])")
 
@@ -61,7 +62,7 @@ _ORDERED = re.compile(r"^(\d+)([.)])")
 def escape_inline(text: str) -> str:
     """One line of untrusted text, safe in Markdown and HTML (whitespace runs become one space)."""
     line = " ".join(str(text).split())
-    out = "".join(_ENTITIES.get(ch, ch) for ch in line)
+    out = line.translate(_TRANSLATE)
     if out and out[0] in _LINE_START:
         out = _LINE_START[out[0]] + out[1:]
     return _ORDERED.sub(lambda m: m.group(1) + ("&#46;" if m.group(2) == "." else "&#41;"), out)
