@@ -318,7 +318,7 @@ def build_chat_index(
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir()
     ix = whoosh_index.create_in(str(staging), _schema(), indexname=INDEX_NAME)
-    writer = ix.writer(limitmb=256)
+    writer = ix.writer(limitmb=256, compound=False)  # separate files: opening reads only what a query needs
     seen: set[str] = set()
     passages_total = 0
     analyze = analyze or search_analyzer()
