@@ -15,6 +15,7 @@ import pytest
 
 from briefing.search.client_index import ClientIndexReader, SearchDocument, build_client_index
 from briefing.search.query import parse_query
+from tests.conftest import CORPUS
 from tests.search_site import Article, build_search_site, sample_articles
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,8 +27,10 @@ CSP = (
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory, snippets) -> tuple[Path, list[Article]]:
+def site(tmp_path_factory) -> tuple[Path, list[Article]]:
     tmp = tmp_path_factory.mktemp("search-site")
+    corpus = CORPUS / "snippets.json"  # real sentences as extra releases, when the corpus is there
+    snippets = json.loads(corpus.read_text(encoding="utf-8")) if corpus.is_file() else None
     articles = sample_articles(snippets)
     return build_search_site(tmp, articles), articles
 
