@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import markdown
@@ -11,6 +14,7 @@ from briefing.articles import article_path, escape_inline, read_meta, safe_url
 from briefing.categories import BY_NAME
 from briefing.faithfulness import check
 from briefing.records import Attachment
+from briefing.store import Store
 from briefing.summarize import run_summarize
 from briefing.summarize.offline import LABEL, OFFLINE_VERSION
 from briefing.summarize.source import build_source
@@ -210,3 +214,22 @@ def test_source_is_cut_at_paragraphs_keeping_table_lines_with_figures() -> None:
     body = source.text.split("[첨부: a.hwpx]", 1)[1]
     for para in body.strip().split("\n"):
         assert para.endswith(("서술한다.", "2025년", "1,200억 원")), para  # whole paragraphs only
+
+
+def test_cli_prints_one_line_and_a_locked_run_refuses(tmp_path: Path) -> None:
+    settings = offline_settings(tmp_path)
+    save(settings.data_dir, make_record())
+    command = [sys.executable, "-m", "briefing.cli", "summarize", "--data-dir", str(settings.data_dir)]
+    command += ["--content-dir", str(settings.content_dir)]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BRIEFING_")}
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120, env=env, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(
+        "summarize: 0 LLM summaries (0 flagged), 0 held, 0 failed, 1 offline extracts"
+    )
+
+    with Store(settings.data_dir).lock("summarize"):
+        report = run_summarize(settings)
+    assert report.exit_code == 1 and "another briefing run" in report.summary_line()
+    bad = run_summarize(settings.with_values({"unsupported_policy": "ignore"}))
+    assert bad.exit_code == 1 and "flag or hold" in bad.summary_line()
