@@ -104,7 +104,7 @@ def test_normalize_text() -> None:
 
 def test_hwpx_reads_paragraphs_tables_and_breaks_in_order() -> None:
     table = (
-        "<hp:tbl><hp:tr>"
+        '<hp:tbl rowCnt="1" colCnt="2"><hp:tr>'
         "<hp:tc><hp:subList><hp:p><hp:run><hp:t>보도시점</hp:t></hp:run></hp:p></hp:subList></hp:tc>"
         "<hp:tc><hp:subList><hp:p><hp:run><hp:t>2025. 9. 3.(수) 12:00</hp:t></hp:run></hp:p></hp:subList></hp:tc>"
         "</hp:tr></hp:tbl>"
@@ -116,8 +116,8 @@ def test_hwpx_reads_paragraphs_tables_and_breaks_in_order() -> None:
     )
     result = extract_document(make_hwpx(xml), name="a.hwpx")
     assert result.type == "hwpx"
-    # Cells in order, one paragraph a line; the paragraph that holds the table closes it with a blank line.
-    assert result.text == "첫 문단\n보도시점\n2025. 9. 3.(수) 12:00\n\n줄\n바꿈 탭"
+    # A row of a multi-column table is one line; the paragraph holding the table ends with a blank line.
+    assert result.text == "첫 문단\n보도시점 | 2025. 9. 3.(수) 12:00\n\n줄\n바꿈 탭"
 
 
 def test_hwpx_sections_in_numeric_order() -> None:
@@ -253,3 +253,33 @@ def test_hwp_para_text_controls() -> None:
     assert _decode_para_text(payload + units(0x0D)) == "보도자료\t끝"
     # A lone surrogate from a damaged file is dropped, not passed on.
     assert _decode_para_text("가".encode("utf-16-le") + units(0xD800) + units(0x0D)) == "가"
+
+
+def test_hwp_tables_are_laid_out_by_row() -> None:
+    """Records of a 2×2 table (levels as Hancom writes them) come out one row per line."""
+    import struct
+
+    from briefing.extract.hwp import _section_pieces
+
+    def record(tag: int, level: int, payload: bytes) -> bytes:
+        return struct.pack("<I", tag | level << 10 | len(payload) << 20) + payload
+
+    def paragraph(level: int, text: str) -> bytes:
+        return record(0x42, level, b"\0" * 22) + record(0x43, level + 1, (text + "\r").encode("utf-16-le"))
+
+    def cell(column: int, row: int, *texts: str) -> bytes:
+        header = record(0x48, 2, struct.pack("<HHIHH", len(texts), 0, 0, column, row) + b"\0" * 20)
+        return header + b"".join(paragraph(2, text) for text in texts)
+
+    stream = (
+        paragraph(0, "머리말")
+        + record(0x47, 1, b"tbl "[::-1] + b"\0" * 40)
+        + record(0x4D, 2, struct.pack("<IHH", 0, 2, 2) + b"\0" * 10)
+        + cell(0, 0, "구분")
+        + cell(1, 0, "2024년")
+        + cell(0, 1, "수출액")
+        + cell(1, 1, "5억", "달러")
+        + paragraph(0, "맺음말")
+    )
+    text = normalize_text("".join(_section_pieces(stream)))
+    assert text == "머리말\n구분 | 2024년\n수출액 | 5억 달러\n맺음말"

@@ -13,6 +13,8 @@ import io
 import logging
 import re
 import struct
+from collections.abc import Iterator
+from dataclasses import dataclass
 
 from briefing.extract.errors import ExtractError
 from briefing.extract.sniff import OLE_MAGIC
@@ -20,6 +22,10 @@ from briefing.extract.sniff import OLE_MAGIC
 log = logging.getLogger(__name__)
 
 HWPTAG_PARA_TEXT = 0x10 + 51
+HWPTAG_CTRL_HEADER = 0x10 + 55
+HWPTAG_LIST_HEADER = 0x10 + 56
+HWPTAG_TABLE = 0x10 + 61
+TABLE_CONTROL_ID = b"tbl "[::-1]  # control ids are stored as little-endian 32-bit integers
 MAX_STREAM_BYTES = 128 * 1024 * 1024  # inflated size of all sections together
 _READ_CHUNK = 1 << 20
 DISTRIBUTION_NOTICE = "상위 버전의 배포용 문서"
@@ -61,7 +67,7 @@ def extract_hwp_text(data: bytes, *, max_chars: int) -> tuple[str, list[str], st
         raw = _read_section(sections, index, budget, distribution)
         budget -= len(raw)
         try:
-            text = "\n".join(_paragraph_texts(raw))
+            text = "".join(_section_pieces(raw))
         except struct.error as exc:
             raise ExtractError("corrupt", f"HWP section {index} is damaged ({exc})", doc_type="hwp") from exc
         chars += len(text)
@@ -121,23 +127,53 @@ def _read_section(sections, index: int, budget: int, distribution: bool) -> byte
     return b"".join(chunks)
 
 
-def _paragraph_texts(raw: bytes):
-    """Yield the text of every paragraph record in ``raw`` (a section's record stream), in order."""
+def _section_pieces(raw: bytes) -> Iterator[str]:
+    """Yield the text of a section's record stream in order, tables laid out row by row.
+
+    Every ``PARA_TEXT`` record counts, whatever its depth: paragraphs of the body, of table cells,
+    text boxes, headers and notes. Cells of a table with several columns are joined on one line
+    with " | ", one line per row, so a figure stays next to its label.
+    """
     unpack = struct.unpack_from
     end = len(raw)
     pos = 0
+    tables: list[_Table] = []  # the tables we are inside, innermost last
     while pos + 4 <= end:
         (header,) = unpack("<I", raw, pos)
         pos += 4
-        size = header >> 20
+        tag, level, size = header & 0x3FF, (header >> 10) & 0x3FF, header >> 20
         if size == 0xFFF:
             (size,) = unpack("<I", raw, pos)
             pos += 4
         if pos + size > end:
             raise struct.error(f"record at byte {pos} runs past the end of the stream")
-        if header & 0x3FF == HWPTAG_PARA_TEXT:
+        while tables and level <= tables[-1].level:  # a record beside the table control: table over
+            tables.pop()
+            yield "\n"
+        if tag == HWPTAG_PARA_TEXT:
+            table = tables[-1] if tables else None
+            in_row = table is not None and table.columns > 1 and level == table.level + 2
             yield _decode_para_text(raw[pos : pos + size])
+            yield " " if in_row else "\n"
+        elif tag == HWPTAG_CTRL_HEADER and raw[pos : pos + 4] == TABLE_CONTROL_ID:
+            tables.append(_Table(level))
+        elif tables and level == tables[-1].level + 1:
+            table = tables[-1]
+            if tag == HWPTAG_TABLE and size >= 8:
+                (table.columns,) = unpack("<H", raw, pos + 6)
+            elif tag == HWPTAG_LIST_HEADER and size >= 12:  # a cell: its row is at byte 10
+                (row,) = unpack("<H", raw, pos + 10)
+                if table.row is not None and table.columns > 1:
+                    yield " | " if row == table.row else "\n"
+                table.row = row
         pos += size
+
+
+@dataclass
+class _Table:
+    level: int  # record level of the table's CTRL_HEADER
+    columns: int = 0
+    row: int | None = None  # row of the cell being read
 
 
 def _decode_para_text(payload: bytes) -> str:

@@ -88,14 +88,35 @@ def extract_hwpx_text(data: bytes, *, max_chars: int) -> tuple[str, list[str], s
 
 
 def _section_text(stream: io.RawIOBase) -> Iterator[str]:
-    """Yield the text of one section part in document order: paragraphs, cells, text boxes."""
+    """Yield the text of one section part in document order: paragraphs, cells, text boxes.
+
+    Cells of a table with several columns are joined on one line with " | ", one line per row,
+    so a figure stays next to its label (as the HWP reader does).
+    """
     from defusedxml.ElementTree import iterparse
 
-    for _event, element in iterparse(stream, events=("end",), forbid_dtd=True):
+    tables: list[list[int]] = []  # open tables, innermost last: [columns, cells so far in this row]
+    in_row: list[bool] = []  # open hp:subList containers: True for a cell of a multi-column table
+    opening_cell = False
+    for event, element in iterparse(stream, events=("start", "end"), forbid_dtd=True):
         namespace, _, local = element.tag.rpartition("}")
         if _PARAGRAPH_NS not in namespace:
             continue
-        if local == "t":
+        if event == "start":
+            if local == "tbl":
+                tables.append([_count(element.get("colCnt")), 0])
+            elif local == "tr" and tables:
+                tables[-1][1] = 0
+            elif local == "tc" and tables:
+                columns, cells = tables[-1]
+                if columns > 1 and cells:
+                    yield " | "
+                tables[-1][1] += 1
+                opening_cell = columns > 1
+            elif local == "subList":
+                in_row.append(opening_cell)
+                opening_cell = False
+        elif local == "t":
             pieces = [element.text or ""]
             for child in element:
                 pieces.append(_INLINE.get(child.tag.rpartition("}")[2], ""))
@@ -103,8 +124,21 @@ def _section_text(stream: io.RawIOBase) -> Iterator[str]:
             yield "".join(pieces)
             element.clear()
         elif local == "p":
-            yield "\n"
+            yield " " if in_row and in_row[-1] else "\n"
             element.clear()  # keep memory flat on long documents
+        elif local == "subList" and in_row:
+            in_row.pop()
+        elif local == "tr" and tables and tables[-1][0] > 1:
+            yield "\n"
+        elif local == "tbl" and tables:
+            tables.pop()
+
+
+def _count(value: str | None) -> int:
+    try:
+        return int(value or 0)
+    except ValueError:
+        return 0
 
 
 class _Budget:
