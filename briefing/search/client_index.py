@@ -235,7 +235,7 @@ def build_client_index(
     facets = {
         "c": [cat_index[doc.category] for doc in docs],
         "m": [min_index[doc.ministry] for doc in docs],
-        "d": [day - prev for day, prev in zip(days, [0, *days[:-1]], strict=True)],
+        "d": [day - prev for day, prev in zip(days, [0, *days], strict=False)],  # deltas; [] for no docs
     }
     facets_name = writer.write("", "", facets)
 
