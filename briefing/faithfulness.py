@@ -340,6 +340,64 @@ def extract_names(text: str) -> list[Claim]:
     return claims
 
 
+# People by their office ("장서준 청장", "김민수 장관"): the name must be in the source.
+_OFFICES = "장관|차관|청장|처장|위원장|이사장|원장|사장|총재|대변인|총리|대통령"
+_PERSON_RE = re.compile(rf"(?<![가-힣])(?P<name>[가-힣]{{2,4}})\s?(?:{_OFFICES})")
+_NOT_PERSONS = frozenset(
+    (
+        "신임",
+        "전임",
+        "이번",
+        "해당",
+        "관계",
+        "담당",
+        "현직",
+        "전직",
+        "공동",
+        "차기",
+        "초대",
+        "역대",
+        "우리",
+        "부처",
+        "기관",
+        "국무",
+    )
+)
+
+
+def extract_people(text: str) -> list[Claim]:
+    """People named with their office, keyed by the name."""
+    claims = []
+    for match in _PERSON_RE.finditer(text):
+        name = match.group("name")
+        if (
+            name in _NOT_PERSONS
+            or name in _ALIAS_TO_ORG
+            or name in _ORGS
+            or name.endswith(("부", "처", "청", "회"))
+        ):
+            continue
+        claims.append(Claim("name", match.group(0), name))
+    return claims
+
+
+# Quotations and titles of plans, laws and programmes: “…” and 「…」 must be in the source verbatim
+# (an ellipsis may skip words). Short “…” are emphasis more often than quotations and are skipped.
+_QUOTE_RE = re.compile(
+    r"“(?P<q>[^”\n]{8,300})”|\"(?P<s>[^\"\n]{8,300})\"|[「『](?P<t>[^」』\n]{2,120})[」』]"
+)
+_ELLIPSIS = re.compile(r"…|\.\.\.|⋯|중략")
+
+
+def extract_quotes(text: str) -> list[Claim]:
+    """Quoted words and bracketed titles, keyed by their text without spaces."""
+    claims = []
+    for match in _QUOTE_RE.finditer(text):
+        inner = match.group("q") or match.group("s") or match.group("t")
+        claims.append(Claim("quote", match.group(0), inner.replace(" ", "")))
+    return claims
+
+
 # --------------------------------------------------------------------------- check
 
 
@@ -376,6 +434,9 @@ class SourceFacts:
             return self._supports_date(claim.key)
         if claim.kind == "number":
             return claim.key in self.numbers
+        if claim.kind == "quote":
+            pieces = [p.strip(" .,") for p in _ELLIPSIS.split(claim.key)]
+            return all(p in self.compact for p in pieces if p)
         return self._supports_name(claim)
 
     def _supports_date(self, key: DateKey) -> bool:
@@ -422,9 +483,16 @@ class FaithfulnessResult:
 
 
 def claims_in(text: str) -> list[Claim]:
-    """Every checkable claim in ``text``: dates, numbers with units, organisation names."""
+    """Every checkable claim in ``text``: dates, numbers with units, organisations, people,
+    quotations and bracketed titles."""
     text = normalise(text)
-    return [*extract_dates(text), *extract_numbers(text), *extract_names(text)]
+    return [
+        *extract_dates(text),
+        *extract_numbers(text),
+        *extract_names(text),
+        *extract_people(text),
+        *extract_quotes(text),
+    ]
 
 
 def check(summary: Any, source: str | SourceFacts) -> FaithfulnessResult:

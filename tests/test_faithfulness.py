@@ -220,3 +220,24 @@ def test_corpus_releases(corpus: Path, name: str, good: str, bad: str, named: li
 def test_claims_in_mixed_text() -> None:
     kinds = [c.kind for c in claims_in("2025년 9월 3일 기획재정부가 1,000억 원을 발표했다.")]
     assert kinds == ["date", "number", "name"]
+
+
+def test_people_quotes_and_titles() -> None:
+    source = (
+        "장서준 청장은 “지역 관광 활성화 사업은 지방자치단체에게 실질적인 도움이 되도록 설계했다”며 "
+        "「지역 관광 활성화 사업」 계획을 발표했다."
+    )
+    good = "장서준 청장은 “지역 관광 활성화 사업은 … 도움이 되도록 설계했다”고 말했다. 「지역 관광 활성화 사업」을 발표했다."
+    assert check(good, source).ok
+    bad = "김철수 장관은 “관광객이 두 배로 늘 것”이라고 말했다. 「지역 관광 진흥 사업」을 발표했다. 신임 장관이 참석했다."
+    assert check(bad, source).unsupported == [
+        "김철수 장관",
+        "“관광객이 두 배로 늘 것”",
+        "「지역 관광 진흥 사업」",
+    ]
+
+
+def test_corpus_quote_from_a_real_release(corpus: Path) -> None:
+    facts = SourceFacts.of(_text(corpus, "hwp/moel-2025-12-11-work-report.hwp"))
+    assert check("사고사망자는 182명으로 전년대비 12명 감소했다.", facts).ok
+    assert not check("장관은 “노동절을 국가기념일로 지정하겠다”고 밝혔다.", facts).ok
