@@ -235,7 +235,8 @@ def whoosh_documents(folder: Path) -> list[str]:
     from whoosh import index
 
     documents: list[str] = []
-    for name in sorted({m.group(1) for p in folder.iterdir() if (m := WHOOSH_TOC.fullmatch(p.name))}):
+    names = sorted({m.group(1) for p in folder.iterdir() if (m := WHOOSH_TOC.fullmatch(p.name))})
+    for name in names:
         with index.open_dir(str(folder), indexname=name).searcher() as searcher:
             documents += sorted(
                 json.dumps(d, sort_keys=True, default=str) for d in searcher.all_stored_fields()
@@ -243,10 +244,7 @@ def whoosh_documents(folder: Path) -> list[str]:
     rest = sorted(
         (p.name, TIMESTAMP.sub(b"<time>", p.read_bytes()))
         for p in folder.iterdir()
-        if p.is_file()
-        and not p.name.startswith("_")
-        and p.suffix not in (".seg", ".toc")
-        and "LOCK" not in p.name
+        if p.is_file() and not p.name.startswith((*(f"{n}_" for n in names), "_"))  # the index's own files
     )
     return documents + [f"{name}:{data!r}" for name, data in rest]
 
