@@ -352,6 +352,18 @@ def answer(question: str, history: Any, settings: Settings, index_dir: Path | No
     yield from _model_answer(question, turns, sources, settings, model)
 
 
+# Libraries that log whole requests (prompt included) at DEBUG: a chat log must never hold the
+# system prompt, a reader's passages or a key, whatever the app's log level.
+_CHATTY_LOGGERS = ("LiteLLM", "LiteLLM Router", "LiteLLM Proxy", "litellm", "openai", "httpx", "httpcore")
+
+
+def _quiet_model_logs() -> None:
+    for name in _CHATTY_LOGGERS:
+        logger = logging.getLogger(name)
+        if logger.getEffectiveLevel() < logging.WARNING:
+            logger.setLevel(logging.WARNING)
+
+
 def _model_answer(
     question: str,
     turns: list[dict[str, str]],
@@ -361,6 +373,7 @@ def _model_answer(
 ) -> Iterator[Event]:
     from briefing.llm import LLMError, LLMResult
 
+    _quiet_model_logs()
     guard = LeakGuard(SYSTEM_PROMPT)
     stop = threading.Event()
     usage: dict[str, Any] = {"model": model}

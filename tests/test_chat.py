@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import importlib.util
 import json
+import logging
 import os
 import threading
 import time
@@ -186,7 +187,10 @@ def test_no_model_gives_sources_alone_labelled(settings: Settings, index_dir: Pa
     assert model.calls == before
 
 
-def test_injected_release_cannot_reveal_system_prompt(site: Site, model: FakeLLM) -> None:
+def test_injected_release_cannot_reveal_system_prompt(
+    site: Site, model: FakeLLM, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)  # even at DEBUG, no log line holds the prompt or the key
     model.default = echo_reply()  # the model "obeys" the release and prints everything it was given
     status, _, body = site.post({"question": "해양쓰레기 수거 선박 배치 계획은?"})
     events = events_of(body)
@@ -199,6 +203,8 @@ def test_injected_release_cannot_reveal_system_prompt(site: Site, model: FakeLLM
     # no 24 consecutive characters of the system prompt reach the reader
     assert not any(prompt[i : i + 24] in squashed for i in range(len(prompt) - 23))
     assert "AI 정책 비서" not in streamed
+    assert SYSTEM_PROMPT.splitlines()[2][:30] not in caplog.text
+    assert "sk-test-not-a-secret" not in caplog.text and INJECTION not in caplog.text
     assert events[-1] == {
         "type": "error",
         "code": "unsafe_answer",
