@@ -94,3 +94,11 @@ def test_fake_server_streams_server_sent_events(fake_llm: FakeLLM) -> None:
     text = "".join(c["choices"][0]["delta"].get("content", "") for c in chunks)
     assert json.loads(text) == {"answer": "스트리밍으로 보내는 꽤 긴 한국어 답변입니다."}
     assert len(chunks) > 3 and chunks[-1]["choices"][0]["finish_reason"] == "stop"
+
+
+def test_list_markup_inside_items_is_removed() -> None:
+    summary = parse_summary(
+        json.dumps(valid_summary(main_points=["- 하나", "2. 둘", "• 셋"], tags=["#반도체", "AI", "3D"]))
+    )
+    assert summary.main_points == ["하나", "둘", "셋"]
+    assert summary.tags == ["반도체", "AI", "3D"]

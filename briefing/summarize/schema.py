@@ -14,6 +14,9 @@ from briefing.categories import CATEGORIES, find_category
 _SENTENCE_END = re.compile(r"(?<=[^\d\s][.!?。])\s+")
 
 
+_LIST_MARK = re.compile(r"^\s*(?:[-•·*▪◦○□#]+|\d{1,2}[.)])\s*")
+
+
 def split_sentences(text: str) -> list[str]:
     """Sentences of ``text``; a decimal point or a dotted date does not end a sentence."""
     return [s.strip() for s in _SENTENCE_END.split(text.strip()) if s.strip()]
@@ -46,7 +49,8 @@ class Summary(BaseModel):
     @field_validator("main_points", "tags", "ministries")
     @classmethod
     def _no_empty_items(cls, value: list[str]) -> list[str]:
-        items = [str(v).strip() for v in value]
+        # models often repeat the list markup inside the items ("- ...", "1. ...", "#태그")
+        items = [_LIST_MARK.sub("", str(v)).strip() for v in value]
         if any(not v for v in items):
             raise ValueError("items must not be empty")
         return items
