@@ -483,3 +483,57 @@ def test_briefing_serve_command(index_dir: Path) -> None:
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+CORPUS_RELEASES = [
+    # (corpus file, title, ministry, published, question a reader would ask)
+    (
+        "hwpx/molit-2024-05-20-taxi-vehicle-age.hwpx",
+        "택시 차령 연장 관련 보도설명",
+        "국토교통부",
+        "2024-05-20T09:00:00+09:00",
+        "택시용 쏘나타 단종되면 택시 차령을 연장할 수 있나요?",
+    ),
+    (
+        "hwpx/moef-2024-06-21-fdi-2024q1.hwpx",
+        "2024년 1분기 해외직접투자 동향",
+        "기획재정부",
+        "2024-06-21T11:00:00+09:00",
+        "1분기 해외직접투자가 얼마나 줄었나요?",
+    ),
+    (
+        "hwpx/fsc-2025-08-13-household-loans.hwpx",
+        "7월중 가계대출 동향 및 가계부채 점검회의 개최",
+        "금융위원회",
+        "2025-08-13T15:00:00+09:00",
+        "7월 가계대출 증가폭은 어땠나요?",
+    ),
+]
+
+
+def test_real_corpus_releases_are_found(corpus: Path, tmp_path: Path) -> None:
+    """Releases whose text comes from real HWPX press releases (extracted by briefing.extract)."""
+    from briefing.extract.document import extract_document
+    from briefing.records import Attachment, ReleaseRecord
+
+    records = generate_records(60)
+    for i, (name, title, ministry, published, _) in enumerate(CORPUS_RELEASES):
+        text = extract_document((corpus / name).read_bytes(), name=name).text
+        records.append(
+            ReleaseRecord(
+                id=f"corpus-{i}",
+                url=f"https://www.korea.kr/briefing/pressReleaseView.do?newsId=corpus{i}",
+                title=title,
+                published=published,
+                ministry=ministry,
+                attachments=[
+                    Attachment(name=Path(name).name, url="https://www.korea.kr/x", type="hwpx", text=text)
+                ],
+            )
+        )
+    build_chat_index(iter_documents(records), tmp_path / "chat-index")
+    bare = Settings()
+    for i, (*_, question) in enumerate(CORPUS_RELEASES):
+        events = list(answer(question, [], bare, tmp_path / "chat-index"))
+        ids = [s["url"].rstrip("/").rsplit("/", 1)[-1] for s in events[0]["sources"]]
+        assert f"corpus-{i}" in ids, (question, ids)
