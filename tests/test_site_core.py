@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from briefing.records import KST
 from briefing.site.listing import by_category, category_counts, ministry_slug
+from briefing.site.output import write_output
 from briefing.site.paging import stable_spans
 from briefing.site.related import Item, related
 from briefing.site.text import json_for_html, parse_attachments, plain, split_original, summary_sections, text
@@ -68,3 +69,13 @@ def test_listings_group_and_count_by_taxonomy() -> None:
     assert counts["economy"] == 2 and counts["welfare-employment"] == 1 and len(counts) == 10
     assert ministry_slug("기획재정부") == "기획재정부"
     assert "/" not in ministry_slug("../../etc/passwd") and ".." not in ministry_slug("../x")
+
+
+def test_output_files_are_readable_and_rewritten_only_when_changed(tmp_path) -> None:
+    target = tmp_path / "a" / "index.html"
+    assert write_output(target, "<p>가</p>") is True
+    assert target.stat().st_mode & 0o044 == 0o044  # readable by the web server, not 0600
+    stamp = target.stat().st_mtime_ns
+    assert write_output(target, "<p>가</p>") is False and target.stat().st_mtime_ns == stamp
+    assert write_output(target, "<p>나</p>") is True and target.read_text(encoding="utf-8") == "<p>나</p>"
+    assert [p.name for p in target.parent.iterdir()] == ["index.html"]  # no temporary files left
