@@ -281,6 +281,29 @@ def _write_feeds(
         write_output(output / "feeds" / f"{stem}.{kind}.xml", feed.writeString("utf-8"))
 
 
+def _digest_entry(digest: Digest, settings: dict) -> FeedEntry:
+    """A daily digest as one feed entry: the day's releases by category, with links."""
+    link = _absolute(settings, digest.url)
+    groups = [
+        (
+            c.label,
+            [(text(a.title), _absolute(settings, a.href), plain(getattr(a, "summary", ""))) for a in rows],
+        )
+        for c, rows in digest.groups
+    ]
+    stamp = max(a.date for a in digest.articles)
+    return FeedEntry(
+        title=f"{digest.title} ({len(digest.articles)}건)",
+        link=link,
+        unique_id=link,
+        published=stamp,
+        updated=stamp,
+        content_html=digest_html(groups),
+        description=f"{digest.title}: {len(digest.articles)}건",
+        categories=[c.name for c, _ in digest.groups],
+    )
+
+
 def _write_output(generator, writer) -> None:
     settings = generator.settings
     context = generator.context
@@ -338,53 +361,30 @@ def _write_output(generator, writer) -> None:
                 memo[a.source_path] = _entry(a, settings)
         return [memo[a.source_path] for a in rows]
 
+    def feed(stem: str, title: str, page_url: str, rows: list, build=None) -> None:
+        """Write one feed pair unless its releases are the same as last time."""
+        mark = hashlib.sha256(f"{writer_base(writer)}\x00{stem}\x00{limit}".encode())
+        for a in rows:
+            mark.update(a.briefing_digest.encode())
+        rss = output / "feeds" / f"{stem}.rss.xml"
+        if skip and skip(f"feeds/{stem}.atom.xml", mark.hexdigest()) and rss.is_file():
+            return
+        _write_feeds(settings, output, stem, title, page_url, build() if build else entries(rows))
+
     if settings.get("SITE_FEEDS", True):
-        _write_feeds(settings, output, "all", "전체 보도자료", "", entries(articles[:limit]))
+        feed("all", "전체 보도자료", "", articles[:limit])
         for category, rows in generator.categories:
-            _write_feeds(
-                settings,
-                output,
-                category.slug,
-                plain(category.name),
-                category.url,
-                entries(rows[:limit]),
-            )
+            feed(category.slug, plain(category.name), category.url, rows[:limit])
         for ministry in context["ministries"]:
-            _write_feeds(
-                settings,
-                output,
-                f"ministry/{ministry.slug}",
-                ministry.name,
-                ministry.url,
-                entries(ministry.articles[:limit]),
-            )
-        digest_entries = []
-        for digest in context["digests"][:limit]:
-            link = _absolute(settings, digest.url)
-            groups = [
-                (
-                    c.label,
-                    [
-                        (text(a.title), _absolute(settings, a.href), plain(getattr(a, "summary", "")))
-                        for a in rows
-                    ],
-                )
-                for c, rows in digest.groups
-            ]
-            stamp = max(a.date for a in digest.articles)
-            digest_entries.append(
-                FeedEntry(
-                    title=f"{digest.title} ({len(digest.articles)}건)",
-                    link=link,
-                    unique_id=link,
-                    published=stamp,
-                    updated=stamp,
-                    content_html=digest_html(groups),
-                    description=f"{digest.title}: {len(digest.articles)}건",
-                    categories=[c.name for c, _ in digest.groups],
-                )
-            )
-        _write_feeds(settings, output, "digest", "일일 요약", settings["DIGESTS_URL"], digest_entries)
+            feed(f"ministry/{ministry.slug}", ministry.name, ministry.url, ministry.articles[:limit])
+        days = context["digests"][:limit]
+        feed(
+            "digest",
+            "일일 요약",
+            settings["DIGESTS_URL"],
+            [a for d in days for a in d.articles],
+            build=lambda: [_digest_entry(d, settings) for d in days],
+        )
 
     if settings.get("ARTICLE_JSON", True):
         for article in articles:
