@@ -76,9 +76,8 @@ def extract_hwpx_text(data: bytes, *, max_chars: int) -> tuple[str, list[str], s
             raise
         except ParseError as exc:
             raise _error("corrupt", f"section{index}.xml is not well-formed XML ({exc})") from exc
-        except (
-            Exception
-        ) as exc:  # defusedxml's EntitiesForbidden/DTDForbidden, zlib.error, BadZipFile (CRC), …
+        except Exception as exc:
+            # defusedxml's EntitiesForbidden/DTDForbidden, zlib.error, BadZipFile (bad CRC), …
             raise _error("corrupt", f"cannot read section{index}.xml ({type(exc).__name__}: {exc})") from exc
         chars += len(text)
         if chars > max_chars:
