@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import sqlite3
 import threading
 import time
@@ -36,7 +37,7 @@ from briefing.search.normalize import normalize
 from briefing.search.particles import VERSION as TABLE_VERSION
 from briefing.search.query import _bigrams, pair_terms, word_stems
 
-ANALYZER_VERSION = f"1.{TABLE_VERSION}"
+ANALYZER_VERSION = f"2.{TABLE_VERSION}"
 _NOUN_TAGS = frozenset({"NNG", "NNP", "XR", "SL", "SH"})
 
 _kiwi: Any = None
@@ -112,8 +113,12 @@ _LINE_CACHE: dict[str, list[str]] = {}
 _LINE_CACHE_MAX = 200_000
 
 
+_HANGUL = re.compile("[\uac00-\ud7a3]")
+
+
 def _lines(text: str) -> list[str]:
-    return [line for line in (part.strip() for part in text.split("\n")) if line]
+    """Lines worth giving to kiwipiepy: those with Hangul (the rules cover numbers and Latin words)."""
+    return [line for line in (part.strip() for part in text.split("\n")) if _HANGUL.search(line)]
 
 
 def _kiwi_line_terms(lines: Iterable[str]) -> dict[str, list[str]]:
