@@ -67,9 +67,9 @@ publish-report:
 	briefing report
 
 # Runs the publish targets twice in a throw-away clone against the fake portal and fake LLM.
-e2e:
-	python scripts/e2e.py
+e2e: $(STAMP)
+	$(BIN)/python scripts/e2e.py
 
 # A complete site (search and chat included) from the sample releases in demo/, no network, no key.
-demo:
-	python scripts/demo.py
+demo: $(STAMP)
+	$(BIN)/python scripts/demo.py
