@@ -9,11 +9,35 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
+# Never copied when there is no git to ask (a downloaded archive): build products and local tools.
+UNTRACKED = {
+    ".git",
+    ".venv",
+    "output",
+    "cache",
+    "node_modules",
+    ".npm-tools",
+    "__pycache__",
+    ".ruff_cache",
+    ".pytest_cache",
+}
+
+
 def tracked_files(root: Path = ROOT) -> list[str]:
-    """Paths git tracks (including staged new files), relative to ``root``."""
-    out = subprocess.run(
-        ["git", "ls-files", "-z", "--cached"], cwd=root, check=True, capture_output=True
-    ).stdout.decode("utf-8")
+    """Paths git tracks (including staged new files), relative to ``root``; without git, every
+    file outside build products and local tools."""
+    try:
+        out = subprocess.run(
+            ["git", "ls-files", "-z", "--cached"], cwd=root, check=True, capture_output=True
+        ).stdout.decode("utf-8")
+    except (OSError, subprocess.CalledProcessError):
+        return sorted(
+            path.relative_to(root).as_posix()
+            for path in root.rglob("*")
+            if path.is_file()
+            and not UNTRACKED & set(path.relative_to(root).parts)
+            and not path.relative_to(root).as_posix().startswith(("demo/out/", "bench/out/"))
+        )
     return [p for p in out.split("\0") if p]
 
 
