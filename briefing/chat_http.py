@@ -39,6 +39,7 @@ log = logging.getLogger(__name__)
 
 # error code of an answer event -> HTTP status when it can still be sent as a status
 ERROR_STATUS = {
+    "internal_error": 500,
     "index_unavailable": 503,
     "llm_timeout": 504,
     "llm_error": 502,
@@ -208,11 +209,21 @@ def sse_frame(event: Mapping[str, Any]) -> bytes:
     return b"data: " + json.dumps(event, ensure_ascii=False).encode("utf-8") + b"\n\n"
 
 
+_INTERNAL = {
+    "type": "error",
+    "code": "internal_error",
+    "message": "답변 중 오류가 났습니다. 잠시 후 다시 시도해 주세요.",
+}
+
+
 def _stream(first: dict[str, Any], events: Iterator[dict[str, Any]]) -> Iterator[bytes]:
     try:
         yield sse_frame(first)
         for event in events:
             yield sse_frame(event)
+    except Exception:  # the status line is sent: the reader still gets a clear end
+        log.exception("chat answer failed mid-stream")
+        yield sse_frame(_INTERNAL)
     finally:
         close = getattr(events, "close", None)
         if close:
@@ -235,9 +246,6 @@ def _collect(first: dict[str, Any], events: Iterator[dict[str, Any]], extra: dic
     return json_response(200, result, extra)
 
 
-AnswerFn = Callable[[str, list[dict[str, str]], Settings, Path | None], Iterator[dict[str, Any]]]
-
-
 def handle_chat(
     method: str,
     headers: Mapping[str, str],
@@ -246,7 +254,6 @@ def handle_chat(
     settings: Settings,
     limiter: RateLimiter,
     index_dir: Path | None = None,
-    answer: AnswerFn | None = None,
 ) -> Response:
     """Serve one chat request. ``headers`` may use any case; ``client`` is the rate-limit key (IP)."""
     headers = {k.lower(): v for k, v in headers.items()}
@@ -274,10 +281,14 @@ def handle_chat(
     except RequestError as exc:
         return error_response(exc.status, exc.code, exc.message, {**exc.headers, **cors})
 
-    if answer is None:
-        from briefing.chat import answer
+    from briefing.chat import answer
+
     events = iter(answer(question, history, settings, index_dir))
-    first = next(events, {"type": "error", "code": "llm_error", "message": "답변을 만들지 못했습니다."})
+    try:
+        first = next(events, {"type": "error", "code": "llm_error", "message": "답변을 만들지 못했습니다."})
+    except Exception:
+        log.exception("chat answer failed")
+        first = _INTERNAL
     if first["type"] == "error":  # nothing sent yet: a real status code is still possible
         return error_response(ERROR_STATUS.get(first["code"], 502), first["code"], first["message"], cors)
     if "application/json" in headers.get("accept", "") and "text/event-stream" not in headers.get(

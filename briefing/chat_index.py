@@ -434,9 +434,9 @@ class ChatIndex:
         try:
             self.stamp = json.loads((self.index_dir / META_FILE).read_text(encoding="utf-8"))
             self._ix = whoosh_index.open_dir(str(self.index_dir), indexname=INDEX_NAME)
-        except (OSError, ValueError, whoosh_index.EmptyIndexError) as exc:
+            self._searcher = self._ix.searcher()
+        except Exception as exc:  # whoosh raises many kinds on a damaged index; all mean "rebuild"
             raise ChatIndexError(f"no usable chat index in {self.index_dir}: {exc}") from exc
-        self._searcher = self._ix.searcher()
         self._lock = threading.Lock()
 
     def __len__(self) -> int:

@@ -8,6 +8,7 @@ import importlib.util
 import json
 import logging
 import os
+import shutil
 import threading
 import time
 import urllib.error
@@ -304,10 +305,17 @@ def test_cors_only_for_site_origin(site: Site) -> None:
     assert status == 200 and "Access-Control-Allow-Origin" not in headers
 
 
-def test_missing_index_is_503(settings: Settings, output: Path, tmp_path: Path) -> None:
-    for site in _serve(settings, output, tmp_path / "nowhere"):
-        status, _, raw = site.post({"question": "양자컴퓨터"})
-        assert status == 503 and json.loads(raw)["error"]["code"] == "index_unavailable"
+def test_missing_or_damaged_index_is_503(
+    settings: Settings, output: Path, tmp_path: Path, index_dir: Path
+) -> None:
+    damaged = tmp_path / "damaged"
+    shutil.copytree(index_dir, damaged)
+    for path in damaged.glob("*.trm"):
+        path.write_bytes(b"\x00garbage")
+    for folder in (tmp_path / "nowhere", damaged):
+        for site in _serve(settings, output, folder):
+            status, _, raw = site.post({"question": "양자컴퓨터"})
+            assert status == 503 and json.loads(raw)["error"]["code"] == "index_unavailable"
 
 
 # --- static files ----------------------------------------------------------------------------------
