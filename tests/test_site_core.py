@@ -25,18 +25,20 @@ def test_stable_pages_keep_numbered_pages_when_items_are_added() -> None:
     assert [(s.start, s.end) for s in stable_spans(7, 20)] == [(0, 7)]
 
 
-def test_related_prefers_shared_tags_then_ministry_then_time() -> None:
+def test_related_prefers_shared_tags_then_ministry_and_only_looks_back() -> None:
     t0 = datetime(2026, 10, 1, 9, tzinfo=KST)
     items = [
+        Item("b", t0 - timedelta(days=30), ("주택", "청년"), "기획재정부"),
+        Item("c", t0 - timedelta(hours=1), ("예산",), "국토교통부"),
+        Item("d", t0 - timedelta(hours=2), ("주택",), "교육부"),
+        Item("e", t0 - timedelta(hours=3), ("국방",), "국방부"),
         Item("a", t0, ("주택", "청년"), "국토교통부"),
-        Item("b", t0 + timedelta(days=30), ("주택", "청년"), "기획재정부"),
-        Item("c", t0 + timedelta(hours=1), ("예산",), "국토교통부"),
-        Item("d", t0 + timedelta(hours=2), ("주택",), "교육부"),
-        Item("e", t0 + timedelta(hours=3), ("국방",), "국방부"),
+        Item("later", t0 + timedelta(hours=1), ("주택", "청년"), "국토교통부"),
     ]
     result = related(items, count=3)
-    assert result["a"] == ["b", "d", "c"]
-    assert "e" not in result["a"] and result["e"] == []
+    assert result["a"] == ["b", "d", "c"]  # later releases never change an older page
+    assert result["later"][0] == "a" and result["b"] == []
+    assert "e" not in result["a"]
 
 
 def test_text_helpers_make_untrusted_values_safe() -> None:

@@ -1,7 +1,10 @@
-"""Related releases: shared tags first, then the same ministry, then closeness in time.
+"""Related releases: earlier releases sharing tags first, then the same ministry, then the closest
+in time.
 
-Runs in about linear time: candidates come only from each release's tags and ministry, and each
-posting list is looked at only near the release's own position in time.
+Only releases published before a release are candidates, so a new release never changes the pages
+of older ones (rebuilds stay small); the new page links back to its background instead. Runs in
+about linear time: candidates come only from each release's tags and ministry, and each posting
+list is looked at only just before the release's own position in time.
 """
 
 from __future__ import annotations
@@ -21,11 +24,11 @@ class Item:
     ministry: str
 
 
-WINDOW = 12  # candidates taken on each side of a release in each posting list
+WINDOW = 24  # earlier candidates taken from each posting list
 
 
 def related(items: Sequence[Item], count: int = 4) -> dict[Hashable, list[Hashable]]:
-    """For each item, up to ``count`` keys of related items, best first.
+    """For each item, up to ``count`` keys of related earlier items, best first.
 
     Score: 2 per shared tag, 1 for the same ministry; ties go to the item closest in time.
     """
@@ -47,10 +50,9 @@ def related(items: Sequence[Item], count: int = 4) -> dict[Hashable, list[Hashab
             weight = 1.0 if key.startswith("m:") else 2.0
             plist = postings[key]
             at = bisect.bisect_left(plist, me)
-            for other in plist[max(0, at - WINDOW) : at + WINDOW + 1]:
-                if other != me:
-                    scores[other] += weight
-        # fully ordered (score, distance, newer first) so every build picks the same releases
-        best = sorted(scores, key=lambda o: (-scores[o], abs(o - me), -o))[:count]
+            for other in plist[max(0, at - WINDOW) : at]:
+                scores[other] += weight
+        # fully ordered (score, then closeness) so every build picks the same releases
+        best = sorted(scores, key=lambda o: (-scores[o], me - o))[:count]
         result[item.key] = [ordered[o].key for o in best]
     return result
