@@ -16,7 +16,7 @@ import hashlib
 import logging
 import os
 from collections import defaultdict
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,7 @@ from markupsafe import Markup
 from pelican import signals
 
 from briefing.categories import BY_NAME, CATEGORIES, find_category
+from briefing.records import KST
 from briefing.site.feeds import FeedEntry, digest_html, entry_html, robots_txt, sitemap_xml
 from briefing.site.listing import by_category, category_counts, group_by, group_by_day, ministry_slug
 from briefing.site.output import write_output
@@ -157,6 +158,7 @@ def _prepare(generator) -> None:
         digests=digests,
         latest_digest=latest,
         latest_counts=counts,
+        today=datetime.now(KST).date(),  # "오늘" on the home page; part of its fingerprint
         category_info=BY_NAME,
     )
     if settings.get("SKIP_UNCHANGED_ARTICLES"):

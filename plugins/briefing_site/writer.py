@@ -204,7 +204,7 @@ class SiteWriter(Writer):
         if page.is_front:
             digest.update(f"\x00{page.total}".encode())
             if template_name == "index":
-                digest.update(repr(context.get("latest_counts")).encode())
+                digest.update(repr((context.get("latest_counts"), context.get("today"))).encode())
                 latest = context.get("latest_digest")
                 digest.update(repr(getattr(latest, "url", None)).encode())
         for article in page.object_list:
