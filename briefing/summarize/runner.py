@@ -240,7 +240,7 @@ def summarize_with_model(
 @dataclass
 class _Job:
     record: ReleaseRecord
-    source: Source
+    source: Source | None  # None: built only if the job runs this time (see plan)
     source_hash: str
     meta: dict[str, str]
 
@@ -291,6 +291,15 @@ class _Run:
             if held and not self.force and _held_matches(held, source_hash, self.settings):
                 self.report.held[record.id] = "; ".join(held.get("claims", []))
                 continue
+            if (
+                self.settings.llm_model
+                and meta.get("summary_kind") == "extract"
+                and meta.get("source_hash") == source_hash
+            ):
+                # an extract of this very text waits for the model: it had usable text, and the
+                # source is built only if the per-run caps reach it (thousands may be waiting)
+                jobs.append(_Job(record, None, source_hash, meta))
+                continue
             source = build_source(record, self.settings.source_budget_chars)
             if not source.usable:
                 info = ArticleInfo(kind="none", source_hash=source_hash, summarized_at=now_kst())
@@ -313,6 +322,9 @@ class _Run:
             self.finish(job, Outcome(job.record, "deferred", reason="per-run release cap"))
         if not now:
             return
+        for job in now:
+            if job.source is None:
+                job.source = build_source(job.record, self.settings.source_budget_chars)
         budget = Budget(self.settings.llm_max_cost)
         llm.preload()  # import litellm once, before the worker threads (imports are not thread-safe)
         workers = max(1, self.settings.llm_max_parallel)
@@ -377,6 +389,7 @@ class _Run:
             self.report.deferred.append(rid)
         # Until the model succeeds, readers get an honest extract of the current text.
         if job.meta.get("source_hash") != job.source_hash or not is_ours(job.meta):
+            assert job.source is not None  # only jobs already holding an extract of this text skip it
             self.write_extract(job.record, job.source, job.source_hash)
             self.report.extracted += 1
 
