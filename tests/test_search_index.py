@@ -145,6 +145,16 @@ def test_rebuild_keeps_unchanged_files_and_analyses_only_new_releases(tmp_path: 
     assert ids(out, "새 보도자료") == ["r99"]
 
 
+def test_a_damaged_analysis_cache_costs_time_not_the_build(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    (cache / "analysis.sqlite").write_bytes(b"not a database at all" * 100)
+    docs = [SearchDocument("a1", "정책 보도자료", "2026-10-01T09:00:00+09:00", "r/a1/", original="본문")]
+    report = build_client_index(docs, tmp_path / "search", cache)
+    assert report.analysis.analysed == 1
+    assert ids(tmp_path / "search", "정책을") == ["a1"]
+
+
 # --- in Chromium, over real HTTP ---------------------------------------------------------------
 
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import re
 import sqlite3
 import threading
@@ -36,6 +37,8 @@ from typing import Any
 from briefing.search.normalize import normalize
 from briefing.search.particles import VERSION as TABLE_VERSION
 from briefing.search.query import _bigrams, pair_terms, word_stems
+
+log = logging.getLogger(__name__)
 
 ANALYZER_VERSION = f"2.{TABLE_VERSION}"
 _NOUN_TAGS = frozenset({"NNG", "NNP", "XR", "SL", "SH"})
@@ -199,24 +202,26 @@ class AnalysisCache:
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(self.path)
+        self._db = sqlite3.connect(self.path, timeout=60)
         self._db.execute("CREATE TABLE IF NOT EXISTS analysis (key TEXT PRIMARY KEY, data BLOB NOT NULL)")
 
     def get(self, key: str) -> Analysis | None:
-        row = self._db.execute("SELECT data FROM analysis WHERE key = ?", (key,)).fetchone()
-        if row is None:
-            return None
         try:
-            return json.loads(zlib.decompress(row[0]))
-        except (zlib.error, ValueError):
-            return None  # a damaged entry is simply analysed again
+            row = self._db.execute("SELECT data FROM analysis WHERE key = ?", (key,)).fetchone()
+            return json.loads(zlib.decompress(row[0])) if row else None
+        except (sqlite3.Error, zlib.error, ValueError) as exc:
+            log.warning("search analysis cache %s: %s; analysing again", self.path, exc)
+            return None  # a damaged or locked cache costs time, never the build
 
     def put_many(self, items: Iterable[tuple[str, Analysis]]) -> None:
         rows = [
             (key, zlib.compress(json.dumps(value, ensure_ascii=False).encode(), 6)) for key, value in items
         ]
-        with self._db:
-            self._db.executemany("INSERT OR REPLACE INTO analysis (key, data) VALUES (?, ?)", rows)
+        try:
+            with self._db:
+                self._db.executemany("INSERT OR REPLACE INTO analysis (key, data) VALUES (?, ?)", rows)
+        except sqlite3.Error as exc:
+            log.warning("search analysis cache %s not updated: %s", self.path, exc)
 
     def close(self) -> None:
         self._db.close()

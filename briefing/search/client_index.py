@@ -21,7 +21,9 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import logging
 import math
+import sqlite3
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -32,6 +34,8 @@ from typing import Any
 from briefing.search.analyzer import AnalysisCache, AnalysisStats, analyze_fields
 from briefing.search.particles import VERSION as TABLE_VERSION
 from briefing.store import write_atomic
+
+log = logging.getLogger(__name__)
 
 FORMAT = 1
 FIELD_BOOSTS = (8, 4, 2, 1)  # title, headline + tags, summary, original text
@@ -187,7 +191,12 @@ def build_client_index(
     started = time.perf_counter()
     docs = sorted(documents, key=_sort_key)
     report = IndexReport(documents=len(docs))
-    cache = AnalysisCache(Path(cache_dir) / "analysis.sqlite") if cache_dir else None
+    cache = None
+    if cache_dir:
+        try:
+            cache = AnalysisCache(Path(cache_dir) / "analysis.sqlite")
+        except sqlite3.Error as exc:  # a damaged cache costs time, never the build
+            log.warning("search analysis cache in %s unusable (%s); analysing everything", cache_dir, exc)
     try:
         analyses, report.analysis = analyze_fields([doc.fields() for doc in docs], cache)
     finally:
