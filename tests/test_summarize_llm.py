@@ -350,3 +350,14 @@ def test_provider_refusing_the_json_schema_is_asked_without_it(tmp_path: Path, f
     report = run_summarize(settings)
     assert report.made == ["156700001"]
     assert ["response_format" in r for r in fake_llm.requests] == [True, False]
+
+
+def test_extracts_waiting_past_the_cap_are_left_untouched(tmp_path: Path, fake_llm: FakeLLM) -> None:
+    offline = llm_settings(tmp_path, fake_llm.api_base, llm_model="")
+    save(offline.data_dir, *(make_record(f"50{i}") for i in range(3)))
+    run_summarize(offline)
+    capped = llm_settings(tmp_path, fake_llm.api_base, llm_max_releases=0)
+    report = run_summarize(capped)
+    assert sorted(report.deferred) == ["500", "501", "502"]
+    assert report.written == 0 and fake_llm.calls == 0
+    assert all(_meta(capped, f"50{i}")["summary_kind"] == "extract" for i in range(3))
