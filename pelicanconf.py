@@ -147,4 +147,5 @@ CACHE_PATH = "cache"
 CACHE_CONTENT = True
 LOAD_CONTENT_CACHE = True
 CHECK_MODIFIED_METHOD = "mtime"
-CONTENT_CACHING_LAYER = "generator"  # whole articles are cached, not just the reader output
+# reader layer: only reader output is pickled (pages hold the linked context, which does not pickle)
+CONTENT_CACHING_LAYER = "reader"
