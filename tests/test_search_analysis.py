@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 import subprocess
 from pathlib import Path
 
@@ -180,8 +181,26 @@ def test_search_terms_js_is_up_to_date() -> None:
     )
 
 
+def mixed_strings(count: int, seed: int = 7) -> list[str]:
+    """Random mixes of words, particles, endings, Latin, digits, punctuation and odd characters."""
+    rng = random.Random(seed)
+    pieces = [
+        *["정책", "지원", "디지털", "플랫폼", "정부", "청년", "일자리", "경기도", "회의", "반도체", "수출"],
+        *particles.SUFFIXES[:: max(1, len(particles.SUFFIXES) // 40)],
+        *["AI", "K-", "5G", "ＡＢＣ", "1,000", "150.9", "100만", "２０２５", "R&D"],
+        *[" ", " ", ",", ".", "·", '"', "“", "”", "-", "(", ")", "「", "」", "~", "%", "/", "\u3000", "\n"],
+        "İ",
+        "ß",
+        "é",
+        "ㄱ",
+        "韓",
+        "🇰🇷",
+    ]
+    return ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 8))) for _ in range(count)]
+
+
 def test_python_and_javascript_produce_identical_query_terms(snippets) -> None:
-    strings = TRICKY + corpus_sentences(snippets)
+    strings = TRICKY + corpus_sentences(snippets) + mixed_strings(400)
     strings += [w for s in corpus_sentences(snippets) for w in s.split()]
     from_js = run_node_terms(strings)
     assert len(from_js) == len(strings)
