@@ -518,10 +518,11 @@ class Collector:
                 same.extracted_with,
             )
             return True
-        self._extract(att, data)
-        return True
+        return self._extract(att, data)
 
-    def _extract(self, att: Attachment, data: bytes) -> None:
+    def _extract(self, att: Attachment, data: bytes) -> bool:
+        """Fill ``att`` from ``data``. False when extraction hit a limit of this machine (time or
+        memory) that a later, quieter run may not hit: the file is then downloaded again."""
         from briefing import extract  # lazy: heavy parsers load only when there is work
 
         att.type = extract.sniff_type(data)
@@ -540,7 +541,10 @@ class Collector:
             att.extracted_with = None
             self.report.attachments_failed += 1
             log.info("attachment %s: %s", att.name, exc)
-            return
+            if _transient_extraction(exc):
+                att.sha256 = None  # not "done": the next run downloads and extracts it again
+                return False
+            return True
         att.type = result.type
         att.text = result.text
         att.error = None
@@ -548,6 +552,7 @@ class Collector:
         self.report.extracted += 1
         for warning in result.warnings:
             log.info("attachment %s: %s", att.name, warning)
+        return True
 
     # --- step status and retries
     def _mark(self, record: ReleaseRecord, step: str, error: str | None) -> None:
@@ -657,6 +662,12 @@ class Collector:
 
 def _is_portal_id(record_id: str) -> bool:
     return record_id.isdigit()
+
+
+def _transient_extraction(exc: Exception) -> bool:
+    """Extraction stopped by the isolation limits (time, memory), not by the file itself."""
+    kind = getattr(exc, "kind", "")
+    return kind == "timeout" or (kind == "too-large" and "memory" in str(exc))
 
 
 def _needs_download(att: Attachment) -> bool:

@@ -222,6 +222,24 @@ def test_failed_download_is_retried_on_a_later_run_only(tmp_path: Path, small_do
         assert portal.downloads == 3  # the good file was not downloaded again
 
 
+def test_extraction_stopped_by_the_time_limit_is_retried_on_a_later_run(tmp_path: Path, corpus: Path) -> None:
+    # a large document and a time limit far below its extraction time (~50 ms even when warm)
+    big = FakeFile.from_corpus(corpus, "pdf/moef-2024-06-21-fdi-2024q1.pdf")
+    release = FakeRelease("156300075", "추출 시간 초과", approved=AT, files=[big])
+    with FakePortal([release]) as portal:
+        settings = portal.settings(tmp_path / "data", feeds=[], extract_timeout=0.0001)
+        run_collect(settings, since=DAY, until=DAY)
+        (record,) = _records(settings.data_dir)
+        assert record.attachments[0].error.startswith("timeout")
+        assert record.status["attachments"].state == "failed"  # a machine limit, not the file: retried
+        retry = settings.with_values({"extract_timeout": 60, "retry_backoff_hours": 0})
+        run_collect(retry, since=DAY, until=DAY)
+        (record,) = _records(settings.data_dir)
+        assert record.attachments[0].error is None and record.attachments[0].text
+        assert record.status["attachments"].state == "ok"
+        assert portal.downloads == 2
+
+
 def test_download_over_the_size_cap_is_refused_while_streaming(tmp_path: Path) -> None:
     big = FakeFile("big.pdf", b"%PDF-1.4\n" + b"0" * 300_000)
     release = FakeRelease("156300080", "큰 첨부", approved=AT, files=[big])
