@@ -112,11 +112,17 @@ def cost_per_thousand(index_dir: Path) -> list[str]:
     ]
     for model in COST_MODELS:
         entry = prices.get(model, {})
-        usd = 1000 * (
-            prompt * entry.get("input_cost_per_token", 0)
-            + ANSWER_TOKENS * entry.get("output_cost_per_token", 0)
+        usd = [
+            1000
+            * (
+                tokens * entry.get("input_cost_per_token", 0)
+                + ANSWER_TOKENS * entry.get("output_cost_per_token", 0)
+            )
+            for tokens in (prompt, max(counts))
+        ]
+        lines.append(
+            f"  {model:<26} ${usd[0]:.2f} per 1,000 questions (${usd[1]:.2f} if every prompt were the largest)"
         )
-        lines.append(f"  {model:<26} ${usd:.2f} per 1,000 questions")
     return lines
 
 
