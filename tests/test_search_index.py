@@ -209,6 +209,12 @@ def test_palette_finds_releases_with_keyboard(browser, served) -> None:
     box.press("Enter")
     page.wait_for_url(target)
     assert page.url.startswith(served + "/releases/")
+    # On an article page (relative URLs four folders deep) the palette finds the index too.
+    page.keyboard.press("Control+k")
+    page.locator("#search-palette-input").fill("청년 일자리를")
+    page.locator('#search-palette-list [role="option"]').first.wait_for()
+    first = page.locator('#search-palette-list [role="option"] a').first.get_attribute("href")
+    assert first.endswith("/releases/2026/10/1002/")
     assert errors == []
     page.close()
 
