@@ -145,6 +145,12 @@ def test_rebuild_keeps_unchanged_files_and_analyses_only_new_releases(tmp_path: 
     assert ids(out, "새 보도자료") == ["r99"]
 
 
+def test_a_site_without_releases_gets_an_empty_working_index(tmp_path: Path) -> None:
+    report = build_client_index([], tmp_path / "search", tmp_path / "cache")
+    assert report.documents == 0 and (tmp_path / "search" / "manifest.json").is_file()
+    assert node_search(tmp_path / "search", [{"q": "정책"}])[0]["total"] == 0
+
+
 def test_a_damaged_analysis_cache_costs_time_not_the_build(tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     cache.mkdir()
