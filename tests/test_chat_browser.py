@@ -17,7 +17,7 @@ from briefing.llm import preload
 from briefing.server import make_server
 from briefing.settings import Settings
 from tests.chat_support import cite_reply
-from tests.fakellm import FakeLLM
+from tests.fakellm import FakeLLM, slow_reply, text_reply
 from tests.site_fixture import BuiltSite  # the built_site fixture comes from conftest.py
 
 pytestmark = pytest.mark.browser
@@ -108,4 +108,25 @@ def test_palette_hands_question_to_chat(browser: Any, built_site: BuiltSite) -> 
     assert record.title in page.inner_text(".chat-user")
     titles = page.eval_on_selector_all(".chat-search-results a", "els => els.map(e => e.textContent)")
     assert record.title in titles
+    assert problems == []
+
+
+def test_stop_button_ends_a_slow_answer(
+    browser: Any, built_site: BuiltSite, chat_site: tuple[str, FakeLLM]
+) -> None:
+    url, fake = chat_site
+    fake.default = slow_reply(20.0, text_reply("너무 늦은 답변 [1]"))
+    record = built_site.records[11]
+    problems: list[str] = []
+    page = _page(browser, problems)
+    page.goto(url + "/")
+    page.click("#chat-open")
+    page.fill("#chat-input", record.title)
+    page.press("#chat-input", "Enter")
+    page.wait_for_selector(".chat-sources a", timeout=60_000)  # sources arrive before the model answers
+    assert page.is_visible("#chat-stop") and page.is_disabled("#chat-send")
+    page.click("#chat-stop")
+    page.wait_for_selector("text=답변을 중지했습니다.", timeout=10_000)
+    assert page.is_hidden("#chat-stop") and page.is_enabled("#chat-send")
+    assert "너무 늦은" not in page.inner_text("#chat-log")
     assert problems == []
