@@ -126,12 +126,14 @@ def cost_per_thousand(index_dir: Path) -> list[str]:
     return lines
 
 
-def run_size(n: int, out: Path) -> dict[str, object]:
+def run_size(n: int, out: Path, keep: bool = False) -> dict[str, object]:
     folder = out / f"n{n}"
-    shutil.rmtree(folder, ignore_errors=True)
-    folder.mkdir(parents=True)
+    if not (keep and (folder / "chat-index").is_dir()):
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
     docs = list(iter_documents(generate_records(n) + records()))
-    analyze = search_analyzer(folder / "analysis.sqlite")  # empty cache: a first build
+    # An empty analysis cache makes this a first build; with --keep the cache is warm (a rebuild).
+    analyze = search_analyzer(folder / "analysis.sqlite")
     cpu = time.process_time()
     report = build_chat_index(docs, folder / "chat-index", analyze=analyze)
     build_cpu = time.process_time() - cpu
@@ -188,11 +190,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "chat")
+    parser.add_argument(
+        "--keep", action="store_true", help="reuse the analysis cache of an earlier run (a rebuild)"
+    )
     args = parser.parse_args(argv)
     rows = []
     for n in args.sizes:
         print(f"synthetic releases: {n} (+{len(records())} written)", flush=True)
-        rows.append(run_size(n, args.out))
+        rows.append(run_size(n, args.out, args.keep))
     litellm_s = litellm_import_seconds()
     costs = cost_per_thousand(args.out / f"n{args.sizes[-1]}" / "chat-index")
 
