@@ -125,7 +125,10 @@ def _prepare(generator) -> None:
     settings = generator.settings
     articles = generator.articles  # newest first (ARTICLE_ORDER_BY = reversed-date)
     for n, article in enumerate(articles):
-        article.href = article.url  # Pelican recomputes .url on every access; pages use it a lot
+        # Pelican formats .url and .save_as from settings on every access (dates, paths): a second
+        # per 4,000 releases. Its override_* attributes pin the values once.
+        article.href = article.override_url = article.url
+        article.override_save_as = article.save_as
         article.newer = articles[n - 1] if n > 0 else None
         article.older = articles[n + 1] if n + 1 < len(articles) else None
         article.ministry_name = text(getattr(article, "ministry", ""))

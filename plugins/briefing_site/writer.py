@@ -118,7 +118,7 @@ class SiteWriter(Writer):
         """Record ``mark`` for ``save_as``; True when the last build had the same mark and the
         file is still there (then it need not be rendered again)."""
         self._new[save_as] = mark
-        if self._old.get(save_as) == mark and (Path(self.output_path) / save_as).is_file():
+        if self._old.get(save_as) == mark and os.path.isfile(os.path.join(self.output_path, save_as)):
             self.stats["skipped"] += 1
             return True
         self.stats["rendered"] += 1
