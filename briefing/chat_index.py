@@ -14,6 +14,7 @@ then the passages of the best releases that share most of the question's words a
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import os
@@ -266,18 +267,47 @@ def _field(counts: dict[str, int]) -> str:
 # --- writing -------------------------------------------------------------------------------------
 
 
+INDEX_VERSION = 1  # bump when passages, fields or scoring inputs change
+
+
 @dataclass
 class IndexReport:
     releases: int
     passages: int
     bytes: int
     seconds: float
+    unchanged: bool = False  # same documents as the index on disk: nothing written
 
     def line(self) -> str:
+        state = "unchanged, " if self.unchanged else ""
         return (
-            f"chat index: {self.releases} releases, {self.passages} passages, "
+            f"chat index: {state}{self.releases} releases, {self.passages} passages, "
             f"{self.bytes / 1_048_576:.1f} MB in {self.seconds:.1f} s"
         )
+
+
+def _digest(docs: list[ChatDocument], analyzer: str) -> str:
+    """Hash of everything the index is made from (documents, chunking, analyzer and its version)."""
+    try:
+        from briefing.search.analyzer import ANALYZER_VERSION  # no model is loaded by this import
+    except ImportError:
+        ANALYZER_VERSION = "none"
+    digest = hashlib.sha256(f"{INDEX_VERSION} {CHUNK_CHARS} {MAX_TF} {analyzer} {ANALYZER_VERSION}".encode())
+    for doc in docs:
+        digest.update(json.dumps(asdict(doc), ensure_ascii=False, sort_keys=True).encode("utf-8"))
+        digest.update(b"\x00")
+    return digest.hexdigest()
+
+
+def _unchanged(index_dir: Path, digest: str) -> IndexReport | None:
+    try:
+        stamp = json.loads((index_dir / META_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if stamp.get("digest") != digest:
+        return None
+    size = sum(p.stat().st_size for p in index_dir.iterdir() if p.is_file())
+    return IndexReport(stamp.get("releases", 0), stamp.get("passages", 0), size, 0.0, unchanged=True)
 
 
 def _schema():
@@ -308,11 +338,19 @@ def build_chat_index(
     The new index is written beside the old one and swapped in by renames, so a function reading
     the folder sees the old index or the new one. ``analyze`` maps ``[[title, text], ...]`` to
     term counts per field (default: the search package's analyzer, see :func:`search_analyzer`).
+    When the documents are the same as those of the index on disk, nothing is written.
     """
     from whoosh import index as whoosh_index
 
     started = time.perf_counter()
     index_dir = Path(index_dir)
+    docs = list(docs)
+    analyze = analyze or search_analyzer()
+    digest = _digest(docs, getattr(analyze, "__qualname__", type(analyze).__name__))
+    same = _unchanged(index_dir, digest)
+    if same is not None:
+        same.seconds = time.perf_counter() - started
+        return same
     index_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = index_dir.with_name(f".{index_dir.name}.new-{os.getpid()}")
     shutil.rmtree(staging, ignore_errors=True)
@@ -321,7 +359,6 @@ def build_chat_index(
     writer = ix.writer(limitmb=256, compound=False)  # separate files: opening reads only what a query needs
     seen: set[str] = set()
     passages_total = 0
-    analyze = analyze or search_analyzer()
 
     def flush(pending: list[tuple[ChatDocument, list[Passage]]]) -> None:
         texts = [[doc.title, "\n".join(p.text for p in passages)] for doc, passages in pending]
@@ -359,7 +396,7 @@ def build_chat_index(
         writer.cancel()
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    stamp = {"releases": len(seen), "passages": passages_total, "built_at": time.time()}
+    stamp = {"releases": len(seen), "passages": passages_total, "digest": digest}
     write_atomic(staging / META_FILE, json.dumps(stamp))
     _swap_in(staging, index_dir)
     size = sum(p.stat().st_size for p in index_dir.iterdir() if p.is_file())
