@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from datetime import datetime, timedelta
 
 from briefing.records import KST
@@ -11,6 +14,7 @@ from briefing.site.output import write_output
 from briefing.site.paging import stable_spans
 from briefing.site.related import Item, related
 from briefing.site.text import json_for_html, parse_attachments, plain, split_original, summary_sections, text
+from tests.sitebuild import ROOT
 
 
 def test_stable_pages_keep_numbered_pages_when_items_are_added() -> None:
@@ -81,3 +85,14 @@ def test_output_files_are_readable_and_rewritten_only_when_changed(tmp_path) -> 
     assert write_output(target, "<p>가</p>") is False and target.stat().st_mtime_ns == stamp
     assert write_output(target, "<p>나</p>") is True and target.read_text(encoding="utf-8") == "<p>나</p>"
     assert [p.name for p in target.parent.iterdir()] == ["index.html"]  # no temporary files left
+
+
+def test_publishconf_takes_siteurl_from_the_environment() -> None:
+    code = "import json, publishconf as p; print(json.dumps([p.SITEURL, p.FEED_DOMAIN, p.RELATIVE_URLS, p.PLUGINS]))"
+    env = {**os.environ, "SITEURL": "https://someone.github.io/briefing/"}
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    )
+    siteurl, feed_domain, relative, plugins = json.loads(done.stdout.strip().splitlines()[-1])
+    assert siteurl == feed_domain == "https://someone.github.io/briefing"
+    assert relative is False and "briefing_site" in plugins
