@@ -71,6 +71,16 @@ def test_panel_streams_answer_with_citation(
     assert cite.get_attribute("href") in source_links
     assert fake.calls == 1
     page.wait_for_selector(".chat-copy")
+    # Shift+Enter is a new line, not a send; focus stays inside the panel (Shift+Tab from the first
+    # control wraps to the last)
+    page.fill("#chat-input", "첫 줄")
+    page.press("#chat-input", "Shift+Enter")
+    assert page.input_value("#chat-input") == "첫 줄\n" and fake.calls == 1
+    page.focus("#chat-close")
+    page.keyboard.press("Shift+Tab")
+    assert page.evaluate("document.getElementById('chat-panel').contains(document.activeElement)")
+    assert page.evaluate("document.activeElement.id") == "chat-send"
+    page.focus("#chat-input")
     # Escape closes the panel and returns focus to the button
     page.press("#chat-input", "Escape")
     assert page.is_hidden("#chat-panel")
