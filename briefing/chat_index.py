@@ -398,6 +398,8 @@ def build_chat_index(
         raise
     stamp = {"releases": len(seen), "passages": passages_total, "digest": digest}
     write_atomic(staging / META_FILE, json.dumps(stamp))
+    # Readable by all: function platforms (Lambda) run the bundle as another user than the builder.
+    os.chmod(staging / META_FILE, 0o644)
     _swap_in(staging, index_dir)
     size = sum(p.stat().st_size for p in index_dir.iterdir() if p.is_file())
     return IndexReport(len(seen), passages_total, size, time.perf_counter() - started)
