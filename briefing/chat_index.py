@@ -472,7 +472,8 @@ class ChatIndex:
         self.index_dir = Path(index_dir)
         try:
             self.stamp = json.loads((self.index_dir / META_FILE).read_text(encoding="utf-8"))
-            self._ix = whoosh_index.open_dir(str(self.index_dir), indexname=INDEX_NAME)
+            # read-only: a function bundle (Lambda, Vercel) is a read-only file system
+            self._ix = whoosh_index.open_dir(str(self.index_dir), indexname=INDEX_NAME, readonly=True)
             self._searcher = self._ix.searcher()
         except Exception as exc:  # whoosh raises many kinds on a damaged index; all mean "rebuild"
             raise ChatIndexError(f"no usable chat index in {self.index_dir}: {exc}") from exc
