@@ -397,6 +397,7 @@ def build_chat_index(
         shutil.rmtree(staging, ignore_errors=True)
         raise
     stamp = {"releases": len(seen), "passages": passages_total, "digest": digest}
+    (staging / f"{INDEX_NAME}_WRITELOCK").unlink(missing_ok=True)  # whoosh's lock file, not needed to read
     write_atomic(staging / META_FILE, json.dumps(stamp))
     # Readable by all: function platforms (Lambda) run the bundle as another user than the builder.
     os.chmod(staging / META_FILE, 0o644)
