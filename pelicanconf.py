@@ -146,6 +146,7 @@ TYPOGRIFY = False
 CACHE_PATH = "cache"
 CACHE_CONTENT = True
 LOAD_CONTENT_CACHE = True
-CHECK_MODIFIED_METHOD = "mtime"
+# by content, not mtime: a fresh CI checkout touches every file, and the cache must survive that
+CHECK_MODIFIED_METHOD = "md5"
 # reader layer: only reader output is pickled (pages hold the linked context, which does not pickle)
 CONTENT_CACHING_LAYER = "reader"

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 from collections import defaultdict
 from datetime import date, datetime
 from pathlib import Path
@@ -182,9 +181,13 @@ class _Members(list):
 
 
 def _source_digest(article) -> str:
-    """Identity of an article's source file: path, size and modification time."""
-    stat = os.stat(article.source_path)
-    return f"{article.source_path}\x00{stat.st_size}\x00{stat.st_mtime_ns}"
+    """Identity of an article's source file: its path and a hash of its bytes.
+
+    Not the modification time: a CI checkout gives every file a new one, which would make every
+    scheduled build a full rebuild."""
+    with open(article.source_path, "rb") as handle:
+        content = hashlib.blake2b(handle.read(), digest_size=16).hexdigest()
+    return f"{article.source_path}\x00{content}"
 
 
 def _page_mark(article) -> str:
