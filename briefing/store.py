@@ -30,21 +30,33 @@ class LockedError(StoreError):
     """Another run holds the data folder's lock."""
 
 
-def write_atomic(path: Path, data: str | bytes) -> bool:
-    """Write ``data`` to ``path`` atomically. Returns False (and writes nothing) when unchanged."""
+# mkstemp creates files readable by their owner only; published files must be world-readable
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
+_FILE_MODE = 0o666 & ~_UMASK
+
+
+def write_atomic(path: Path, data: str | bytes, *, durable: bool = True) -> bool:
+    """Write ``data`` to ``path`` atomically. Returns False (and writes nothing) when unchanged.
+
+    ``durable`` also fsyncs before the rename; generated files that can be rebuilt skip it
+    (thousands of fsyncs would dominate a site build).
+    """
     raw = data.encode("utf-8") if isinstance(data, str) else data
     try:
-        if path.read_bytes() == raw:
+        if path.stat().st_size == len(raw) and path.read_bytes() == raw:
             return False
     except FileNotFoundError:
         pass
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.fchmod(fd, _FILE_MODE)
         with os.fdopen(fd, "wb") as handle:
             handle.write(raw)
-            handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):

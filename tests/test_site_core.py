@@ -96,3 +96,11 @@ def test_publishconf_takes_siteurl_from_the_environment() -> None:
     siteurl, feed_domain, relative, plugins = json.loads(done.stdout.strip().splitlines()[-1])
     assert siteurl == feed_domain == "https://someone.github.io/briefing"
     assert relative is False and "briefing_site" in plugins
+
+
+def test_generated_files_are_world_readable_for_pages(tmp_path: Path) -> None:
+    # temporary files start owner-only (0600); a published file must be readable by the server
+    path = tmp_path / "out" / "index.html"
+    assert write_output(path, "<p>안녕</p>")
+    assert path.stat().st_mode & 0o044 == 0o044
+    assert not write_output(path, "<p>안녕</p>")  # unchanged: not written again

@@ -168,7 +168,7 @@ class _Writer:
         if path.is_file():  # same name, same content: no compression, no write, same ETag
             self.report.files_kept += 1
         else:
-            write_atomic(path, gzip.compress(raw, compresslevel=6, mtime=0))
+            write_atomic(path, gzip.compress(raw, compresslevel=6, mtime=0), durable=False)
             self.report.files_written += 1
         self.used.add(path)
         self.report.bytes += path.stat().st_size
@@ -266,7 +266,7 @@ def build_client_index(
         "ministries": ministries,
     }
     manifest_bytes = json.dumps(manifest, ensure_ascii=False, separators=(",", ":")).encode()
-    write_atomic(out_dir / "manifest.json", manifest_bytes)
+    write_atomic(out_dir / "manifest.json", manifest_bytes, durable=False)
     report.bytes += len(manifest_bytes)
     writer.remove_unused()  # after the manifest: a reader never sees a manifest without its files
     report.seconds = time.perf_counter() - started
