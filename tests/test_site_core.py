@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from briefing.records import KST
 from briefing.site.listing import by_category, category_counts, ministry_slug
