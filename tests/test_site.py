@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import re
@@ -62,7 +63,8 @@ def test_article_page_parts(built_site: BuiltSite) -> None:
     assert 'rel="prev"' in html and 'rel="next"' in html
     assert 'class="related"' in html
     summary_part, original_part = html.split('<details class="original" id="original">')
-    assert "<h2>핵심 요약</h2>" in summary_part and "보도자료 본문" in original_part
+    assert "<h2>핵심 요약</h2>" in summary_part and "원문 전체 보기" in original_part
+    assert "보도자료 본문" not in original_part  # fetched from the .original.html.gz when opened
     ld = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.DOTALL)
     assert ld and json.loads(ld.group(1))["@type"] == "NewsArticle"
     for needle in (
@@ -71,6 +73,40 @@ def test_article_page_parts(built_site: BuiltSite) -> None:
         'rel="alternate" type="application/atom+xml"',
     ):
         assert needle in html
+
+
+def _hangul_run(text: str) -> str:
+    """A stretch of plain Korean words from ``text`` (nothing Markdown or HTML would escape)."""
+    return max(re.findall(r"[가-힣 ]{4,}", text), key=len).strip()
+
+
+def test_original_text_is_a_compressed_file_not_in_the_page(built_site: BuiltSite) -> None:
+    for record in built_site.records:
+        page = built_site.page(record)
+        html = page.read_text(encoding="utf-8")
+        name = page.parent.with_suffix(".original.html.gz")
+        original = gzip.decompress(name.read_bytes()).decode("utf-8")
+        words = _hangul_run(record.body_text)
+        assert words in original, record.id
+        assert original.startswith("<h3>보도자료 본문</h3>")
+        assert "<h3>보도자료 본문</h3>" not in html and "<h3>첨부: " not in html, record.id
+        assert (
+            f'data-original-src="{built_site.base_url}/releases/{record.relpath}"'.replace(
+                ".json", ".original.html.gz"
+            )
+            in html
+        )
+        assert 'src="' + built_site.base_url + '/theme/js/original.js"' in html
+        for att in record.attachments:
+            if att.text:
+                assert _hangul_run(att.text) in original, (record.id, att.name)
+    # deterministic: gzip header without a timestamp, so unchanged releases keep identical bytes
+    sample = built_site.page(built_site.records[0]).parent.with_suffix(".original.html.gz").read_bytes()
+    assert sample[4:8] == b"\0\0\0\0"
+    hostile = built_site.page(next(r for r in built_site.records if r.id == "hostile-title"))
+    text = gzip.decompress(hostile.parent.with_suffix(".original.html.gz").read_bytes()).decode("utf-8")
+    assert "&lt;script&gt;alert(" in text and "&lt;img src=x onerror=alert(4)&gt;" in text
+    assert "<script" not in text and "<img" not in text
 
 
 def test_flagged_summary_shows_the_notice_and_badge(built_site: BuiltSite) -> None:

@@ -108,3 +108,68 @@ def test_no_serious_accessibility_violations(built_site: BuiltSite, browser, sch
             assert serious == [], f"{name} {scheme}: {serious}"
         finally:
             context.close()
+
+
+def _open_original(page) -> None:
+    page.click("#original > summary")
+    page.wait_for_selector("#original h3", timeout=10_000)
+
+
+def test_original_text_is_fetched_when_opened(built_site: BuiltSite, browser) -> None:
+    record = built_site.records[10]
+    url = _pages(built_site)["article"]
+    context, page, problems = _open(browser, url, 1280, "light")
+    try:
+        assert page.locator("#original h3").count() == 0  # not in the page until asked for
+        _open_original(page)
+        shown = page.inner_text("#original .original-body")
+        assert "보도자료 본문" in shown
+        assert " ".join(record.body_text.split()[:5]) in " ".join(shown.split())
+        for att in record.attachments:
+            assert f"첨부: {att.name}" in shown
+        assert page.get_attribute("#original .original-body", "aria-busy") is None
+        assert problems == []
+        # arriving on #original opens the box and loads the text too
+        page.goto(url + "#original", wait_until="networkidle")
+        page.wait_for_selector("#original h3", timeout=10_000)
+        assert problems == []
+    finally:
+        context.close()
+
+
+def test_hostile_original_text_stays_inert(built_site: BuiltSite, browser) -> None:
+    hostile = next(r for r in built_site.records if r.id == "hostile-title")
+    url = f"{built_site.base_url}/releases/{hostile.published_at:%Y/%m}/{hostile.id}/"
+    context, page, problems = _open(browser, url, 1280, "light")
+    page.on("dialog", lambda d: (problems.append(f"dialog: {d.message}"), d.dismiss()))
+    try:
+        _open_original(page)
+        body = page.locator("#original .original-body")
+        shown = body.inner_text()
+        assert '<script>alert("b")</script>' in shown and "<img src=x onerror=alert(4)>" in shown
+        assert body.locator("script, img, [onerror], a").count() == 0
+        # only the plain elements Markdown makes, and no attributes on any of them
+        tags = page.evaluate(
+            "Array.from(document.querySelectorAll('#original .original-body *'), e => e.tagName)"
+        )
+        assert set(tags) <= {"H3", "P", "UL", "OL", "LI", "BR", "STRONG", "EM"}, set(tags)
+        assert page.evaluate(
+            "Array.from(document.querySelectorAll('#original .original-body *')).every(e => !e.attributes.length)"
+        )
+        page.wait_for_timeout(300)  # a dialog from a live handler would have appeared by now
+        assert problems == []
+    finally:
+        context.close()
+
+
+def test_original_text_without_the_file_keeps_the_portal_link(built_site: BuiltSite, browser) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    try:
+        page.route("**/*.original.html.gz", lambda route: route.fulfill(status=404, body="gone"))
+        page.goto(_pages(built_site)["article"], wait_until="networkidle")
+        page.click("#original > summary")
+        page.wait_for_selector("#original .original-status >> text=불러오지 못했습니다", timeout=10_000)
+        assert page.locator("#original .original-status a[href^='https://www.korea.kr/']").count() == 1
+    finally:
+        context.close()

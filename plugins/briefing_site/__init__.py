@@ -5,6 +5,9 @@
 - Archives per ministry (with an index and counts) and daily digest pages.
 - Atom and RSS feeds: all releases, per category, per ministry, daily digests.
 - Per-article JSON (``releases/YYYY/MM/<id>.json``), ``sitemap.xml`` and ``robots.txt``.
+- Each release's original text as ``releases/YYYY/MM/<id>.original.html.gz`` (fetched by the
+  article page's ``original.js`` when the reader opens it), instead of inlined in every page.
+- Tag pages only for tags used by at least ``TAG_MIN_ARTICLES`` releases.
 - On rebuilds, article pages whose inputs did not change are not rendered again.
 
 Thin by design: the rules live in ``briefing.site``; this module wires them to Pelican's signals.
@@ -28,7 +31,7 @@ from briefing.categories import BY_NAME, CATEGORIES, find_category
 from briefing.records import KST
 from briefing.site.feeds import FeedEntry, digest_html, entry_html, robots_txt, sitemap_xml
 from briefing.site.listing import by_category, category_counts, group_by, group_by_day, ministry_slug
-from briefing.site.output import write_output
+from briefing.site.output import write_gzip_output, write_output
 from briefing.site.related import Item, related
 from briefing.site.text import (
     file_size,
@@ -115,6 +118,11 @@ class Digest:
         self.title = f"{day.year}년 {day.month}월 {day.day}일 보도자료 요약"
 
 
+def _original_name(article) -> str:
+    """``releases/YYYY/MM/<id>.original.html.gz`` for an article saved as ``…/<id>/index.html``."""
+    return article.save_as.rsplit("/", 1)[0] + ".original.html.gz"
+
+
 def _kst_day(article) -> date:
     return article.date.date()  # Date metadata carries +09:00; Pelican keeps the tz-aware value
 
@@ -123,6 +131,7 @@ def _prepare(generator) -> None:
     """Neighbours, related releases, ministries and digests; then install the rebuild skip."""
     settings = generator.settings
     articles = generator.articles  # newest first (ARTICLE_ORDER_BY = reversed-date)
+    separate = settings.get("ORIGINAL_TEXT_FILES", True)
     for n, article in enumerate(articles):
         # Pelican formats .url and .save_as from settings on every access (dates, paths): a second
         # per 4,000 releases. Its override_* attributes pin the values once.
@@ -132,6 +141,7 @@ def _prepare(generator) -> None:
         article.older = articles[n + 1] if n + 1 < len(articles) else None
         article.ministry_name = text(getattr(article, "ministry", ""))
         article.ministry_slug = ministry_slug(article.ministry_name) if article.ministry_name else ""
+        article.original_href = _original_name(article) if separate else ""
 
     for article in articles:
         article.briefing_digest = _source_digest(article)
@@ -409,6 +419,15 @@ def _write_output(generator, writer) -> None:
             if skip and skip(name, f"{writer_base(writer)}\x00{article.briefing_digest}"):
                 continue
             write_output(output / name, json_for_html(_article_record(article, settings)) + "\n")
+
+    # original texts: written once per release, compressed; the page fetches it when opened
+    for article in articles:
+        name = getattr(article, "original_href", "")
+        if not name or (skip and skip(name, f"{writer_base(writer)}\x00{article.briefing_digest}")):
+            continue
+        _, original = split_original(article.content)
+        if original:
+            write_gzip_output(output / name, original)
 
     # sitemap and robots.txt (absolute URLs need SITEURL; relative ones are still listed)
     urls = [(_absolute(settings, ""), None)]

@@ -50,6 +50,8 @@ def theme_digest(settings: dict) -> str:
         "LICENSE_NOTE",
         "PORTAL_URL",
         "PORTAL_NAME",
+        "ORIGINAL_TEXT_FILES",
+        "TAG_MIN_ARTICLES",
     ):
         digest.update(repr(settings.get(name)).encode())
     return digest.hexdigest()
