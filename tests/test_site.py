@@ -109,6 +109,53 @@ def test_original_text_is_a_compressed_file_not_in_the_page(built_site: BuiltSit
     assert "<script" not in text and "<img" not in text
 
 
+def test_tag_pages_only_for_tags_with_enough_releases(built_site: BuiltSite) -> None:
+    out = built_site.output
+    uses: Counter[str] = Counter()
+    for record in built_site.records:
+        data = json.loads(built_site.page(record).parent.with_suffix(".json").read_text(encoding="utf-8"))
+        uses.update(data["tags"])
+    common = {name for name, n in uses.items() if n >= 3}  # TAG_MIN_ARTICLES
+    assert common and set(uses) - common, "the sample needs both kinds of tags"
+    listed = re.findall(
+        r'<li><a href="([^"]+)">#([^<]+)</a> <span class="count">(\d+)</span>',
+        (out / "tag" / "index.html").read_text(encoding="utf-8"),
+    )
+    assert sorted(name for _, name, _ in listed) == sorted(common)
+    assert all(int(n) == uses[name] for _, name, n in listed)
+    for href, _, _ in listed:
+        assert (out / unquote(href.removeprefix(built_site.base_url + "/")) / "index.html").is_file(), href
+    assert len(list((out / "tag").glob("*/index.html"))) == len(common)
+    for record in built_site.records:
+        html = built_site.page(record).read_text(encoding="utf-8")
+        tags = html.split('<ul class="tags" aria-label="태그">', 1)[1].split("</ul>", 1)[0]
+        linked = set(re.findall(r'<a href="[^"]+/tag/[^"]+/">#([^<]+)</a>', tags))
+        plain_chips = set(re.findall(r"<span>#([^<]+)</span>", tags))
+        names = set(json.loads(_page_json(built_site, record))["tags"])
+        assert linked == names & common and plain_chips == names - common, record.id
+
+
+def test_internal_links_point_to_files_that_exist(built_site: BuiltSite) -> None:
+    out, base = built_site.output, built_site.base_url
+    missing, checked = set(), 0
+    pages = [*out.glob("*.html"), *out.glob("*/index.html"), *out.glob("releases/*/*/*/index.html")]
+    pages += [*out.glob("tag/*/index.html"), *out.glob("feeds/*.xml"), out / "sitemap.xml"]
+    for path in pages:
+        for href in re.findall(
+            r'(?:href|src|<loc)[=>]"?(' + re.escape(base) + r'/[^"<#?]*)', path.read_text(encoding="utf-8")
+        ):
+            checked += 1
+            target = out / unquote(href.removeprefix(base + "/"))
+            if not (target.is_file() or (target / "index.html").is_file()):
+                missing.add((path.relative_to(out).as_posix(), href))
+    assert not missing, sorted(missing)[:10]
+    assert checked > 20 * len(built_site.records), checked  # the pattern really finds the links
+
+
+def _page_json(site: BuiltSite, record) -> str:
+    return site.page(record).parent.with_suffix(".json").read_text(encoding="utf-8")
+
+
 def test_flagged_summary_shows_the_notice_and_badge(built_site: BuiltSite) -> None:
     record = built_site.records[20]
     html = built_site.page(record).read_text(encoding="utf-8")

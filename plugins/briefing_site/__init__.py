@@ -145,7 +145,16 @@ def _prepare(generator) -> None:
 
     for article in articles:
         article.briefing_digest = _source_digest(article)
-    generator.tags = defaultdict(list, {tag: _Members(rows) for tag, rows in generator.tags.items()})
+    # a tag gets its own page only when several releases share it: one-off tags would add a page
+    # (and a listing to keep current) per release for years; on articles they show as plain text
+    minimum = settings.get("TAG_MIN_ARTICLES", 3)
+    generator.tags = defaultdict(
+        list, {tag: _Members(rows) for tag, rows in generator.tags.items() if len(rows) >= minimum}
+    )
+    generator.context["tags"] = list(generator.tags.items())  # the tag index lists only those
+    with_page = {tag.slug for tag in generator.tags}
+    for article in articles:
+        article.linked_tags = frozenset(t.slug for t in getattr(article, "tags", []) if t.slug in with_page)
     generator.categories = [(category, _Members(rows)) for category, rows in generator.categories]
 
     by_key = {a.source_path: a for a in articles}
@@ -201,8 +210,10 @@ def _source_digest(article) -> str:
 
 
 def _page_mark(article) -> str:
-    """Everything an article page shows: its own source, neighbours and related releases."""
+    """Everything an article page shows: its own source, linked tags, neighbours and related
+    releases."""
     digest = hashlib.sha256(article.briefing_digest.encode())
+    digest.update(repr(sorted(article.linked_tags)).encode())  # a tag that gained or lost its page
     for other in (article.newer, article.older, *getattr(article, "related", [])):
         if other is not None:
             digest.update(f"\x00{other.briefing_digest}".encode())
