@@ -40,6 +40,8 @@ def test_rebuild_after_a_new_release_rewrites_only_what_changed(tmp_path: Path) 
     assert new.id in (output / page[previous_newest.id]).read_text(encoding="utf-8")
     # an old release's page and the numbered index pages are untouched
     assert after[page[old.id]] == before[page[old.id]]
+    original = page[old.id].removesuffix("/index.html") + ".original.html.gz"
+    assert after[original] == before[original]  # written once per release
     assert after["page/1/index.html"] == before["page/1/index.html"]
     assert after["page/2/index.html"] == before["page/2/index.html"]
     untouched = sum(after[name] == stamp for name, stamp in before.items())
@@ -60,4 +62,5 @@ def test_rebuild_after_a_new_release_rewrites_only_what_changed(tmp_path: Path) 
     build_site(content, output, PLUGINS=["briefing_site"])
     assert not (output / page[old.id]).exists()
     assert not (output / page[old.id]).parent.with_suffix(".json").exists()
+    assert not (output / original).exists()
     assert old.id not in (output / "page/1/index.html").read_text(encoding="utf-8")
