@@ -2,7 +2,7 @@
 
 ``SITEURL`` comes from ``SITEURL`` / ``SITE_URL`` (e.g. ``https://<owner>.github.io/<repo>`` for a
 project site). Feeds and canonical links need it; without it the build still works with relative
-links and a warning.
+links and a warning. The chat index goes to ``build/chat-index/``, outside the uploaded output.
 """
 
 from __future__ import annotations
@@ -15,6 +15,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from pelicanconf import *  # noqa: F403
+
+# The chat index is for the chat function's bundle, not for readers: kept out of the Pages upload
+# (~10 KB per release). Development builds (pelicanconf.py) keep output/chat-index for `briefing serve`.
+CHAT_INDEX_DIR = str(Path(__file__).resolve().parent / "build" / "chat-index")
 
 SITEURL = (os.environ.get("SITEURL") or os.environ.get("SITE_URL") or "").rstrip("/")
 RELATIVE_URLS = not SITEURL

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import subprocess
@@ -11,7 +12,7 @@ from pathlib import Path
 
 from briefing.records import KST
 from briefing.site.listing import by_category, category_counts, ministry_slug
-from briefing.site.output import write_output
+from briefing.site.output import write_gzip_output, write_output
 from briefing.site.paging import stable_spans
 from briefing.site.related import Item, related
 from briefing.site.text import json_for_html, parse_attachments, plain, split_original, summary_sections, text
@@ -89,14 +90,30 @@ def test_output_files_are_readable_and_rewritten_only_when_changed(tmp_path) -> 
 
 
 def test_publishconf_takes_siteurl_from_the_environment() -> None:
-    code = "import json, publishconf as p; print(json.dumps([p.SITEURL, p.FEED_DOMAIN, p.RELATIVE_URLS, p.PLUGINS]))"
+    code = (
+        "import json, publishconf as p;"
+        "print(json.dumps([p.SITEURL, p.FEED_DOMAIN, p.RELATIVE_URLS, p.PLUGINS, p.CHAT_INDEX_DIR]))"
+    )
     env = {**os.environ, "SITEURL": "https://someone.github.io/briefing/"}
     done = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
     )
-    siteurl, feed_domain, relative, plugins = json.loads(done.stdout.strip().splitlines()[-1])
+    siteurl, feed_domain, relative, plugins, chat_index = json.loads(done.stdout.strip().splitlines()[-1])
     assert siteurl == feed_domain == "https://someone.github.io/briefing"
     assert relative is False and "briefing_site" in plugins
+    # the chat index is for the function bundle: outside the output that Pages publishes
+    assert Path(chat_index) == ROOT / "build" / "chat-index"
+
+
+def test_original_text_files_are_deterministic_gzip(tmp_path: Path) -> None:
+    target = tmp_path / "releases" / "2026" / "10" / "r1.original.html.gz"
+    text = "<h3>보도자료 본문</h3>\n<p>원문 &lt;script&gt;</p>" * 50
+    assert write_gzip_output(target, text) is True
+    first = target.read_bytes()
+    assert gzip.decompress(first).decode("utf-8") == text and len(first) < len(text.encode()) / 5
+    assert first[4:8] == b"\0\0\0\0"  # no timestamp in the header
+    stamp = target.stat().st_mtime_ns
+    assert write_gzip_output(target, text) is False and target.stat().st_mtime_ns == stamp
 
 
 def test_generated_files_are_world_readable_for_pages(tmp_path: Path) -> None:
