@@ -533,7 +533,8 @@ class ChatIndex:
             passages = stored.get("passages", [])
             texts = [_normalized(f"{meta.get('title', '')} {p[2]}") for p in passages]
             present = [w for w in words if _contains(" ".join(texts), w)]
-            specific = any(w.df <= SPECIFIC_SHARE * total for w in present if w.weight)
+            # at least one release: in a small archive 5 % of it is less than one release
+            specific = any(w.df <= max(1.0, SPECIFIC_SHARE * total) for w in present if w.weight)
             share = sum(w.weight for w in present) / weight_total if specific else 0.0
             scored.append((round(share, 2), score, stored, texts))
         scored.sort(key=lambda item: (item[0], item[1]), reverse=True)

@@ -590,3 +590,15 @@ def test_rebuild_with_same_documents_writes_nothing(tmp_path: Path) -> None:
     assert not changed.unchanged
     events = list(answer("양자컴퓨터 국산화", [], Settings(), folder))
     assert events[0]["sources"][0]["title"] == "양자컴퓨터 국산화 연구단 출범"
+
+
+def test_small_archive_still_finds_its_releases(tmp_path: Path) -> None:
+    # a new site or the demo holds a handful of releases: "rare" must still mean at least one release
+    from briefing.chat import select_sources
+    from briefing.chat_index import open_chat_index
+
+    folder = tmp_path / "chat-index"
+    build_chat_index(iter_documents(chat_records() + generate_records(5)), folder)
+    hits = open_chat_index(folder).search("청년 월세 특별지원 소득 기준이 어떻게 바뀌었나요?")
+    sources = select_sources(hits)
+    assert sources and sources[0][0].release_id == "rent-2026"
