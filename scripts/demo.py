@@ -111,11 +111,8 @@ def check(address: str) -> list[str]:
     sources = answer.get("sources", [])
     titles = [s.get("title", "") for s in sources]
     print(f"demo: chat «{CHAT_QUESTION}» → {len(sources)} source(s): {titles[:3]}")
-    if "answer" not in answer and not sources:
-        problems.append(f"chat gave neither sources nor an answer: {answer}")
-    elif not any("청년 첫 일자리" in t for t in titles):
-        # Retrieval quality belongs to the chat part; the demo reports it without failing.
-        print(f"demo: WARN the chat did not cite the youth-job sample (mode {answer.get('mode')!r})")
+    if not any("청년 첫 일자리" in t for t in titles):
+        problems.append(f"chat did not cite the youth-job sample (mode {answer.get('mode')!r})")
     return problems
 
 
