@@ -20,6 +20,8 @@ from briefing.extract.errors import ExtractError
 from briefing.extract.sniff import OLE_MAGIC
 
 log = logging.getLogger(__name__)
+# pyhwp logs every structure it compiles at INFO: one line per document in a collection run
+logging.getLogger("hwp5").setLevel(logging.WARNING)
 
 HWPTAG_PARA_TEXT = 0x10 + 51
 HWPTAG_CTRL_HEADER = 0x10 + 55
