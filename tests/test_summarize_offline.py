@@ -16,7 +16,7 @@ from briefing.faithfulness import check
 from briefing.records import Attachment
 from briefing.store import Store
 from briefing.summarize import run_summarize
-from briefing.summarize.offline import LABEL, OFFLINE_VERSION
+from briefing.summarize.offline import LABEL, OFFLINE_VERSION, sentences
 from briefing.summarize.source import build_source
 from briefing.synthetic import generate_records
 from tests.summarize_data import ATTACHMENT_TEXT, make_record, offline_settings, save
@@ -233,3 +233,19 @@ def test_cli_prints_one_line_and_a_locked_run_refuses(tmp_path: Path) -> None:
     assert report.exit_code == 1 and "another briefing run" in report.summary_line()
     bad = run_summarize(settings.with_values({"unsupported_policy": "ignore"}))
     assert bad.exit_code == 1 and "flag or hold" in bad.summary_line()
+
+
+def test_pdf_layout_wraps_are_joined_into_whole_sentences() -> None:
+    text = (
+        "해양수산부는 내년부터 연근해 어선에 안전장비\n"
+        "보급을 확대하고 구명조끼 착용을 의무화한다.\n"
+        "□ 향후 계획\n"
+        "정부는 12월까지 세부 지침을 마련할 예정이다.\n"
+        "구분 | 2025년 | 2026년 계획\n"
+        "보급 척수 | 1,200척 | 2,000척"
+    )
+    found = sentences(text)
+    assert "해양수산부는 내년부터 연근해 어선에 안전장비 보급을 확대하고 구명조끼 착용을 의무화한다." in found
+    assert "정부는 12월까지 세부 지침을 마련할 예정이다." in found
+    assert not any("향후 계획 정부는" in s for s in found)  # a heading is not glued to the next line
+    assert not any("2026년 계획 보급" in s for s in found)  # nor are table rows

@@ -33,11 +33,37 @@ _SECTION_WORDS: dict[str, tuple[str, ...]] = {
 }
 
 
+_LINE_END = re.compile(r"([.!?…:]|[다요음함됨임])[\"'”’)]*$")
+_WRAP_MIN = 20  # a line at least this long that stops mid-sentence was wrapped by the PDF's layout
+
+
+def unwrap_lines(text: str) -> list[str]:
+    """Lines of ``text`` with PDF layout wraps undone: a long line that stops mid-sentence is
+    joined with the next one unless that one opens a new item (bullet, number, table row)."""
+    lines: list[str] = []
+    for raw in text.split("\n"):
+        line = raw.strip()
+        previous = lines[-1] if lines else ""
+        joinable = (
+            line
+            and len(previous) >= _WRAP_MIN
+            and " | " not in previous
+            and " | " not in line
+            and not _LINE_END.search(previous)
+            and not _BULLET.match(line)
+        )
+        if joinable:
+            lines[-1] = f"{previous} {line}"
+        else:
+            lines.append(line)
+    return lines
+
+
 def sentences(text: str) -> list[str]:
     """Sentence-like units of ``text``: bullets stripped, too short or too long ones left out."""
     out: list[str] = []
-    for line in text.split("\n"):
-        line = _BULLET.sub("", line.strip()).strip()
+    for line in unwrap_lines(text):
+        line = _BULLET.sub("", line).strip()
         for piece in _SENTENCE.split(line):
             piece = piece.strip()
             hangul = len(re.findall(r"[가-힣]", piece))
