@@ -17,7 +17,7 @@ from briefing.summarize.schema import Summary
 from briefing.summarize.source import Source
 
 LABEL = "자동 발췌 요약 — AI 요약 아님"
-OFFLINE_VERSION = "extract-2"  # recorded as Prompt_version of extract summaries
+OFFLINE_VERSION = "extract-3"  # recorded as Prompt_version of extract summaries
 
 _BULLET = re.compile(r"^[□○◦●▶▷■◆※\-•ㅇ·*▪︎◇]+\s*|^\(?\d{1,2}[.)]\s*|^[가-하][.)]\s*")
 _SENTENCE = re.compile(r"(?<=[다요음함됨임]\.)\s+|(?<=[^\d\s][.!?])\s+(?=[가-힣A-Z0-9\"'“‘(\[])")
