@@ -203,7 +203,7 @@ def check_model(settings: Settings, test: bool = False) -> list[Finding]:
 
     messages = [{"role": "user", "content": "Reply with the single word OK."}]
     try:
-        result = complete(messages, settings)
+        result = complete(messages, settings, max_tokens=1)
     except LLMError as exc:
         return [
             Finding(

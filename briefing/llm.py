@@ -111,7 +111,9 @@ def cost_of(response: Any, model: str) -> tuple[float, bool]:
         return 0.0, False
 
 
-def _call_once(model: str, messages: list[dict[str, str]], settings: Settings, schema: Any) -> LLMResult:
+def _call_once(
+    model: str, messages: list[dict[str, str]], settings: Settings, schema: Any, max_tokens: int | None = None
+) -> LLMResult:
     litellm = _litellm()
     kwargs: dict[str, Any] = {
         "model": model,
@@ -124,6 +126,8 @@ def _call_once(model: str, messages: list[dict[str, str]], settings: Settings, s
     }
     if settings.llm_api_base:
         kwargs["api_base"] = settings.llm_api_base
+    if max_tokens is not None:
+        kwargs["max_tokens"] = max_tokens
     response_format = response_format_for(model, schema)
     if response_format:
         kwargs["response_format"] = response_format
@@ -156,6 +160,7 @@ def complete(
     *,
     schema: dict[str, Any] | None = None,
     model: str | None = None,
+    max_tokens: int | None = None,
 ) -> LLMResult:
     """One chat completion with the configured model, falling back to ``settings.llm_fallbacks``.
 
@@ -171,7 +176,7 @@ def complete(
         delay = settings.llm_backoff
         for attempt in range(settings.llm_rate_retries + 1):
             try:
-                return _call_once(name, messages, settings, schema)
+                return _call_once(name, messages, settings, schema, max_tokens)
             except Exception as exc:
                 kind = _classify(exc)
                 last = LLMError(kind, _short(exc), name)

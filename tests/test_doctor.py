@@ -125,6 +125,7 @@ def test_model_one_token_check_through_litellm(tmp_path: Path, monkeypatch: pyte
         llm.default = text_reply("OK")
         code, text = doctor(settings, check_model=True)
         assert llm.calls == 1
+        assert llm.requests[-1]["max_tokens"] == 1  # a one-token test, whatever the model would say
         assert "✓ model: openai/doctor-test answered (1200 tokens" in text
         assert code == 1  # the feed on port 9 is unreachable
 
