@@ -171,6 +171,23 @@ def test_server_error_always_fails_and_is_recorded(tmp_path: Path, fake_llm: Fak
     assert _state(settings)["failed"]["156700001"]["attempts"] == 2  # tried again next run
 
 
+def test_a_release_that_keeps_failing_is_given_up_until_its_text_model_or_force_changes(
+    tmp_path: Path, fake_llm: FakeLLM
+) -> None:
+    settings = llm_settings(tmp_path, fake_llm.api_base, max_attempts=2)
+    save(settings.data_dir, make_record())
+    fake_llm.default = status_reply(500, "upstream exploded")
+    run_summarize(settings)
+    run_summarize(settings)
+    calls = fake_llm.calls
+    report = run_summarize(settings)
+    assert fake_llm.calls == calls  # no more money spent on it
+    assert report.gave_up == ["156700001"] and "given up" in report.summary_line()
+    assert _meta(settings)["summary_kind"] == "extract"  # readers still get the honest extract
+    fake_llm.default = json_reply(valid_summary())
+    assert run_summarize(settings, force=True).made == ["156700001"]
+
+
 def test_wrong_date_is_retried_then_flagged_with_the_date_named(tmp_path: Path, fake_llm: FakeLLM) -> None:
     settings = llm_settings(tmp_path, fake_llm.api_base)
     save(settings.data_dir, make_record())

@@ -96,6 +96,7 @@ class SummarizeReport:
     held: dict[str, str] = field(default_factory=dict)  # id -> unsupported claims, kept out
     failed: dict[str, str] = field(default_factory=dict)  # id -> reason, retried next run
     deferred: list[str] = field(default_factory=list)  # over the per-run release or cost cap
+    gave_up: list[str] = field(default_factory=list)  # failed max_attempts times on this text and model
     extracted: int = 0
     no_text: int = 0
     cached: int = 0
@@ -127,6 +128,9 @@ class SummarizeReport:
         line = "summarize: " + ", ".join(parts)
         if self.deferred:
             line += f"; {len(self.deferred)} left for next run (per-run cap)"
+        if self.gave_up:
+            line += f"; {len(self.gave_up)} given up after repeated failures (--force retries): "
+            line += ", ".join(self.gave_up[:10])
         line += f"; {self.calls} calls, {self.tokens:,} tokens, cost ${self.cost:.4f}"
         if self.unknown_cost_models:
             line += f" (cost unknown for {', '.join(self.unknown_cost_models)}: counted as 0)"
@@ -291,6 +295,11 @@ class _Run:
             if held and not self.force and _held_matches(held, source_hash, self.settings):
                 self.report.held[record.id] = "; ".join(held.get("claims", []))
                 continue
+            failed = self.state["failed"].get(record.id)
+            if failed and not self.force and _gave_up(failed, source_hash, self.settings):
+                # its extract stays published; a new text, model or --force tries again
+                self.report.gave_up.append(record.id)
+                continue
             if (
                 self.settings.llm_model
                 and meta.get("summary_kind") == "extract"
@@ -382,6 +391,7 @@ class _Run:
                 "reason": out.reason,
                 "attempts": int(previous.get("attempts", 0)) + 1,
                 "source_hash": job.source_hash,
+                "model": self.settings.llm_model,
                 "at": now_kst(),
             }
             self.report.failed[rid] = out.reason
@@ -438,3 +448,12 @@ def run_summarize(
     if progress:
         progress(run.report.summary_line())
     return run.report
+
+
+def _gave_up(failed: dict, source_hash: str, settings: Settings) -> bool:
+    """True when this text failed with this model ``max_attempts`` times: stop paying for it."""
+    return (
+        int(failed.get("attempts", 0)) >= settings.max_attempts
+        and failed.get("source_hash") == source_hash
+        and failed.get("model", settings.llm_model) == settings.llm_model
+    )
