@@ -242,10 +242,12 @@ def test_pdf_layout_wraps_are_joined_into_whole_sentences() -> None:
         "□ 향후 계획\n"
         "정부는 12월까지 세부 지침을 마련할 예정이다.\n"
         "구분 | 2025년 | 2026년 계획\n"
-        "보급 척수 | 1,200척 | 2,000척"
+        "보급 척수 | 1,200척 | 2,000척\n"
+        "한시적 목적을 위한 규제이거나 주기적인 검토가 필요한 규제 |"
     )
     found = sentences(text)
     assert "해양수산부는 내년부터 연근해 어선에 안전장비 보급을 확대하고 구명조끼 착용을 의무화한다." in found
     assert "정부는 12월까지 세부 지침을 마련할 예정이다." in found
     assert not any("향후 계획 정부는" in s for s in found)  # a heading is not glued to the next line
     assert not any("2026년 계획 보급" in s for s in found)  # nor are table rows
+    assert not any("|" in s for s in found)  # table rows are figures, not sentences to quote

@@ -17,7 +17,7 @@ from briefing.summarize.schema import Summary
 from briefing.summarize.source import Source
 
 LABEL = "자동 발췌 요약 — AI 요약 아님"
-OFFLINE_VERSION = "extract-3"  # recorded as Prompt_version of extract summaries
+OFFLINE_VERSION = "extract-4"  # recorded as Prompt_version of extract summaries
 
 _BULLET = re.compile(r"^[□○◦●▶▷■◆※\-•ㅇ·*▪︎◇]+\s*|^\(?\d{1,2}[.)]\s*|^[가-하][.)]\s*")
 _SENTENCE = re.compile(r"(?<=[다요음함됨임]\.)\s+|(?<=[^\d\s][.!?])\s+(?=[가-힣A-Z0-9\"'“‘(\[])")
@@ -34,6 +34,7 @@ _SECTION_WORDS: dict[str, tuple[str, ...]] = {
 
 
 _LINE_END = re.compile(r"([.!?…:]|[다요음함됨임])[\"'”’)]*$")
+_TABLE_ROW = re.compile(r"(^|\s)\|(\s|$)")  # cells joined by " | " by the extractor
 _WRAP_MIN = 20  # a line at least this long that stops mid-sentence was wrapped by the PDF's layout
 
 
@@ -47,8 +48,8 @@ def unwrap_lines(text: str) -> list[str]:
         joinable = (
             line
             and len(previous) >= _WRAP_MIN
-            and " | " not in previous
-            and " | " not in line
+            and not _TABLE_ROW.search(previous)
+            and not _TABLE_ROW.search(line)
             and not _LINE_END.search(previous)
             and not _BULLET.match(line)
         )
@@ -63,6 +64,8 @@ def sentences(text: str) -> list[str]:
     """Sentence-like units of ``text``: bullets stripped, too short or too long ones left out."""
     out: list[str] = []
     for line in unwrap_lines(text):
+        if _TABLE_ROW.search(line):  # a table row (cells joined by the extractor): figures, not a sentence
+            continue
         line = _BULLET.sub("", line).strip()
         for piece in _SENTENCE.split(line):
             piece = piece.strip()
