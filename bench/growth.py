@@ -4,11 +4,13 @@
 
 For each size N, N synthetic releases (``briefing.synthetic``) go through the real pipeline in a
 copy of this repository: records saved by ``briefing.store`` → ``briefing summarize`` (offline) →
-``briefing build`` (theme + plugins: pages, per-article JSON, search index, chat index). It measures
+``briefing build --publish`` (what the workflow runs: theme + plugins, absolute URLs; pages,
+compressed original texts, per-article JSON, search index; the chat index in ``build/``, not on
+Pages). It measures
 
-- bytes per release of records (``data/``), articles (``content/``), article pages, per-article
-  JSON, the search index, the chat index and the rest of ``output/`` (archives, tags, digests,
-  feeds), raw and zlib-compressed (git stores objects compressed; Pages counts raw bytes);
+- bytes per release of records (``data/``), articles (``content/``), article pages, original
+  texts (``<id>.original.html.gz``), per-article JSON, the search index, tag pages, the rest of
+  ``output/`` (archives, digests, feeds) and the chat index, raw and zlib-compressed (git stores objects compressed; Pages counts raw bytes);
 - summarize and build seconds, and a rebuild with nothing changed; a tar.gz of ``output/`` (what
   ``upload-pages-artifact`` makes) for the deploy side;
 
@@ -45,7 +47,19 @@ from briefing.synthetic import generate_records  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus"
 GB = 1024**3
-PARTS = ("records", "articles", "pages", "article json", "search index", "chat index", "other output")
+PARTS = (
+    "records",
+    "articles",
+    "pages",
+    "original text",
+    "article json",
+    "search index",
+    "tag pages",
+    "other output",
+    "chat index",
+)
+OFF_PAGES = ("records", "articles", "chat index")  # the repository, and build/chat-index/
+SITE_URL = "https://someone.github.io/briefing"  # publish builds have absolute URLs
 
 
 def part_of(rel: str) -> str:
@@ -54,7 +68,11 @@ def part_of(rel: str) -> str:
         return "search index"
     if rel.startswith("chat-index/"):
         return "chat index"
+    if rel.startswith("tag/"):
+        return "tag pages"
     if rel.startswith("releases/"):
+        if rel.endswith(".original.html.gz"):
+            return "original text"
         return "article json" if rel.endswith(".json") else "pages"
     return "other output"
 
@@ -114,20 +132,24 @@ def measure(n: int, work: Path, text_scale: float = 1.0) -> dict[str, float]:
         "PYTHONPATH": str(site),
         "PATH": f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}",
     }
-    env |= {"LITELLM_LOCAL_MODEL_COST_MAP": "True"}
+    env |= {"LITELLM_LOCAL_MODEL_COST_MAP": "True", "SITEURL": SITE_URL}
     store = Store(site / "data")
     for record in grown_records(n, text_scale):
         store.save(record)
     figures: dict[str, float] = {"n": n}
     figures["summarize s"] = run(["briefing", "summarize"], site, env)
-    figures["build s"] = run(["briefing", "build"], site, env)
-    figures["rebuild s"] = run(["briefing", "build"], site, env)
+    # what the workflow runs: publishconf.py (absolute URLs, chat index in build/, not output/)
+    figures["build s"] = run(["briefing", "build", "--publish"], site, env)
+    figures["rebuild s"] = run(["briefing", "build", "--publish"], site, env)
 
     for folder, classify in (
         (site / "data", lambda rel: "records"),
         (site / "content" / "releases", lambda rel: "articles"),
         (site / "output", part_of),
+        (site / "build" / "chat-index", lambda rel: "chat index"),
     ):
+        if not folder.is_dir():
+            continue
         raw, packed, files = folder_sizes(folder, classify)
         for part in raw:
             figures[f"{part} raw"] = raw[part]
@@ -198,17 +220,21 @@ def report(small: dict[str, float], large: dict[str, float], per_year: int) -> N
         repo = part in ("records", "articles")
         totals["repo raw 5y"] += five if repo else 0
         totals["repo packed 5y"] += linear(small, large, f"{part} packed", 5 * per_year) if repo else 0
-        totals["site raw 1y"] += 0 if repo else year
-        totals["site raw 5y"] += 0 if repo else five
-        totals["site files 5y"] += 0 if repo else linear(small, large, f"{part} files", 5 * per_year)
+        if part not in OFF_PAGES:
+            totals["site per release"] += per
+            totals["site raw 1y"] += year
+            totals["site raw 5y"] += five
+            totals["site files 5y"] += linear(small, large, f"{part} files", 5 * per_year)
     print("\n## five years\n")
     print(
         f"- repository (data/ + content/), git-compressed: {human(totals['repo packed 5y'])} "
         f"(raw {human(totals['repo raw 5y'])}); GitHub recommends < 1 GB"
     )
     print(
-        f"- Pages site (output/): 1 year {human(totals['site raw 1y'])}, 5 years {human(totals['site raw 5y'])} "
-        f"in {totals['site files 5y']:,.0f} files; Pages publishes at most 1 GB"
+        f"- Pages site (output/): {human(totals['site per release'])} per release; 1 year "
+        f"{human(totals['site raw 1y'])}, 5 years {human(totals['site raw 5y'])} "
+        f"in {totals['site files 5y']:,.0f} files; Pages publishes at most 1 GB "
+        f"(reached after ~{GB / max(totals['site per release'], 1):,.0f} releases)"
     )
     print("\n## time (2 cores here; linear fit, optimistic if a step grows faster than linearly)\n")
     for key in ("summarize s", "build s", "rebuild s", "artifact s"):
