@@ -173,3 +173,17 @@ def test_original_text_without_the_file_keeps_the_portal_link(built_site: BuiltS
         assert page.locator("#original .original-status a[href^='https://www.korea.kr/']").count() == 1
     finally:
         context.close()
+
+
+def test_original_text_without_javascript_links_to_the_portal(built_site: BuiltSite, browser) -> None:
+    record = built_site.records[10]
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    try:
+        page.goto(_pages(built_site)["article"], wait_until="networkidle")
+        page.click("#original > summary")
+        status = page.locator("#original .original-status")
+        assert status.is_visible() and "첨부파일" in status.inner_text()
+        assert status.locator("a").get_attribute("href") == record.url
+    finally:
+        context.close()
