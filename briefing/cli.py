@@ -59,7 +59,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from briefing.server import serve
 
-    serve(_settings(args), host=args.host, port=args.port, output=Path(args.output))
+    serve(_settings(args), host=args.host, port=args.port, output=Path(args.output), index_dir=args.index)
     return 0
 
 
@@ -121,6 +121,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--output", default="output", help="built site folder")
+    p.add_argument(
+        "--index", type=Path, help="chat index (default OUTPUT/chat-index; build/chat-index after --publish)"
+    )
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("chat", help="ask the policy assistant a question from the terminal")

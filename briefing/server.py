@@ -130,9 +130,16 @@ def make_server(
     return server
 
 
-def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, output: Path | None = None) -> None:
-    """Serve the built site and ``/api/chat`` until interrupted."""
-    server = make_server(settings, host, port, output)
+def serve(
+    settings: Settings,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    output: Path | None = None,
+    index_dir: Path | None = None,
+) -> None:
+    """Serve the built site and ``/api/chat`` until interrupted (index: ``output/chat-index``
+    unless given, e.g. ``build/chat-index`` after a publish build)."""
+    server = make_server(settings, host, port, output, index_dir=index_dir)
     bound_host, bound_port = server.server_address[:2]
     model = settings.chat_model or settings.llm_model or "(없음: 관련 보도자료만 표시)"
     print(f"briefing serve: http://{bound_host}:{bound_port}/  chat: {CHAT_PATH}  model: {model}", flush=True)

@@ -465,8 +465,9 @@ def test_chat_path_loads_no_build_time_libraries(index_dir: Path) -> None:
     assert out.stdout.strip() == "[]"
 
 
-def test_briefing_serve_command(index_dir: Path) -> None:
-    """``briefing serve`` as a process: binds, prints its address, answers (no model: sources only)."""
+def test_briefing_serve_command(index_dir: Path, tmp_path: Path) -> None:
+    """``briefing serve`` as a process: binds, prints its address, answers (no model: sources only),
+    with the index given apart from the site (as after a publish build: build/chat-index)."""
     import subprocess
     import sys
 
@@ -479,7 +480,9 @@ def test_briefing_serve_command(index_dir: Path) -> None:
         "--port",
         "0",
         "--output",
-        str(index_dir.parent),
+        str(tmp_path),
+        "--index",
+        str(index_dir),
     ]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, cwd=ROOT, env=env)
     try:

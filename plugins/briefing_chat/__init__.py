@@ -4,7 +4,8 @@ Thin by design: each article's Markdown source (the article contract's sections)
 :class:`briefing.chat_index.ChatDocument`, and :func:`briefing.chat_index.build_chat_index` writes
 the index. Settings (pelicanconf.py):
 
-- ``CHAT_INDEX_DIR``: folder inside the output, default ``"chat-index"`` (deploy it with the
+- ``CHAT_INDEX_DIR``: folder relative to the output, or absolute, default ``"chat-index"``
+  (``publishconf.py`` puts it in ``build/chat-index``, off the Pages upload; deploy it with the
   function: Vercel ``includeFiles``, or the Lambda zip; see docs/chat.md).
 - ``CHAT_CACHE_DIR``: analysis cache, default ``<CACHE_PATH>/chat`` (``cache/chat``); a rebuild
   analyses only new or changed passages.
