@@ -87,7 +87,10 @@ CATEGORY_REGEX_SUBSTITUTIONS = [(rf"\A{re.escape(c.name)}\Z", c.slug) for c in C
 TAG_REGEX_SUBSTITUTIONS = _SLUG_DEFAULTS
 
 # --- listings
-DEFAULT_PAGINATION = 20
+DEFAULT_PAGINATION = 20  # front page of a listing: the newest releases as full cards
+# older releases (the front page's overflow and every numbered page): compact rows, no summary, this
+# many to a numbered page (None: full cards on every page, DEFAULT_PAGINATION to a page)
+LISTING_COMPACT_PAGINATION = 50
 PAGINATED_TEMPLATES = {
     "index": None,
     "category": None,

@@ -20,7 +20,10 @@ from briefing.site.listing import ministry_slug
 from tests.site_fixture import HOSTILE_TITLE, BuiltSite
 from tests.sitebuild import ROOT
 
-CARD_LINK = re.compile(r'<h2 class="card-title"><a href="[^"]*/releases/\d{4}/\d{2}/([^/"]+)/">')
+# a release's link in a listing: a full card's title or a compact row's title
+CARD_LINK = re.compile(
+    r'(?:<h2 class="card-title"><a|<a class="row-title") href="[^"]*/releases/\d{4}/\d{2}/([^/"]+)/">'
+)
 NODE_TOOLS = Path(os.environ.get("BRIEFING_NODE_TOOLS", ROOT / ".npm-tools")) / "node_modules"
 
 
@@ -166,7 +169,7 @@ def test_flagged_summary_shows_the_notice_and_badge(built_site: BuiltSite) -> No
     )
     home_pages = [built_site.output / "index.html", *built_site.output.glob("page/*/index.html")]
     cards = "".join(p.read_text(encoding="utf-8") for p in home_pages)
-    card = cards[cards.index(f"/{record.id}/") :].split("</article>", 1)[0]
+    card = re.split("</article>|</li>", cards[cards.index(f"/{record.id}/") :], maxsplit=1)[0]
     assert "badge-flag" in card and record.id in listing
 
 
@@ -191,6 +194,33 @@ def test_category_ministry_month_archives_list_the_right_items(built_site: Built
         assert re.search(rf">{re.escape(name)}</a> <span class=\"count\">{len(ids)}건</span>", index), name
     categories = (out / "category/index.html").read_text(encoding="utf-8")
     assert all(f"/category/{slug}/" in categories for slug in by_cat)
+
+
+def test_older_listing_pages_show_compact_rows_and_the_newest_full_cards(built_site: BuiltSite) -> None:
+    out, records = built_site.output, built_site.records
+    summaries = {r.id: _page_json(built_site, r) for r in records}
+    summaries = {key: json.loads(data)["summary"][:30] for key, data in summaries.items()}
+    dates = {r.id: r.published for r in records}
+    for listing in ("", "archives/2026/10/"):  # the home page and a month, both long enough to page
+        front = (out / listing / "index.html").read_text(encoding="utf-8")
+        older = (out / listing / "page/1/index.html").read_text(encoding="utf-8")
+        # the newest page: the newest releases as full cards with their key summary, then rows
+        cards = CARD_LINK.findall(front.split('<ul class="rows">')[0])
+        assert len(cards) == 20 and front.count('<p class="card-summary">') == 20
+        assert all(summaries[key] in front for key in cards)
+        # the older page: a list of compact rows (date, category, ministry, title, badge), no summaries
+        assert '<article class="card"' not in older and "card-summary" not in older
+        rows = re.findall(r'<li class="row">.*?</li>', older, flags=re.S)
+        ids = CARD_LINK.findall(older)
+        assert len(rows) == len(ids) == 50 and older.count('<ul class="rows">') == 1
+        for row, key in zip(rows, ids, strict=True):
+            assert f"/{key}/" in row and summaries[key] not in older
+            assert re.search(r'<time datetime="2026-\d\d-\d\d">', row) and 'role="img" aria-label="' in row
+            assert 'class="row-ministry"' in row and 'class="badge ' in row
+        # every release is linked exactly once, the older page holding the oldest
+        everything = CARD_LINK.findall(front) + ids
+        assert sorted(everything) == sorted(r.id for r in records)
+        assert max(dates[key] for key in ids) <= min(dates[key] for key in cards)
 
 
 def test_daily_digests_group_each_day_by_category(built_site: BuiltSite) -> None:

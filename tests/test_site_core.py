@@ -29,6 +29,12 @@ def test_stable_pages_keep_numbered_pages_when_items_are_added() -> None:
     assert 20 <= spans[0].end - spans[0].start < 40
     assert [s.number for s in spans] == [0, 3, 2, 1] and spans[-1].older is None and spans[1].newer == 0
     assert [(s.start, s.end) for s in stable_spans(7, 20)] == [(0, 7)]
+    # a front page of 20 full cards over numbered pages of 50 compact rows: still stable
+    small, large = stable_spans(125, 50, front=20), stable_spans(176, 50, front=20)
+    assert [(s.number, 125 - s.end) for s in small if s.number] == [(2, 0 + 50), (1, 0)]
+    assert [(s.number, 176 - s.end) for s in large if s.number][-2:] == [(2, 50), (1, 0)]
+    assert [s.end - s.start for s in small] == [25, 50, 50] and large[0].end - large[0].start == 26
+    assert [(s.start, s.end) for s in stable_spans(19, 50, front=20)] == [(0, 19)]
 
 
 def test_related_prefers_shared_tags_then_ministry_and_only_looks_back() -> None:

@@ -10,6 +10,9 @@ from pathlib import Path
 from briefing.synthetic import generate_records, write_synthetic_articles
 from tests.sitebuild import ROOT, build_site
 
+# small pages so that 60 releases make a front page and two numbered (compact) pages
+SETTINGS = {"PLUGINS": ["briefing_site"], "DEFAULT_PAGINATION": 10, "LISTING_COMPACT_PAGINATION": 20}
+
 
 def _mtimes(output: Path) -> dict[str, int]:
     """Modification times of generated files (theme/ holds static files Pelican copies each build)."""
@@ -22,13 +25,13 @@ def test_rebuild_after_a_new_release_rewrites_only_what_changed(tmp_path: Path) 
     records = generate_records(61, seed=3, start=date(2026, 11, 2))
     write_synthetic_articles(records[:60], content)
     shutil.copytree(ROOT / "content" / "pages", content / "pages")
-    build_site(content, output, PLUGINS=["briefing_site"])
+    build_site(content, output, **SETTINGS)
     before = _mtimes(output)
     page = {r.id: f"releases/{r.published_at:%Y/%m}/{r.id}/index.html" for r in records}
     assert (output / "page/2/index.html").is_file() and (output / "page/1/index.html").is_file()
 
     write_synthetic_articles(records[60:], content)  # one new release
-    build_site(content, output, PLUGINS=["briefing_site"])
+    build_site(content, output, **SETTINGS)
     after = _mtimes(output)
     new, previous_newest, old = records[60], records[59], records[5]
 
@@ -48,18 +51,18 @@ def test_rebuild_after_a_new_release_rewrites_only_what_changed(tmp_path: Path) 
     assert untouched > 0.8 * len(before)
 
     # nothing changed: nothing is written at all
-    build_site(content, output, PLUGINS=["briefing_site"])
+    build_site(content, output, **SETTINGS)
     assert _mtimes(output) == after
 
     # a fresh checkout (as on every CI run) gives every source a new mtime: still nothing written
     for source in content.rglob("*.md"):
         os.utime(source, ns=(source.stat().st_atime_ns, source.stat().st_mtime_ns + 10**9))
-    build_site(content, output, PLUGINS=["briefing_site"])
+    build_site(content, output, **SETTINGS)
     assert _mtimes(output) == after
 
     # a withdrawn release disappears with its page and JSON
     next(content.rglob(f"{old.id}.md")).unlink()
-    build_site(content, output, PLUGINS=["briefing_site"])
+    build_site(content, output, **SETTINGS)
     assert not (output / page[old.id]).exists()
     assert not (output / page[old.id]).parent.with_suffix(".json").exists()
     assert not (output / original).exists()

@@ -2,6 +2,10 @@
 
 - Paginated listings use stable pagination (``briefing.site.paging``): numbered pages count from
   the oldest, so new releases touch the front page and at most one numbered page per listing.
+- The front page shows its newest ``DEFAULT_PAGINATION`` releases as full cards; with
+  ``LISTING_COMPACT_PAGINATION`` set, the rest of the front page and every numbered page show
+  compact rows (no summary), ``LISTING_COMPACT_PAGINATION`` to a numbered page: older pages cost
+  a fraction of the bytes and repeat the page chrome less often.
 - Each listing page has a fingerprint (template, items, links); an unchanged page whose file is
   still in the output is neither rendered nor written.
 - Every other file is written only when its bytes changed (no truncate-and-rewrite of identical
@@ -52,6 +56,7 @@ def theme_digest(settings: dict) -> str:
         "PORTAL_NAME",
         "ORIGINAL_TEXT_FILES",
         "TAG_MIN_ARTICLES",
+        "LISTING_COMPACT_PAGINATION",
     ):
         digest.update(repr(settings.get(name)).encode())
     return digest.hexdigest()
@@ -71,12 +76,24 @@ class _ChangedOnly(io.StringIO):
 
 
 class ListingPage:
-    """What listing templates see as ``articles_page`` (a subset of Pelican's Page, plus links)."""
+    """What listing templates see as ``articles_page`` (a subset of Pelican's Page, plus links).
+    ``cards`` are the items shown as full cards, ``rows`` the (older) items shown as compact rows."""
 
-    def __init__(self, span: Span, items: list, url: str, save_as: str, urls: dict[int, str], total: int):
+    def __init__(
+        self,
+        span: Span,
+        items: list,
+        url: str,
+        save_as: str,
+        urls: dict[int, str],
+        total: int,
+        cards: int | None = None,
+    ):
         self.number = span.number
         self.is_front = span.is_front
         self.object_list = items
+        split = len(items) if cards is None else cards
+        self.cards, self.rows = items[:split], items[split:]
         self.url = url
         self.save_as = save_as
         self.total = total
@@ -167,7 +184,8 @@ class SiteWriter(Writer):
             )
         items = paginated.get("articles") or paginated.get("dates") or []
         per_page = self.settings["PAGINATED_TEMPLATES"][template_name] or self.settings["DEFAULT_PAGINATION"]
-        spans = stable_spans(len(items), per_page)
+        compact = self.settings.get("LISTING_COMPACT_PAGINATION")
+        spans = stable_spans(len(items), compact or per_page, front=per_page)
         url = url or ""
         base_save = (
             name[: -len("index.html")] if name.endswith("index.html") else name.rsplit(".", 1)[0] + "/"
@@ -175,8 +193,15 @@ class SiteWriter(Writer):
         urls = {s.number: (url if s.is_front else f"{url}page/{s.number}/") for s in spans}
         saves = {s.number: (name if s.is_front else f"{base_save}page/{s.number}/index.html") for s in spans}
         for span in spans:
+            cards = None if not compact else per_page if span.is_front else 0
             page = ListingPage(
-                span, items[span.start : span.end], urls[span.number], saves[span.number], urls, len(items)
+                span,
+                items[span.start : span.end],
+                urls[span.number],
+                saves[span.number],
+                urls,
+                len(items),
+                cards,
             )
             if self.unchanged(page.save_as, self._listing_mark(template_name, page, context)):
                 continue
