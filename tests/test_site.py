@@ -336,6 +336,7 @@ def test_pages_pass_the_html_validator(built_site: BuiltSite) -> None:
     hostile = next(r for r in built_site.records if r.id == "hostile-title")
     pages = [
         out / "index.html",
+        out / "page/1/index.html",  # an older listing page: compact rows
         built_site.page(built_site.records[10]),
         built_site.page(hostile),
         built_site.page(built_site.records[-1]),  # a corpus release when ../shared/corpus is there

@@ -29,6 +29,7 @@ def _pages(site: BuiltSite) -> dict[str, str]:
     article = site.records[10]
     return {
         "home": f"{site.base_url}/",
+        "older": f"{site.base_url}/page/1/",  # compact rows
         "article": f"{site.base_url}/releases/{article.published_at:%Y/%m}/{article.id}/",
     }
 
