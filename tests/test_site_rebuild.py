@@ -67,3 +67,14 @@ def test_rebuild_after_a_new_release_rewrites_only_what_changed(tmp_path: Path) 
     assert not (output / page[old.id]).parent.with_suffix(".json").exists()
     assert not (output / original).exists()
     assert old.id not in (output / "page/1/index.html").read_text(encoding="utf-8")
+
+
+def test_a_site_with_no_releases_yet_builds_and_says_so(tmp_path: Path) -> None:
+    # a fresh fork before its first collection: every plugin runs over zero articles
+    content, output = tmp_path / "content", tmp_path / "output"
+    shutil.copytree(ROOT / "content" / "pages", content / "pages")
+    build_site(content, output)
+    home = (output / "index.html").read_text(encoding="utf-8")
+    assert "아직 수집된 보도자료가 없습니다" in home
+    assert (output / "search" / "manifest.json").is_file()
+    assert (output / "feeds" / "all.atom.xml").is_file()
