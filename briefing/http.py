@@ -14,6 +14,8 @@ import re
 import time
 import unicodedata
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from urllib.parse import unquote_to_bytes, urljoin, urlsplit
 
 import httpx
@@ -21,6 +23,7 @@ import httpx
 from briefing.settings import Settings
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+MAX_RETRY_AFTER = 30.0  # seconds; a server asking for more is left for the next run
 BODY_TIME_FACTOR = 30  # a whole body may take this many read timeouts
 _SECRET_PARAM = re.compile(r"((?:serviceKey|service_key|api_?key|key)=)[^&#\s]*", re.I)
 
@@ -45,6 +48,7 @@ class FetchError(Exception):
         self.url = url  # secrets in the query string are redacted
         self.detail = detail
         self.status = status
+        self.retry_after: float | None = None  # seconds the server asked us to wait (429/503)
 
     @property
     def retryable(self) -> bool:
@@ -138,8 +142,13 @@ class HttpClient:
             except FetchError as exc:
                 if not exc.retryable or attempt >= retries:
                     raise
+                wait = self.settings.http_backoff * (2**attempt)
+                if exc.retry_after is not None:
+                    if exc.retry_after > MAX_RETRY_AFTER:
+                        raise  # the server wants a longer pause than a run should stall: next run
+                    wait = max(wait, exc.retry_after)
             attempt += 1
-            time.sleep(self.settings.http_backoff * (2 ** (attempt - 1)))
+            time.sleep(wait)
 
     def _get_following(self, url: str, headers: dict[str, str], limit: int) -> Fetched:
         seen = [url]
@@ -161,7 +170,9 @@ class HttpClient:
                 current = target
                 continue
             if status not in (200, 304):
-                raise FetchError("http-status", current, f"HTTP {status}", status=status)
+                error = FetchError("http-status", current, f"HTTP {status}", status=status)
+                error.retry_after = _retry_after(response_headers.get("retry-after"))
+                raise error
             return Fetched(
                 url=current,
                 status=status,
@@ -304,3 +315,19 @@ def safe_filename(name: str) -> str | None:
         stem, dot, ext = name.rpartition(".")
         name = (stem[: 200 - len(ext) - 1] + dot + ext) if dot and len(ext) <= 10 else name[:200]
     return name
+
+
+def _retry_after(value: str | None) -> float | None:
+    """Seconds from a ``Retry-After`` header: delta-seconds or an HTTP date; None when absent or bad."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())

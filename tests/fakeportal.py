@@ -68,6 +68,7 @@ class FakeFile:
     status: int = 200
     delay: float = 0.0  # seconds before answering (slow download)
     fail_times: int = 0  # answer HTTP 500 this many times first
+    rate_limited: int = 0  # answer HTTP 429 with ``Retry-After: 1`` this many times first
     file_id: str = ""  # set by the portal when empty
 
     @classmethod
@@ -523,6 +524,8 @@ class _Handler(BaseHTTPRequestHandler):
             self.portal._wait(file.delay)
         if file.fail_times and self.portal._fail_once(f"file:{file_id}", file.fail_times):
             return self._send(500, b"temporary failure")
+        if file.rate_limited and self.portal._fail_once(f"429:{file_id}", file.rate_limited):
+            return self._send(429, b"slow down", headers={"Retry-After": "1"})
         if file.status != 200:
             return self._send(file.status, HTML_404, "text/html; charset=utf-8")
         headers = {}

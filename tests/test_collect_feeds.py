@@ -204,6 +204,19 @@ def test_transient_download_failure_is_retried_within_the_run(tmp_path: Path, sm
         assert portal.downloads == 2
 
 
+def test_rate_limited_download_waits_as_the_server_asks(tmp_path: Path, small_doc: bytes) -> None:
+    release = FakeRelease(
+        "156300065", "요청 제한", approved=AT, files=[FakeFile("a.hwp", small_doc, rate_limited=1)]
+    )
+    with FakePortal([release]) as portal:
+        settings = portal.settings(tmp_path / "data", feeds=[])  # backoff is milliseconds in tests
+        run_collect(settings, since=DAY, until=DAY)
+        (record,) = _records(settings.data_dir)
+        assert record.attachments[0].error is None and record.attachments[0].text
+        downloads = [r.at for r in portal.requests if r.path == "/common/download.do"]
+        assert len(downloads) == 2 and downloads[1] - downloads[0] >= 0.9  # Retry-After: 1
+
+
 def test_failed_download_is_retried_on_a_later_run_only(tmp_path: Path, small_doc: bytes) -> None:
     good = FakeFile("good.hwp", small_doc)
     bad = FakeFile("bad.hwp", small_doc, status=503)

@@ -67,3 +67,13 @@ def test_redirects_loops_and_schemes(tmp_path: Path) -> None:
                 client.get(target, max_bytes=100)
             assert err.value.kind == "too-large" and not err.value.retryable
         assert portal.count("/loop/") == 2  # the loop is seen, not followed forever
+
+
+@pytest.mark.parametrize(
+    ("header", "seconds"),
+    [("7", 7.0), (None, None), ("soon", None), ("Wed, 21 Oct 2015 07:28:00 GMT", 0.0)],
+)
+def test_retry_after_header_forms(header: str | None, seconds: float | None) -> None:
+    from briefing.http import _retry_after
+
+    assert _retry_after(header) == seconds
