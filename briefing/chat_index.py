@@ -15,6 +15,7 @@ then the passages of the best releases that share most of the question's words a
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import math
 import os
@@ -135,16 +136,19 @@ def document_from_markdown(
     )
 
 
+_OUR_MARKUP = re.compile(r"(?<!\\)<[^>]*>")
 _MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>|~])")
-_ENTITIES = {"&lt;": "<", "&gt;": ">", "&quot;": '"', "&#39;": "'", "&amp;": "&"}
 
 
 def _unescape_markdown(text: str) -> str:
-    """Plain text from the article contract's escaped Markdown (backslashes and HTML entities)."""
-    text = _MD_ESCAPE.sub(r"\1", text)
-    for entity, char in _ENTITIES.items():
-        text = text.replace(entity, char)
-    return text
+    """Plain text of an article body fragment: the inverse of ``briefing.articles.escape_block``.
+
+    The writer turns every character of source text that Markdown or HTML would read into a
+    character reference (``&#124;``, ``&lt;``…), so any bare ``<…>`` left is our own markup (the
+    faithfulness ``<mark>``, the label paragraph): drop it, then undo Markdown backslash escapes
+    (hand-written articles use them) and decode the references.
+    """
+    return html.unescape(_MD_ESCAPE.sub(r"\1", _OUR_MARKUP.sub("", text)))
 
 
 # --- passages --------------------------------------------------------------------------------------

@@ -605,3 +605,17 @@ def test_small_archive_still_finds_its_releases(tmp_path: Path) -> None:
     hits = open_chat_index(folder).search("청년 월세 특별지원 소득 기준이 어떻게 바뀌었나요?")
     sources = select_sources(hits)
     assert sources and sources[0][0].release_id == "rent-2026"
+
+
+def test_passages_hold_the_source_text_not_the_writers_escapes() -> None:
+    # the article writer turns | * # < into character references; the chat model must see the text
+    from briefing.articles import escape_block, escape_inline
+
+    source = "구분 | 2025년 | 2026년\n예산 *1,000억 원* #증액 <script>x</script>"
+    body = (
+        f'## 핵심 요약\n\n<mark class="unsupported">{escape_inline("12명")}</mark> 지원\n\n'
+        f"## 원문 {{#original}}\n\n### 보도자료 본문\n\n{escape_block(source)}\n"
+    )
+    doc = document_from_markdown(body, id="x", title="t", date="2026-11-01", url="releases/x/")
+    assert doc.sections == [("핵심 요약", "12명 지원")]
+    assert doc.original == "구분 | 2025년 | 2026년\n\n예산 *1,000억 원* #증액 <script>x</script>"
