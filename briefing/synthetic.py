@@ -10,18 +10,13 @@ ministries, and carry one or two attachments whose extracted text repeats and ex
 from __future__ import annotations
 
 import hashlib
-import html
-import json
 import random
-import re
 import tempfile
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
-from briefing.categories import CATEGORIES, guess_category
 from briefing.records import KST, Attachment, ReleaseRecord, SourceRef, StepStatus
-from briefing.store import write_atomic
 
 DEFAULT_START = date(2026, 10, 1)
 PER_DAY = 36  # roughly the portal's weekday volume of press releases
@@ -329,17 +324,12 @@ def write_synthetic_articles(
 
     Runs the real pipeline: records are saved under ``data_dir`` (a temporary folder when not
     given) and summarised offline by :func:`briefing.summarize.run_summarize` (no model, no
-    network). Falls back to :func:`contract_markdown` only if the summariser is not installed.
+    network), so benches and tests see exactly the articles a site without a model gets.
     """
-    try:
-        from briefing.settings import Settings
-        from briefing.store import Store
-        from briefing.summarize import run_summarize
-    except ImportError:
-        for record in records:
-            path = Path(content_dir) / "releases" / Path(record.relpath).with_suffix(".md")
-            write_atomic(path, contract_markdown(record))
-        return len(records)
+    from briefing.settings import Settings
+    from briefing.store import Store
+    from briefing.summarize import run_summarize
+
     with tempfile.TemporaryDirectory(prefix="briefing-synthetic-") as tmp:
         folder = Path(data_dir) if data_dir else Path(tmp)
         store = Store(folder)
@@ -352,63 +342,3 @@ def write_synthetic_articles(
     if report.exit_code:
         raise RuntimeError(f"offline summaries failed: {report.summary_line()}")
     return len(records)
-
-
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>])")
-
-
-def _escape(text: str) -> str:
-    """Source text as Markdown that renders as the same text (HTML and Markdown syntax escaped)."""
-    return _MD_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
-
-
-def _oneline(text: str) -> str:
-    return " ".join(text.split())
-
-
-def contract_markdown(record: ReleaseRecord) -> str:
-    """An article in the contract's format with an extractive summary (first sentences)."""
-    paragraphs = [p.strip() for p in record.body_text.split("\n\n") if p.strip()]
-    sentences = [s.strip().rstrip(".") + "." for p in paragraphs for s in p.split(". ") if s.strip()]
-    key = " ".join(sentences[:2])
-    category = guess_category(f"{record.title}\n{record.body_text}")
-    text = f"{record.title}\n{record.body_text}"
-    tags = [k for c in CATEGORIES for k in c.keywords if k in text][:4]
-    attachments = [
-        {"name": a.name, "type": a.type, "size": a.size, "url": a.url, "error": a.error}
-        for a in record.attachments
-    ]
-    meta = {
-        "Title": html.escape(_oneline(record.title)),
-        "Date": record.published_at.strftime("%Y-%m-%d %H:%M:%S+09:00"),
-        "Modified": record.published_at.strftime("%Y-%m-%d %H:%M:%S+09:00"),
-        "Category": category.name,
-        "Tags": ", ".join(html.escape(t) for t in tags),
-        "Slug": record.id,
-        "Ministry": html.escape(record.ministry),
-        "Source": record.url,
-        "Attachments": json.dumps(attachments, ensure_ascii=False).replace("<", "\\u003c"),
-        "Headline": html.escape(_oneline(record.title)),
-        "Summary": html.escape(_oneline(key)),
-        "Summary_kind": "extract",
-        "Model": "",
-        "Prompt_version": "",
-        "Source_hash": record.source_hash(),
-        "Faithfulness": "ok",
-        "Summarized_at": record.fetched_at or record.published,
-        "Tokens": "0",
-        "Cost": "0",
-        "Original_url": record.url,
-    }
-    lines = [f"{name}: {value}" for name, value in meta.items()]
-    lines += ["", "## 핵심 요약", "", _escape(key), "", "## 주요 내용", ""]
-    lines += [f"- {_escape(s)}" for s in sentences[2:5]]
-    sections = ("배경 및 목적", "세부 추진 내용", "기대 효과", "향후 계획")
-    for name, text in zip(sections, paragraphs[1:5], strict=False):
-        lines += ["", f"## {name}", "", _escape(text)]
-    lines += ["", "## 원문 {#original}", "", "### 보도자료 본문", ""]
-    lines += [_escape(p) + "\n" for p in paragraphs]
-    for att in record.attachments:
-        lines += [f"### 첨부: {_escape(att.name)}", ""]
-        lines += [_escape(p) + "\n" for p in att.text.split("\n") if p.strip()]
-    return "\n".join(lines).rstrip() + "\n"
