@@ -3,15 +3,12 @@ the built site and `briefing serve` answering a page, the search page and a chat
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 from briefing.extract import extract_document, sniff_type
 from briefing.sample_documents import hwpx_bytes, pdf_bytes
+from tests.scripts import run_script
 
-ROOT = Path(__file__).resolve().parent.parent
 PARAGRAPHS = [
     "행정안전부는 2026년 11월 17일 점검 회의를 열었다.",
     "제설제 45만 톤을 확보했다. Mixed ASCII 3.5%.",
@@ -33,17 +30,8 @@ def test_generated_pdf_and_hwpx_give_their_hangul_back() -> None:
 
 
 def test_demo_builds_and_serves_site_search_and_chat(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
-    done = subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "demo.py"), "--check", "--out", str(tmp_path)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    output = done.stdout + done.stderr
-    assert done.returncode == 0, output[-5000:]
+    code, output = run_script("demo.py", "--check", "--out", str(tmp_path))
+    assert code == 0, output[-5000:]
     assert "releases 8 new" in output and "11 downloaded, 11 extracted, 0 failed" in output
     assert "8 offline extracts" in output
     assert "demo: home page lists 8 of 8 sample releases" in output

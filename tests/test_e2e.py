@@ -6,26 +6,12 @@ itself uses ../shared/corpus when it is there.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.scripts import run_script
 
 
 def test_publish_runs_twice_and_the_second_is_a_no_op() -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
-    done = subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "e2e.py"), "--source", "samples"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    output = done.stdout + done.stderr
-    assert done.returncode == 0, output[-6000:]
+    code, output = run_script("e2e.py", "--source", "samples")
+    assert code == 0, output[-6000:]
     assert "e2e: PASS" in output
     for check in (
         "PASS run 1 committed and pushed data/ and content/",
