@@ -109,7 +109,8 @@ def collect_corpus_records(data_dir: Path, count: int = 3) -> list[ReleaseRecord
     return list(Store(data_dir).iter_records())
 
 
-def _serve(directory: Path) -> tuple[ThreadingHTTPServer, str]:
+def serve_with_csp(directory: Path) -> tuple[ThreadingHTTPServer, str]:
+    """Serve ``directory`` on a free loopback port with the strict CSP: (server, base URL)."""
     handler = functools.partial(CSPHandler, directory=str(directory))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -132,7 +133,7 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BuiltSite]:
     records += collect_corpus_records(root / "data")
     shutil.copytree(ROOT / "content" / "pages", content / "pages")
     output.mkdir()
-    server, base_url = _serve(output)  # the port must be known before the build (absolute URLs)
+    server, base_url = serve_with_csp(output)  # the port must be known before the build (absolute URLs)
     try:
         build_site(
             content,

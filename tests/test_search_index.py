@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import functools
 import json
 import shutil
 import subprocess
-import threading
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -17,13 +14,10 @@ from briefing.search.client_index import ClientIndexReader, SearchDocument, buil
 from briefing.search.query import parse_query
 from tests.conftest import CORPUS
 from tests.search_site import Article, build_search_site, sample_articles
+from tests.site_fixture import serve_with_csp
 
 ROOT = Path(__file__).resolve().parent.parent
 NODE = ["node", str(ROOT / "tests" / "search_node.mjs")]
-CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "connect-src 'self'; object-src 'none'; base-uri 'self'"
-)
 
 
 @pytest.fixture(scope="module")
@@ -164,22 +158,11 @@ def test_a_damaged_analysis_cache_costs_time_not_the_build(tmp_path: Path) -> No
 # --- in Chromium, over real HTTP ---------------------------------------------------------------
 
 
-class _Handler(SimpleHTTPRequestHandler):
-    def end_headers(self) -> None:
-        self.send_header("Content-Security-Policy", CSP)
-        super().end_headers()
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def served(site) -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Handler, directory=str(site[0])))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    server, base_url = serve_with_csp(site[0])  # the site's strict CSP
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
+        yield base_url
     finally:
         server.shutdown()
         server.server_close()
