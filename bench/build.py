@@ -46,9 +46,15 @@ print(json.dumps({"seconds": time.perf_counter() - started, "cpu": usage.ru_utim
 """
 
 
-def run_build(conf: str | None, overrides: dict[str, object]) -> dict[str, float]:
-    """One Pelican build in a fresh process; returns seconds and peak MB."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+def run_build(conf: str | None, overrides: dict[str, object], data_dir: Path) -> dict[str, float]:
+    """One Pelican build in a fresh process over the records in ``data_dir``; returns seconds and
+    peak MB."""
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "BRIEFING_DATA_DIR": str(data_dir),
+        "BRIEFING_LLM_MODEL": "",
+    }
     done = subprocess.run(
         [sys.executable, "-c", _RUNNER, conf or "", json.dumps(overrides)],
         cwd=ROOT,
@@ -75,9 +81,9 @@ def bench_size(n: int, work: Path, plugins: list[str] | None) -> dict[str, objec
     """All measurements for ``n`` releases."""
     if work.exists():
         shutil.rmtree(work)
-    content = work / "content"
+    content, data = work / "content", work / "data"
     records = generate_records(n + 20)
-    write_synthetic_articles(records[:n], content)
+    write_synthetic_articles(records[:n], content, data)  # records stay in data/: pages take their text
     shutil.copytree(ROOT / "content" / "pages", content / "pages")
 
     ours: dict[str, object] = {
@@ -97,11 +103,11 @@ def bench_size(n: int, work: Path, plugins: list[str] | None) -> dict[str, objec
     }
     conf = str(ROOT / "pelicanconf.py")
     result: dict[str, object] = {"n": n}
-    result["full"] = run_build(conf, ours)
-    result["plain"] = run_build(None, plain)
-    result["rebuild"] = run_build(conf, ours)
-    write_synthetic_articles(records[n:], content)
-    result["new20"] = run_build(conf, ours)
+    result["full"] = run_build(conf, ours, data)
+    result["plain"] = run_build(None, plain, data)
+    result["rebuild"] = run_build(conf, ours, data)
+    write_synthetic_articles(records[n:], content, data)
+    result["new20"] = run_build(conf, ours, data)
     result["files"], result["bytes"] = tree_size(work / "output")
     return result
 
@@ -137,8 +143,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true", help="keep bench/out/site-N folders")
     parser.add_argument(
         "--plugins",
-        default="briefing_site",
-        help="comma-separated plugins for our builds, or 'all' for pelicanconf's list (default: briefing_site)",
+        default="briefing_articles,briefing_site",
+        help="comma-separated plugins for our builds, or 'all' for pelicanconf's list "
+        "(default: briefing_articles,briefing_site: the articles plugin adds the original text from the records)",
     )
     args = parser.parse_args(argv)
     rows = []

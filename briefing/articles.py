@@ -6,7 +6,9 @@ title or an ``"><img onerror=…>`` in a file name renders as text. Only this mo
 (headings, lists, the notice, links it builds from checked URLs) is live.
 
 Articles live at ``content/releases/YYYY/MM/<id>.md``; only files carrying our metadata
-(``Summary_kind`` and ``Source_hash``) are ever replaced or removed.
+(``Summary_kind`` and ``Source_hash``) are ever replaced or removed. An article holds metadata and
+the summary; the original text stays in the record and reaches the page through
+:func:`original_html` at build time, so the repository keeps each text once.
 """
 
 from __future__ import annotations
@@ -32,7 +34,9 @@ NO_TEXT_MESSAGE = (
     "이 보도자료는 본문과 첨부파일에서 읽을 수 있는 텍스트를 얻지 못해 아직 요약하지 않았습니다. "
     "아래 첨부파일과 정책브리핑 원문 링크에서 내용을 확인하세요. 텍스트를 얻으면 다음 갱신 때 요약합니다."
 )
-MAX_ORIGINAL_CHARS = 200_000  # per part; a longer text is cut with a note (the full text stays in the record)
+MAX_ORIGINAL_CHARS = (
+    200_000  # per part shown on the site; a longer text is cut with a note (the record keeps it all)
+)
 
 _ENTITIES = {
     "&": "&amp;",
@@ -168,26 +172,48 @@ def _mark(text: str, claims: list[str]) -> str:
     return out
 
 
-def _original(record: ReleaseRecord) -> list[str]:
-    lines = ["## 원문 {#original}", "", "### 보도자료 본문", ""]
+ORIGINAL_HEADING = '<h2 id="original">원문</h2>'
+
+
+def original_html(record: ReleaseRecord | None, source_url: str = "") -> str:
+    """The release's original text as HTML: page text and each attachment, one ``<p>`` per line
+    (notes of our own, such as an unreadable file, are ``<p class="original-missing">``).
+
+    Not part of the Markdown article: the ``briefing_articles`` plugin appends it to the article's
+    HTML when Pelican reads the article, so ``content/`` holds each text once (in the record). With
+    no record (a build without ``data/``) the part says so and links the release page.
+    """
+    parts = [ORIGINAL_HEADING]
+    if record is None:
+        link = _link(source_url, "정책브리핑 원문")
+        parts.append(
+            f'<p class="original-missing">원문 텍스트 기록을 찾지 못했습니다. {link}에서 확인하세요.</p>'
+        )
+        return "\n".join(parts) + "\n"
+    parts.append("<h3>보도자료 본문</h3>")
     body = record.body_text.strip()
-    lines.append(escape_block(_cap(body)) if body else "본문 텍스트가 없습니다.")
-    lines.append("")
+    parts.append(_paragraphs(body) if body else "<p>본문 텍스트가 없습니다.</p>")
     for att in record.attachments:
-        lines += [f"### 첨부: {escape_inline(att.name)}", ""]
+        parts.append(f"<h3>첨부: {_text(att.name)}</h3>")
         if att.error or not att.text.strip():
-            reason = f" ({escape_inline(att.error)})" if att.error else ""
-            lines.append(f"이 첨부파일의 텍스트를 읽지 못했습니다{reason}. 파일: {_link(att.url, att.name)}")
+            reason = f" ({_text(att.error)})" if att.error else ""
+            link = _link(att.url, att.name)
+            parts.append(
+                f'<p class="original-missing">이 첨부파일의 텍스트를 읽지 못했습니다{reason}. 파일: {link}</p>'
+            )
         else:
-            lines.append(escape_block(_cap(att.text)))
-        lines.append("")
-    return lines
+            parts.append(_paragraphs(att.text))
+    return "\n".join(parts) + "\n"
 
 
-def _cap(text: str) -> str:
-    if len(text) <= MAX_ORIGINAL_CHARS:
-        return text
-    return text[:MAX_ORIGINAL_CHARS] + "\n(이하 생략: 전문은 첨부파일 원본에서 확인하세요.)"
+def _text(value: str) -> str:
+    return html.escape(" ".join(str(value).split()), quote=False)
+
+
+def _paragraphs(text: str) -> str:
+    if len(text) > MAX_ORIGINAL_CHARS:
+        text = text[:MAX_ORIGINAL_CHARS] + "\n(이하 생략: 전문은 첨부파일 원본에서 확인하세요.)"
+    return "\n".join(f"<p>{_text(line)}</p>" for line in text.splitlines() if line.strip())
 
 
 def _header(record: ReleaseRecord, summary: Summary | None, info: ArticleInfo, key_summary: str) -> list[str]:
@@ -245,7 +271,6 @@ def render_article(record: ReleaseRecord, summary: Summary, info: ArticleInfo) -
     ]
     for heading, text in sections:
         lines += [f"## {heading}", "", text or "원문에 제시되지 않았습니다.", ""]
-    lines += _original(record)
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -260,8 +285,6 @@ def render_no_text(record: ReleaseRecord, info: ArticleInfo, category: str) -> s
         lines.append(f"- {_link(record.url, '정책브리핑 원문 보기')}")
     for att in record.attachments:
         lines.append(f"- {_link(att.url, att.name)}")
-    lines.append("")
-    lines += _original(record)
     return "\n".join(lines).rstrip() + "\n"
 
 

@@ -121,16 +121,18 @@ def serve_with_csp(directory: Path) -> tuple[ThreadingHTTPServer, str]:
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BuiltSite]:
     root = tmp_path_factory.mktemp("site")
     content, output = root / "content", root / "output"
+    # corpus releases take the whole road: fake portal -> collector -> records -> briefing_articles
+    corpus_records = collect_corpus_records(root / "data")
     records = generate_records(90, start=START) + hostile_records()
-    write_synthetic_articles(records, content)  # the real offline summariser writes the articles
+    # the real offline summariser writes the articles; the records stay for the pages' original text
+    write_synthetic_articles(records, content, root / "data")
     # as the summariser marks a summary whose claims it could not find in the source
     flagged = next((content / "releases").rglob(f"{records[20].id}.md"))
     text = flagged.read_text(encoding="utf-8")
     flagged.write_text(
         text.replace("Faithfulness: ok", "Faithfulness: flagged: 2024년 5월 2일", 1), encoding="utf-8"
     )
-    # corpus releases take the whole road: fake portal -> collector -> records -> briefing_articles
-    records += collect_corpus_records(root / "data")
+    records += corpus_records
     shutil.copytree(ROOT / "content" / "pages", content / "pages")
     output.mkdir()
     server, base_url = serve_with_csp(output)  # the port must be known before the build (absolute URLs)

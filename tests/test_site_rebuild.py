@@ -7,11 +7,16 @@ import shutil
 from datetime import date
 from pathlib import Path
 
+from briefing.store import Store
 from briefing.synthetic import generate_records, write_synthetic_articles
 from tests.sitebuild import ROOT, build_site
 
 # small pages so that 60 releases make a front page and two numbered (compact) pages
-SETTINGS = {"PLUGINS": ["briefing_site"], "DEFAULT_PAGINATION": 10, "LISTING_COMPACT_PAGINATION": 20}
+SETTINGS = {
+    "PLUGINS": ["briefing_articles", "briefing_site"],
+    "DEFAULT_PAGINATION": 10,
+    "LISTING_COMPACT_PAGINATION": 20,
+}
 
 
 def _mtimes(output: Path) -> dict[str, int]:
@@ -23,14 +28,15 @@ def _mtimes(output: Path) -> dict[str, int]:
 def test_rebuild_after_a_new_release_rewrites_only_what_changed(tmp_path: Path) -> None:
     content, output = tmp_path / "content", tmp_path / "output"
     records = generate_records(61, seed=3, start=date(2026, 11, 2))
-    write_synthetic_articles(records[:60], content)
+    data = tmp_path / "output.data"  # build_site's records folder: pages take the original text from it
+    write_synthetic_articles(records[:60], content, data)
     shutil.copytree(ROOT / "content" / "pages", content / "pages")
     build_site(content, output, **SETTINGS)
     before = _mtimes(output)
     page = {r.id: f"releases/{r.published_at:%Y/%m}/{r.id}/index.html" for r in records}
     assert (output / "page/2/index.html").is_file() and (output / "page/1/index.html").is_file()
 
-    write_synthetic_articles(records[60:], content)  # one new release
+    write_synthetic_articles(records[60:], content, data)  # one new release
     build_site(content, output, **SETTINGS)
     after = _mtimes(output)
     new, previous_newest, old = records[60], records[59], records[5]
@@ -60,7 +66,8 @@ def test_rebuild_after_a_new_release_rewrites_only_what_changed(tmp_path: Path) 
     build_site(content, output, **SETTINGS)
     assert _mtimes(output) == after
 
-    # a withdrawn release disappears with its page and JSON
+    # a withdrawn release (record and article gone) disappears with its page and JSON
+    Store(data).delete(old.id)
     next(content.rglob(f"{old.id}.md")).unlink()
     build_site(content, output, **SETTINGS)
     assert not (output / page[old.id]).exists()

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import markdown
 
-from briefing.articles import article_path, escape_inline, read_meta, safe_url
+from briefing.articles import article_path, escape_inline, original_html, read_meta, safe_url
 from briefing.categories import BY_NAME
 from briefing.faithfulness import check
 from briefing.records import Attachment
@@ -53,9 +53,8 @@ def test_no_model_writes_an_article_for_every_record(tmp_path: Path) -> None:
         assert LABEL in text
         for heading in ("핵심 요약", "주요 내용", "배경 및 목적", "세부 추진 내용", "기대 효과", "향후 계획"):
             assert f"## {heading}\n" in text
-        assert "## 원문 {#original}\n" in text and "### 보도자료 본문" in text
-        for att in record.attachments:
-            assert f"### 첨부: {escape_inline(att.name)}" in text
+        # the original text stays in the record (the site adds it at build time), never in content/
+        assert "원문 {#original}" not in text and "### 보도자료 본문" not in text and "### 첨부:" not in text
 
     # a rerun touches nothing
     mtimes = {p: p.stat().st_mtime_ns for p in settings.content_dir.rglob("*.md")}
@@ -128,7 +127,7 @@ def test_hostile_text_renders_as_text(tmp_path: Path) -> None:
     meta = read_meta(path)
     assert "<script" not in meta["title"] and "&lt;script&gt;" in meta["title"]
     assert "<" not in meta["attachments"] and "source" not in meta  # a javascript: URL is dropped
-    html = _render(text)
+    html = _render(text) + original_html(record, record.url)  # the page: summary + original from the record
     assert 'href="javascript' not in html
     for bad in ("<script", "<img", "<iframe", "<b>", "<em>강조", "<h1>제목처럼", "<code>"):
         assert bad not in html, bad

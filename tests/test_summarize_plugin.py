@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import gzip
+import json
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 from briefing.articles import article_path, read_meta
+from briefing.chat_index import open_chat_index
+from briefing.search.query import query_terms
 from briefing.synthetic import generate_records
 from tests.fakellm import FakeLLM, json_reply
 from tests.summarize_data import make_record, save, valid_summary
@@ -18,7 +22,7 @@ CONF = """\
 PATH = "content"
 ARTICLE_PATHS = ["releases"]
 PLUGIN_PATHS = [{plugins!r}]
-PLUGINS = ["briefing_articles"]
+PLUGINS = {plugin_list!r}
 BRIEFING = {briefing!r}
 SITENAME = "test"
 SITEURL = ""
@@ -45,13 +49,16 @@ ARTICLE_TEMPLATE = """\
 """
 
 
-def _build(site: Path, briefing: dict, **env_extra: str) -> subprocess.CompletedProcess[str]:
+def _build(
+    site: Path, briefing: dict, plugins: tuple[str, ...] = ("briefing_articles",), **env_extra: str
+) -> subprocess.CompletedProcess[str]:
     site.mkdir(parents=True, exist_ok=True)
     (site / "content").mkdir(exist_ok=True)
     (site / "templates").mkdir(exist_ok=True)
     (site / "templates" / "article.html").write_text(ARTICLE_TEMPLATE, encoding="utf-8")
     (site / "conf.py").write_text(
-        CONF.format(plugins=str(ROOT / "plugins"), briefing=briefing), encoding="utf-8"
+        CONF.format(plugins=str(ROOT / "plugins"), plugin_list=list(plugins), briefing=briefing),
+        encoding="utf-8",
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith("BRIEFING_")}
     env.update(PYTHONPATH=str(ROOT), LITELLM_LOCAL_MODEL_COST_MAP="True", **env_extra)
@@ -107,3 +114,52 @@ def test_plugin_with_a_model_calls_once_then_never_again(tmp_path: Path) -> None
         _build(site, briefing, OPENAI_API_KEY="sk-test-dummy")
         assert fake.calls == 1  # second build: zero calls
         assert path.stat().st_mtime_ns == stamp  # and the article is not rewritten
+
+
+def test_original_text_comes_from_the_record_not_the_markdown(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    record = make_record("9002")
+    record.body_text = '본문 첫 줄 해양쓰레기수거선\n<script>alert("b")</script> 둘째 줄'
+    record.attachments[0].text = "첨부 본문 수소충전소확충 | *별표* <img src=x onerror=alert(2)>"
+    broken = make_record("9003")
+    broken.attachments[0].error = "encrypted: password required"
+    broken.attachments[0].text = ""
+    gone = make_record("9004")
+    save(data, record, broken, gone)
+    site = tmp_path / "site"
+    everything = ("briefing_articles", "briefing_search", "briefing_chat")
+    _build(site, {"data_dir": str(data), "llm_model": ""}, everything)
+
+    markdown = article_path(site / "content", record).read_text(encoding="utf-8")
+    assert "해양쓰레기수거선" not in markdown and "수소충전소확충" not in markdown  # content/ holds no copy
+    page = _page(site, record)
+    original = page[page.index('<h2 id="original">') :]
+    assert original.count('<h2 id="original">') == 1
+    assert "<p>본문 첫 줄 해양쓰레기수거선</p>" in original
+    assert '<p>&lt;script&gt;alert("b")</p>' not in original  # one paragraph per line, escaped
+    assert '<p>&lt;script&gt;alert("b")&lt;/script&gt; 둘째 줄</p>' in original
+    assert "<p>첨부 본문 수소충전소확충 | *별표* &lt;img src=x onerror=alert(2)&gt;</p>" in original
+    assert "<script>" not in original and "<img" not in original
+    unreadable = _page(site, broken)
+    assert (
+        '<p class="original-missing">이 첨부파일의 텍스트를 읽지 못했습니다 (encrypted: password required).'
+        in unreadable
+    )
+
+    # search and chat index the original text too
+    terms: dict[str, list] = {}
+    for shard in (site / "output" / "search" / "t").glob("*.json.gz"):
+        terms.update(json.loads(gzip.decompress(shard.read_bytes())))
+    assert all(term in terms for term in query_terms("해양쓰레기수거선 수소충전소확충"))
+    hits = open_chat_index(site / "output" / "chat-index").search("해양쓰레기수거선")
+    assert [(h.release_id, h.kind) for h in hits][:1] == [("9002", "original")]
+
+    # a record that is gone: the page says so and links the portal instead of failing the build
+    (data / "releases" / gone.relpath).unlink()
+    stale = article_path(site / "content", gone)
+    stale.write_text(stale.read_text(encoding="utf-8").replace("Tokens: 0", "Tokens: 1"), encoding="utf-8")
+    done = _build(site, {"data_dir": str(data), "llm_model": ""}, everything)
+    assert "no record for" in done.stdout + done.stderr
+    page = _page(site, gone)
+    assert '<p class="original-missing">원문 텍스트 기록을 찾지 못했습니다.' in page
+    assert f'href="{gone.url}"' in page or gone.url.replace("&", "&amp;") in page

@@ -43,6 +43,15 @@ def split_original(content: str) -> tuple[str, str]:
     return content[: found.start()].rstrip(), content[found.end() :].lstrip()
 
 
+_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.DOTALL)
+
+
+def paragraphs_text(content: str) -> str:
+    """The text of the plain ``<p>`` paragraphs of ``content``, one per blank-line-separated block
+    (headings and our own classed notes are left out)."""
+    return "\n\n".join(filter(None, (plain(p) for p in _PARAGRAPH.findall(content or ""))))
+
+
 def json_for_html(data: Any) -> str:
     """JSON that is safe inside ``<script type="application/ld+json">`` and as a static file:
     ``<``, ``>`` and ``&`` are written as ``\\u`` escapes, so ``</script>`` can never appear."""

@@ -1,6 +1,6 @@
 """Pelican plugin: writes the chat function's passage index after every build.
 
-Thin by design: each article's Markdown source (the article contract's sections) becomes a
+Thin by design: each article (its Markdown sections and the original text in its HTML) becomes a
 :class:`briefing.chat_index.ChatDocument`, and :func:`briefing.chat_index.build_chat_index` writes
 the index. Settings (pelicanconf.py):
 
@@ -26,6 +26,7 @@ from briefing.chat_index import (
     open_chat_index,
     search_analyzer,
 )
+from briefing.site.text import paragraphs_text, split_original
 
 log = logging.getLogger(__name__)
 
@@ -44,10 +45,11 @@ def _body(source_path: str) -> str:
 
 
 def document_for(article) -> ChatDocument:
-    """The chat document of one Pelican article."""
+    """The chat document of one Pelican article: summary sections from its Markdown, original text
+    from its HTML (the ``briefing_articles`` plugin adds it from the record)."""
     meta = article.metadata
     date = article.date.date().isoformat() if getattr(article, "date", None) else ""
-    return document_from_markdown(
+    document = document_from_markdown(
         _body(article.source_path),
         id=str(getattr(article, "slug", "") or meta.get("slug", "")),
         title=str(meta.get("title", article.title)),
@@ -57,6 +59,9 @@ def document_for(article) -> ChatDocument:
         source_url=str(meta.get("source", "")),
         summary=str(meta.get("summary", "")),
     )
+    if not document.original:  # articles written before the text moved out of the Markdown keep it inline
+        document.original = paragraphs_text(split_original(article.content or "")[1])
+    return document
 
 
 def _write_index(pelican) -> None:
