@@ -1,39 +1,43 @@
-"""Data growth: bytes per release in every place a release leaves a trace, projected to 1 and 5 years.
+"""Data growth: bytes per release in every place a release leaves a trace, and build and deploy time.
 
-    python bench/growth.py [--sizes 200,800] [--per-year 25000] [--keep]
+    python bench/growth.py [--sizes 400,1200] [--per-year 25000] [--keep]
+    nice python bench/growth.py --sizes 25000 --incremental 20 --commit HEAD --work /tmp/growth-year
 
-For each size N, N synthetic releases (``briefing.synthetic``) go through the real pipeline in a
-copy of this repository: records saved by ``briefing.store`` → ``briefing summarize`` (offline) →
-``briefing build --publish`` (what the workflow runs: theme + plugins, absolute URLs; pages,
-compressed original texts, per-article JSON, search index; the chat index in ``build/``, not on
-Pages). It measures
+Synthetic releases (``briefing.synthetic``, ``--per-year`` a year spread evenly over the months) go
+through the real pipeline in a copy of this repository (the work tree, or ``--commit``): records
+saved by ``briefing.store`` → ``briefing summarize`` (offline) → ``briefing build --publish``
+(what the workflow runs: theme + all plugins, absolute URLs; the chat index in ``build/``, not on
+Pages). When ``../shared/corpus`` is present, each release's attachments carry real press-release
+paragraphs (extracted once with our own extractors, drawn deterministically, as many characters as
+a real release's attachments hold), so sizes and compression are those of real text; without it
+the text is synthetic only and much shorter. Corpus text goes only into the temporary work folder.
+
+It measures
 
 - bytes per release of records (``data/``), articles (``content/``), article pages, original
-  texts (``<id>.original.html.gz``), per-article JSON, the search index, tag pages, the rest of
-  ``output/`` (archives, digests, feeds) and the chat index, raw and zlib-compressed (git stores objects compressed; Pages counts raw bytes);
-- summarize and build seconds, and a rebuild with nothing changed; a tar.gz of ``output/`` (what
-  ``upload-pages-artifact`` makes) for the deploy side;
+  texts, per-article JSON, the search index, tag pages, the rest of ``output/`` and the chat
+  index: raw, and per file zlib level 6 (what git stores for a loose or packed object);
+- wall and CPU seconds and peak memory of every step; the tar.gz of ``output/`` (the Pages
+  artifact), its time and size; with ``--incremental K`` one scheduled run's worth of K new
+  releases (summarize + build), then a rebuild with nothing changed.
 
-then fits bytes and seconds linearly between the two sizes and projects a year (25,000 releases:
-~100 a weekday) and five. Synthetic releases carry less text than real ones: when
-``../shared/corpus`` is present, the real text per release is measured (the attachments of one
-release extracted, twins included, as records keep them) and each synthetic release's attachment
-text is lengthened to that size with other synthetic paragraphs (``--text-scale``).
+With two sizes it fits bytes and seconds linearly between them; with one size it divides by it.
+Either way it projects a year and five years.
 """
 
 from __future__ import annotations
 
 import argparse
-import io
+import math
 import os
 import shutil
 import subprocess
 import sys
-import tarfile
 import tempfile
 import time
 import zlib
 from collections import defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,7 +47,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 from worktree import copy_tracked  # noqa: E402
 
 from briefing.store import Store  # noqa: E402
-from briefing.synthetic import generate_records  # noqa: E402
+from briefing.synthetic import RealText, iter_records, real_text_pool  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus"
 GB = 1024**3
@@ -58,6 +62,7 @@ PARTS = (
     "other output",
     "chat index",
 )
+IN_GIT = ("records", "articles")  # the repository
 OFF_PAGES = ("records", "articles", "chat index")  # the repository, and build/chat-index/
 SITE_URL = "https://someone.github.io/briefing"  # publish builds have absolute URLs
 
@@ -78,6 +83,7 @@ def part_of(rel: str) -> str:
 
 
 def folder_sizes(root: Path, classify) -> tuple[dict[str, int], dict[str, int], dict[str, int]]:
+    """Raw bytes, per-file zlib-6 bytes and file count of each part under ``root``."""
     raw: dict[str, int] = defaultdict(int)
     packed: dict[str, int] = defaultdict(int)
     files: dict[str, int] = defaultdict(int)
@@ -91,56 +97,89 @@ def folder_sizes(root: Path, classify) -> tuple[dict[str, int], dict[str, int], 
     return raw, packed, files
 
 
-def run(command: list[str], cwd: Path, env: dict[str, str]) -> float:
+@dataclass
+class Step:
+    wall: float
+    cpu: float  # user + system of the process and its children
+    peak_mb: float  # largest resident set of the process or any of its children
+
+
+def run(command: list[str], cwd: Path, env: dict[str, str], log: Path) -> Step:
+    """Run ``command`` with its output appended to ``log``; its wall and CPU time and peak memory."""
     began = time.monotonic()
-    done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True)
-    if done.returncode != 0:
-        raise SystemExit(f"{' '.join(command)} failed:\n{(done.stdout + done.stderr)[-3000:]}")
-    return time.monotonic() - began
+    with open(log, "ab") as out:
+        out.write(f"\n$ {' '.join(command)}\n".encode())
+        out.flush()
+        process = subprocess.Popen(command, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
+        _, status, usage = os.wait4(process.pid, 0)  # this child's own resource usage
+        process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        tail = log.read_text(encoding="utf-8", errors="replace")[-3000:]
+        raise SystemExit(f"{' '.join(command)} failed (exit {process.returncode}):\n{tail}")
+    return Step(time.monotonic() - began, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
 
 
-def grown_records(n: int, text_scale: float) -> list:
-    """``n`` synthetic records whose attachment text is about ``text_scale`` times longer.
-
-    The extra text is the attachment text of *other* synthetic records (so it is varied Korean,
-    compressing like real text rather than like a repetition), appended in whole paragraphs.
-    """
-    records = generate_records(n)
-    if text_scale <= 1:
-        return records
-    pool = [a.text for r in generate_records(min(n, 500) + 7, seed=1) for a in r.attachments if a.text]
-    for i, record in enumerate(records):
-        if not record.attachments:
-            continue
-        own = len(record.body_text) + sum(len(a.text) for a in record.attachments)
-        want = int(own * text_scale)
-        extra: list[str] = []
-        k = i
-        while own + sum(len(t) for t in extra) < want:
-            extra.append(pool[k % len(pool)])
-            k += 7
-        record.attachments[0].text += "\n" + "\n".join(extra)
-    return records
+def snapshot(folder: Path) -> dict[str, tuple[int, int]]:
+    """(size, mtime) of every file under ``folder``: what a build rewrote shows as a change."""
+    out = {}
+    for path in folder.rglob("*"):
+        if path.is_file():
+            stat = path.stat()
+            out[path.relative_to(folder).as_posix()] = (stat.st_size, stat.st_mtime_ns)
+    return out
 
 
-def measure(n: int, work: Path, text_scale: float = 1.0) -> dict[str, float]:
-    site = work / f"site-{n}"
+def prepare_site(site: Path, commit: str | None) -> None:
+    """A copy of the repository without data: the work tree's tracked files, or ``commit``'s."""
     site.mkdir(parents=True)
-    copy_tracked(site, skip=("data/", "content/releases/", "demo/"))
+    if commit is None:
+        copy_tracked(site, skip=("data/", "content/releases/", "demo/"))
+        return
+    archive = subprocess.run(["git", "archive", commit], cwd=ROOT, check=True, capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(site)], input=archive, check=True)
+    for folder in ("data", "content/releases", "demo"):
+        shutil.rmtree(site / folder, ignore_errors=True)
+
+
+def measure(
+    n: int, work: Path, *, per_day: int, real_text: RealText | None, incremental: int, commit: str | None
+) -> dict[str, float]:
+    """Everything about ``n`` releases (and ``incremental`` more) in a fresh copy of the site."""
+    site = work / f"site-{n}"
+    prepare_site(site, commit)
+    log = work / f"site-{n}.log"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("BRIEFING_", "SITEURL"))}
     env |= {
         "PYTHONPATH": str(site),
         "PATH": f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}",
+        "LITELLM_LOCAL_MODEL_COST_MAP": "True",
+        "SITEURL": SITE_URL,
     }
-    env |= {"LITELLM_LOCAL_MODEL_COST_MAP": "True", "SITEURL": SITE_URL}
-    store = Store(site / "data")
-    for record in grown_records(n, text_scale):
-        store.save(record)
     figures: dict[str, float] = {"n": n}
-    figures["summarize s"] = run(["briefing", "summarize"], site, env)
+
+    def save(first: int, last: int) -> float:
+        began = time.monotonic()
+        store = Store(site / "data")
+        for record in iter_records(last, first=first, per_day=per_day, real_text=real_text):
+            store.save(record)
+        return time.monotonic() - began
+
+    def step(name: str, command: list[str]) -> None:
+        done = run(command, site, env, log)
+        figures[f"{name} s"], figures[f"{name} cpu"], figures[f"{name} mb"] = (
+            done.wall,
+            done.cpu,
+            done.peak_mb,
+        )
+        print(
+            f"  {name}: {done.wall:.1f} s wall, {done.cpu:.1f} s CPU, peak {done.peak_mb:,.0f} MB", flush=True
+        )
+
+    figures["store s"] = save(0, n)
+    print(f"  records saved: {figures['store s']:.1f} s", flush=True)
+    step("summarize", ["briefing", "summarize"])
     # what the workflow runs: publishconf.py (absolute URLs, chat index in build/, not output/)
-    figures["build s"] = run(["briefing", "build", "--publish"], site, env)
-    figures["rebuild s"] = run(["briefing", "build", "--publish"], site, env)
+    step("build", ["briefing", "build", "--publish"])
 
     for folder, classify in (
         (site / "data", lambda rel: "records"),
@@ -152,44 +191,31 @@ def measure(n: int, work: Path, text_scale: float = 1.0) -> dict[str, float]:
             continue
         raw, packed, files = folder_sizes(folder, classify)
         for part in raw:
-            figures[f"{part} raw"] = raw[part]
-            figures[f"{part} packed"] = packed[part]
-            figures[f"{part} files"] = files[part]
-    began = time.monotonic()
-    buffer = io.BytesIO()
-    with tarfile.open(fileobj=buffer, mode="w:gz") as tar:
-        tar.add(site / "output", arcname=".")
-    figures["artifact s"] = time.monotonic() - began
-    figures["artifact bytes"] = len(buffer.getvalue())
+            figures[f"{part} raw"] = figures.get(f"{part} raw", 0) + raw[part]
+            figures[f"{part} packed"] = figures.get(f"{part} packed", 0) + packed[part]
+            figures[f"{part} files"] = figures.get(f"{part} files", 0) + files[part]
+    output = snapshot(site / "output")
+    figures["output bytes"] = sum(size for size, _ in output.values())
+    figures["output files"] = len(output)
+    # The Pages artifact: upload-pages-artifact tars output/ and the upload compresses it (gzip -6 here).
+    artifact = work / f"site-{n}.tar.gz"
+    done = run(["tar", "-czf", str(artifact), "-C", str(site / "output"), "."], site, env, log)
+    figures["artifact s"], figures["artifact cpu"] = done.wall, done.cpu
+    figures["artifact bytes"] = artifact.stat().st_size
+    artifact.unlink()
+    print(f"  measured sizes; artifact {human(figures['artifact bytes'])} in {done.wall:.1f} s", flush=True)
+
+    if incremental:
+        figures["incremental store s"] = save(n, n + incremental)
+        step("incremental summarize", ["briefing", "summarize"])
+        step("incremental build", ["briefing", "build", "--publish"])
+        after = snapshot(site / "output")
+        changed = [rel for rel, stat in after.items() if output.get(rel) != stat]
+        figures["incremental files"] = len(changed)
+        figures["incremental bytes"] = sum(after[rel][0] for rel in changed)
+        figures["incremental removed"] = len(output.keys() - after.keys())
+    step("rebuild", ["briefing", "build", "--publish"])
     return figures
-
-
-def real_text_ratio() -> float | None:
-    """Extracted characters per real release (corpus twins grouped) over the synthetic ones."""
-    if not CORPUS.is_dir():
-        return None
-    from briefing.extract import ExtractError, extract_document
-
-    per_release: dict[str, int] = defaultdict(int)
-    for folder in ("hwp", "hwpx", "pdf"):
-        for path in sorted((CORPUS / folder).iterdir()):
-            try:
-                per_release[path.stem] += len(extract_document(path.read_bytes(), name=path.name).text)
-            except ExtractError:
-                continue
-    synthetic = generate_records(200)
-    synthetic_chars = sum(len(r.body_text) + sum(len(a.text) for a in r.attachments) for r in synthetic)
-    real = sum(per_release.values()) / max(len(per_release), 1)
-    print(f"real text per release (corpus, {len(per_release)} releases, twins included): {real:,.0f} chars")
-    print(f"synthetic text per release: {synthetic_chars / len(synthetic):,.0f} chars")
-    return real / (synthetic_chars / len(synthetic))
-
-
-def linear(small: dict[str, float], large: dict[str, float], key: str, n: float) -> float:
-    """Value of ``key`` at ``n`` on the line through the two measurements."""
-    a, b = small.get(key, 0.0), large.get(key, 0.0)
-    slope = max(0.0, (b - a) / (large["n"] - small["n"]))  # noise can make a flat cost look negative
-    return b + slope * (n - large["n"])
 
 
 def human(size: float) -> str:
@@ -200,82 +226,152 @@ def human(size: float) -> str:
     return f"{size:,.1f} GB"
 
 
-def report(small: dict[str, float], large: dict[str, float], per_year: int) -> None:
-    n = large["n"]
-    print(f"\n## bytes per release (slope between {int(small['n'])} and {int(n)} releases)\n")
+class Fit:
+    """Per-release values: the slope between two sizes, or the average at one size."""
+
+    def __init__(self, results: list[dict[str, float]]) -> None:
+        self.small, self.large = (results[0], results[-1]) if len(results) > 1 else ({"n": 0}, results[0])
+
+    def per(self, key: str) -> float:
+        a, b = self.small.get(key, 0.0), self.large.get(key, 0.0)
+        return (b - a) / (self.large["n"] - self.small["n"])
+
+    def at(self, key: str, n: float) -> float:
+        """Value of ``key`` at ``n`` releases on the line (noise can make a flat cost look negative)."""
+        return self.large.get(key, 0.0) + max(0.0, self.per(key)) * (n - self.large["n"])
+
+    def basis(self) -> str:
+        if self.small["n"]:
+            return f"slope between {int(self.small['n']):,} and {int(self.large['n']):,} releases"
+        return f"average over {int(self.large['n']):,} releases"
+
+
+def report(results: list[dict[str, float]], per_year: int, filler: str) -> None:
+    fit = Fit(results)
+    five = 5 * per_year
+    print(f"\nfiller: {filler}")
+    print(f"\n## bytes per release ({fit.basis()}); projection: {per_year:,} a year\n")
     print(
-        f"| part | raw / release | zlib / release | files / release | 1 year ({per_year:,}) raw | 5 years raw |"
+        "| part | raw / release | git: zlib-6 per file / release | files / release "
+        "| 1 year raw | 5 years raw | 5 years zlib-6 |"
     )
-    print("| --- | ---: | ---: | ---: | ---: | ---: |")
-    totals = defaultdict(float)
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    totals: dict[str, float] = defaultdict(float)
     for part in PARTS:
-        per = (large.get(f"{part} raw", 0) - small.get(f"{part} raw", 0)) / (n - small["n"])
-        packed = (large.get(f"{part} packed", 0) - small.get(f"{part} packed", 0)) / (n - small["n"])
-        files = (large.get(f"{part} files", 0) - small.get(f"{part} files", 0)) / (n - small["n"])
-        year, five = (
-            linear(small, large, f"{part} raw", per_year),
-            linear(small, large, f"{part} raw", 5 * per_year),
+        raw, packed, files = fit.per(f"{part} raw"), fit.per(f"{part} packed"), fit.per(f"{part} files")
+        year, fives = fit.at(f"{part} raw", per_year), fit.at(f"{part} raw", five)
+        fives_packed = fit.at(f"{part} packed", five)
+        print(
+            f"| {part} | {human(raw)} | {human(packed)} | {files:.2f} | {human(year)} | {human(fives)} "
+            f"| {human(fives_packed)} |"
         )
-        print(f"| {part} | {human(per)} | {human(packed)} | {files:.2f} | {human(year)} | {human(five)} |")
-        repo = part in ("records", "articles")
-        totals["repo raw 5y"] += five if repo else 0
-        totals["repo packed 5y"] += linear(small, large, f"{part} packed", 5 * per_year) if repo else 0
+        if part in IN_GIT:
+            totals["git per release"] += packed
+            totals["git 1y"] += fit.at(f"{part} packed", per_year)
+            totals["git 5y"] += fives_packed
+            totals["repo raw 5y"] += fives
         if part not in OFF_PAGES:
-            totals["site per release"] += per
-            totals["site raw 1y"] += year
-            totals["site raw 5y"] += five
-            totals["site files 5y"] += linear(small, large, f"{part} files", 5 * per_year)
+            totals["site per release"] += raw
+            totals["site 1y"] += year
+            totals["site 5y"] += fives
+            totals["site files 5y"] += fit.at(f"{part} files", five)
+    chat = fit.per("chat index raw")
     print("\n## five years\n")
     print(
-        f"- repository (data/ + content/), git-compressed: {human(totals['repo packed 5y'])} "
+        f"- repository (data/ + content/) as git stores it (zlib-6 per file): {human(totals['git per release'])} "
+        f"per release, 1 year {human(totals['git 1y'])}, 5 years {human(totals['git 5y'])} "
         f"(raw {human(totals['repo raw 5y'])}); GitHub recommends < 1 GB"
     )
     print(
         f"- Pages site (output/): {human(totals['site per release'])} per release; 1 year "
-        f"{human(totals['site raw 1y'])}, 5 years {human(totals['site raw 5y'])} "
-        f"in {totals['site files 5y']:,.0f} files; Pages publishes at most 1 GB "
-        f"(reached after ~{GB / max(totals['site per release'], 1):,.0f} releases)"
+        f"{human(totals['site 1y'])}, 5 years {human(totals['site 5y'])} in {totals['site files 5y']:,.0f} "
+        f"files; Pages publishes at most 1 GB (reached after ~{GB / max(totals['site per release'], 1):,.0f} releases)"
     )
-    print("\n## time (2 cores here; linear fit, optimistic if a step grows faster than linearly)\n")
-    for key in ("summarize s", "build s", "rebuild s", "artifact s"):
-        one, five = linear(small, large, key, per_year), linear(small, large, key, 5 * per_year)
-        print(
-            f"- {key[:-2]}: {small[key]:.1f} s at {int(small['n'])}, {large[key]:.1f} s at {int(n)} → "
-            f"~{one / 60:.1f} min at 1 year, ~{five / 60:.1f} min at 5 years"
-        )
-    art = linear(small, large, "artifact bytes", 5 * per_year)
     print(
-        f"- Pages artifact (tar.gz of output/) at 5 years: {human(art)} — upload time depends on the runner's link"
+        f"- chat index (build/chat-index/, the function bundle): {human(chat)} per release, 1 year "
+        f"{human(fit.at('chat index raw', per_year))}, 5 years {human(fit.at('chat index raw', five))}"
     )
+    large = fit.large
+    print(f"\n## time and memory at {int(large['n']):,} releases (this machine: {os.cpu_count()} cores)\n")
+    print(f"- records saved: {large['store s']:.1f} s")
+    print("| step | wall s | CPU s | peak MB | per release (wall) |")
+    print("| --- | ---: | ---: | ---: | ---: |")
+    for name in ("summarize", "build", "incremental summarize", "incremental build", "rebuild"):
+        if f"{name} s" not in large:
+            continue
+        per = f"{fit.per(f'{name} s'):.3f} s" if name in ("summarize", "build") else ""
+        print(
+            f"| {name} | {large[f'{name} s']:.1f} | {large[f'{name} cpu']:.1f} | {large[f'{name} mb']:,.0f} | {per} |"
+        )
+    print(
+        f"\n- output/: {human(large['output bytes'])} in {int(large['output files']):,} files; Pages artifact "
+        f"(tar.gz -6 of output/) {human(large['artifact bytes'])}, {large['artifact s']:.1f} s wall, "
+        f"{large['artifact cpu']:.1f} s CPU"
+    )
+    if "incremental files" in large:
+        print(
+            f"- incremental run: {int(large['incremental files']):,} output files written "
+            f"({human(large['incremental bytes'])}), {int(large['incremental removed'])} removed"
+        )
+    for key in ("build s", "artifact s", "artifact bytes"):
+        one, fives = fit.at(key, per_year), fit.at(key, five)
+        shown = (lambda v: human(v)) if key.endswith("bytes") else (lambda v: f"~{v / 60:.1f} min")
+        print(f"- {key} linear: 1 year {shown(one)}, 5 years {shown(fives)}")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", default="200,800", help="two sizes to measure (default 200,800)")
+    parser.add_argument(
+        "--sizes", default="400,1200", help="one size, or two to fit a line (default 400,1200)"
+    )
     parser.add_argument("--per-year", type=int, default=25_000, help="releases a year (default 25,000)")
     parser.add_argument(
-        "--text-scale",
-        default="auto",
-        help="make synthetic text this many times longer; 'auto' = real text per release in ../shared/corpus "
-        "over synthetic (1 when the corpus is absent)",
+        "--incremental", type=int, default=0, help="then add this many releases (one scheduled run) and build"
     )
+    parser.add_argument("--commit", help="measure this commit (git archive) instead of the work tree")
+    parser.add_argument("--work", type=Path, help="work folder (default: a new temporary one)")
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
     args = parser.parse_args(argv)
     sizes = sorted(int(s) for s in args.sizes.split(","))
-    if len(sizes) != 2 or sizes[0] >= sizes[1]:
-        parser.error("--sizes takes two different sizes, e.g. 200,800")
-    work = Path(tempfile.mkdtemp(prefix="briefing-growth-"))
+    if len(sizes) not in (1, 2) or len(set(sizes)) != len(sizes) or sizes[0] < 1:
+        parser.error("--sizes takes one size or two different sizes, e.g. 25000 or 400,1200")
+    per_day = max(1, math.ceil(args.per_year / 365))  # a year's releases within twelve months
+    if args.work:
+        args.work.mkdir(parents=True, exist_ok=False)
+        work = args.work
+    else:
+        work = Path(tempfile.mkdtemp(prefix="briefing-growth-"))
     try:
-        scale = (real_text_ratio() or 1.0) if args.text_scale == "auto" else float(args.text_scale)
-        print(f"text scale: x {scale:.2f} (synthetic attachment text lengthened to real size)", flush=True)
+        real_text = real_text_pool(CORPUS) if CORPUS.is_dir() else None
+        if real_text:
+            mean = sum(real_text.release_chars) / len(real_text.release_chars)
+            filler = (
+                f"REAL text: paragraphs of {len(real_text.documents)} corpus documents ({CORPUS}), "
+                f"attachment text per release drawn from {len(real_text.release_chars)} real releases "
+                f"(mean {mean:,.0f} characters)"
+            )
+        else:
+            filler = "SYNTHETIC text only (../shared/corpus absent): sizes understate real releases"
+        print(f"filler: {filler}", flush=True)
+        print(f"{per_day} releases a day from 2026-10-01; work folder {work}", flush=True)
         results = []
         for n in sizes:
             began = time.monotonic()
-            results.append(measure(n, work, scale))
-            print(f"measured {n} releases in {time.monotonic() - began:.0f} s", flush=True)
-        report(results[0], results[1], args.per_year)
+            print(f"{n:,} releases:", flush=True)
+            results.append(
+                measure(
+                    n,
+                    work,
+                    per_day=per_day,
+                    real_text=real_text,
+                    incremental=args.incremental,
+                    commit=args.commit,
+                )
+            )
+            print(f"measured {n:,} releases in {time.monotonic() - began:.0f} s", flush=True)
+        report(results, args.per_year, filler)
     finally:
-        if args.keep:
+        if args.keep or args.work:
             print(f"\nkept {work}")
         else:
             shutil.rmtree(work, ignore_errors=True)

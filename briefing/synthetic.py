@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import random
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -205,20 +206,22 @@ def _category_for(index: int, rng: random.Random) -> str:
     return slugs[index % len(slugs)] if rng.random() < 0.7 else rng.choice(("economy", "welfare-employment"))
 
 
-def _published(index: int, start: date, rng: random.Random) -> datetime:
-    day = start + timedelta(days=index // PER_DAY)
-    slot = index % PER_DAY
-    minutes = 8 * 60 + slot * (10 * 60 // PER_DAY) + rng.randrange(0, 10 * 60 // PER_DAY)
+def _published(index: int, start: date, rng: random.Random, per_day: int = PER_DAY) -> datetime:
+    day = start + timedelta(days=index // per_day)
+    slot = index % per_day
+    minutes = 8 * 60 + slot * (10 * 60 // per_day) + rng.randrange(0, max(1, 10 * 60 // per_day))
     return datetime.combine(day, time(minutes // 60, minutes % 60), KST)
 
 
-def _record(index: int, seed: int, start: date) -> ReleaseRecord:
+def _record(
+    index: int, seed: int, start: date, per_day: int = PER_DAY, real_text: RealText | None = None
+) -> ReleaseRecord:
     rng = random.Random(f"{seed}:{index}")
     slug = _category_for(index, rng)
     ministries, topics = _AREAS[slug]
     ministry = rng.choice(ministries)
     topic = rng.choice(topics)
-    when = _published(index, start, rng)
+    when = _published(index, start, rng, per_day)
     year = when.year + (1 if when.month >= 10 and rng.random() < 0.5 else 0)
     count = rng.choice((3, 12, 40, 150, 600, 2500, 12000, 35000))
     pct = rng.choice((3.2, 5.8, 7.5, 12.0, 18.4, 25.0, 31.7))
@@ -260,7 +263,9 @@ def _record(index: int, seed: int, start: date) -> ReleaseRecord:
     news_id = 156_000_000 + seed * 1_000_000 + index
     url = f"https://www.korea.kr/briefing/pressReleaseView.do?newsId={news_id}"
     attachments = []
-    for n in range(rng.choice((1, 1, 2))):
+    count_attachments = rng.choice((1, 1, 2))
+    extra: list[str] = []
+    for n in range(count_attachments):
         kind = ("hwpx", "pdf", "hwp")[(index + n) % 3]
         label = "보도자료" if n == 0 else "붙임"
         text = "\n".join(
@@ -275,6 +280,13 @@ def _record(index: int, seed: int, start: date) -> ReleaseRecord:
                 f" (044-{rng.randrange(200, 999)}-{rng.randrange(1000, 9999)})",
             )
         )
+        if real_text and n == 0:
+            # Its own generator, so the rest of the record is the same with or without real text;
+            # the synthetic lines count towards the real size (each attachment has about as many).
+            draw = random.Random(f"{seed}:{index}:real")
+            extra = real_text.draw(draw, count_attachments, reserve=len(text) * count_attachments)
+        if extra and extra[n]:
+            text = f"{text}\n{extra[n]}"
         raw = text.encode("utf-8")
         attachments.append(
             Attachment(
@@ -308,13 +320,99 @@ def _record(index: int, seed: int, start: date) -> ReleaseRecord:
     )
 
 
-def generate_records(n: int, seed: int = 0, start: date | None = None) -> list[ReleaseRecord]:
+def generate_records(
+    n: int,
+    seed: int = 0,
+    start: date | None = None,
+    *,
+    per_day: int = PER_DAY,
+    real_text: RealText | None = None,
+) -> list[ReleaseRecord]:
     """``n`` deterministic synthetic releases, ids ``syn-000000`` onward, published from ``start``
-    (default 2026-10-01) at about 36 a day between 08:00 and 18:00 Korea time, oldest first."""
+    (default 2026-10-01) at ``per_day`` a day (default 36) between 08:00 and 18:00 Korea time,
+    oldest first.
+
+    With ``real_text`` (see :func:`real_text_pool`) each release's attachments also carry real
+    press-release paragraphs, as many characters as a real release's attachments hold.
+    """
+    return list(iter_records(n, seed, start, per_day=per_day, real_text=real_text))
+
+
+def iter_records(
+    n: int,
+    seed: int = 0,
+    start: date | None = None,
+    *,
+    first: int = 0,
+    per_day: int = PER_DAY,
+    real_text: RealText | None = None,
+) -> Iterator[ReleaseRecord]:
+    """Records ``first`` to ``n - 1`` of :func:`generate_records`, one at a time (a year of
+    releases with real text does not fit in memory at once)."""
     if n < 0:
         raise ValueError(f"n must be >= 0, not {n}")
-    first = start or DEFAULT_START
-    return [_record(i, seed, first) for i in range(n)]
+    if per_day < 1:
+        raise ValueError(f"per_day must be >= 1, not {per_day}")
+    for i in range(max(0, first), n):
+        yield _record(i, seed, start or DEFAULT_START, per_day, real_text)
+
+
+@dataclass(frozen=True)
+class RealText:
+    """Paragraphs of real press releases and how much attachment text real releases carry.
+
+    ``documents`` holds the lines of each distinct document (twins counted once);
+    ``release_chars`` the attachment characters of each real release (twins included, as a record
+    keeps every attachment). Build it with :func:`real_text_pool`.
+    """
+
+    documents: tuple[tuple[str, ...], ...]
+    release_chars: tuple[int, ...]
+
+    def draw(self, rng: random.Random, parts: int, reserve: int = 0) -> list[str]:
+        """Attachment text for one release, split into ``parts``: runs of 3-12 consecutive lines
+        from random places of random documents, until a real release's size less ``reserve``
+        characters is reached."""
+        want = rng.choice(self.release_chars) - reserve
+        lines: list[str] = []
+        size = 0
+        while size < want:
+            doc = rng.choice(self.documents)
+            first = rng.randrange(len(doc))
+            for line in doc[first : first + rng.randint(3, 12)]:
+                lines.append(line)
+                size += len(line) + 1
+        cut = len(lines) * 3 // 5 if parts > 1 else len(lines)
+        return ["\n".join(lines[:cut]), *(["\n".join(lines[cut:])] if parts > 1 else [])]
+
+
+def real_text_pool(corpus: Path) -> RealText | None:
+    """Real text from a corpus folder of press releases (``hwp/``, ``hwpx/``, ``pdf/``), extracted
+    with our own extractors; ``None`` when the folder holds no readable document.
+
+    Files with the same stem are one release in several formats (twins): their characters add up
+    to the release's size, and the first readable one gives the paragraphs.
+    """
+    from briefing.extract import ExtractError, extract_document
+
+    per_release: dict[str, int] = {}
+    documents: dict[str, tuple[str, ...]] = {}
+    for folder in ("hwp", "hwpx", "pdf"):
+        if not (Path(corpus) / folder).is_dir():
+            continue
+        for path in sorted((Path(corpus) / folder).iterdir()):
+            try:
+                text = extract_document(path.read_bytes(), name=path.name).text
+            except (ExtractError, OSError):
+                continue
+            lines = tuple(line for line in text.splitlines() if line.strip())
+            if not lines:
+                continue
+            per_release[path.stem] = per_release.get(path.stem, 0) + len(text)
+            documents.setdefault(path.stem, lines)
+    if not documents:
+        return None
+    return RealText(tuple(documents.values()), tuple(per_release.values()))
 
 
 def write_synthetic_articles(
