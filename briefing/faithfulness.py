@@ -466,7 +466,16 @@ class SourceFacts:
         forms = {claim.key, text}
         for org in _ALIAS_ORGS.get(text, [claim.key]):
             forms.update((org, *_ORGS.get(org, ())))
-        return any(form and form in self.compact for form in forms)
+        return any(form and self._mentions(form) for form in forms)
+
+    def _mentions(self, form: str) -> bool:
+        """``form`` appears in the source other than as the tail of a longer ministry's name: a
+        source about 기후에너지환경부 does not support 환경부, a different (former) ministry."""
+        compact = self.compact
+        for name in self.names:
+            if name != form and form in name and name in _ORGS and form not in _ORGS[name]:
+                compact = compact.replace(name, "\x00")
+        return form in compact
 
 
 @dataclass

@@ -136,6 +136,15 @@ def test_names_and_short_forms() -> None:
     ]
 
 
+def test_a_ministry_is_not_supported_by_a_longer_ministry_containing_its_name() -> None:
+    source = "기후에너지환경부는 2025년 10월 1일 탄소중립 이행계획을 발표했다."
+    assert check("환경부는 탄소중립 이행계획을 발표했다.", source).unsupported == ["환경부"]
+    assert check("기후부는 탄소중립 이행계획을 발표했다.", source).ok  # its own short form
+    assert check("환경부는 이행계획을 발표했다.", source + " 환경부 관계자도 참석했다.").ok
+    # the short form of an agency stays fine: 수자원공사 for 한국수자원공사
+    assert check("수자원공사가 참여한다.", "한국수자원공사가 참여한다.").ok
+
+
 def test_check_accepts_a_summary_model() -> None:
     summary = Summary.model_validate(valid_summary())
     assert check(summary, SOURCE + " 2026년까지 정보통신산업진흥원 2025년 하반기").ok
