@@ -5,7 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .PHONY: site collect summarize build serve test lint e2e demo bench clean \
-	publish-install publish-collect publish-summarize publish-commit publish-build publish-report
+	publish-install publish-collect publish-summarize publish-commit publish-build publish-report \
+	publish-size
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -65,6 +66,10 @@ publish-build:
 
 publish-report:
 	briefing report
+
+# The built site's bytes and files against GitHub Pages' 1 GB limit (a warning from 80 %).
+publish-size:
+	briefing report --site output
 
 # Runs the publish targets twice in a throw-away clone against the fake portal and fake LLM.
 e2e: $(STAMP)

@@ -16,6 +16,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))  # the plugins import the core package `briefing` from this checkout
 
 from briefing.categories import CATEGORIES  # noqa: E402
+from briefing.site_years import parse_archive_sites, parse_site_years  # noqa: E402
 
 SITENAME = "정책 브리핑 요약"
 SITESUBTITLE = "정부 보도자료를 원문과 함께, 충실하게 요약합니다"
@@ -28,7 +29,14 @@ DEFAULT_DATE_FORMAT = "%Y년 %m월 %d일 %H:%M"
 LOCALE = ("ko_KR.UTF-8", "C.UTF-8", "")
 
 PATH = "content"
-ARTICLE_PATHS = ["releases"]
+# A site per year (README "A site per year"): BRIEFING_SITE_YEARS="2027" ("2026,2027", "2027-" for
+# 2027 on) reads only content/releases/<year>/, so listings, feeds, JSON, search and sitemap cover
+# those years alone; empty = every year. BRIEFING_ARCHIVE_SITES="2026=https://… current=https://…"
+# links the other years' sites (footer, archives page). A bad value stops the build, naming it.
+SITE_YEARS = parse_site_years(os.environ.get("BRIEFING_SITE_YEARS"))
+ARCHIVE_SITES = parse_archive_sites(os.environ.get("BRIEFING_ARCHIVE_SITES"))
+ARTICLE_PATHS = SITE_YEARS.article_paths()
+ARTICLE_EXCLUDES = SITE_YEARS.article_excludes()
 PAGE_PATHS = ["pages"]
 STATIC_PATHS: list[str] = []
 THEME = "theme"

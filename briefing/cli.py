@@ -79,6 +79,10 @@ def cmd_report(args: argparse.Namespace) -> int:
     from briefing.run_report import begin_run, render_markdown, run_figures
 
     settings = _settings(args)
+    if args.site:
+        from briefing.site_size import report_site_size
+
+        return report_site_size(args.site, args.pages_limit)
     if args.begin:
         begin_run(settings, args.note)
         return 0
@@ -142,6 +146,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--begin", action="store_true", help="note the start of a run (before collecting)")
     p.add_argument("--json", action="store_true", help="print the figures as JSON")
     p.add_argument("--note", type=Path, default=Path("cache/run-start.json"), help="where the start is noted")
+    p.add_argument(
+        "--site", type=Path, help="instead: the size of a built site (e.g. output) against Pages' limit"
+    )
+    p.add_argument("--pages-limit", type=int, default=1_000_000_000, help="bytes (default 1 GB)")
     p.set_defaults(func=cmd_report)
     return parser
 

@@ -22,6 +22,7 @@ from briefing.pages import github_pages_url
 from briefing.records import KST
 from briefing.run_report import article_paths, read_article_meta
 from briefing.settings import Settings
+from briefing.site_size import PAGES_LIMIT_BYTES, SPLIT_FIX, measure
 from briefing.store import Store, StoreError
 
 Level = Literal["ok", "warn", "fail"]
@@ -328,6 +329,19 @@ def check_data(settings: Settings) -> list[Finding]:
     return findings
 
 
+def check_site_size(settings: Settings, limit: int = PAGES_LIMIT_BYTES) -> list[Finding]:
+    """The built site (``output/``) against GitHub Pages' 1 GB limit: a warning from 80 %."""
+    folder = settings.output_dir
+    if not folder.is_dir():
+        return [Finding("ok", "site size", f"{folder} not built yet")]
+    size = measure(folder, limit)
+    if size.warning():
+        # the fix names the README section: closed years move to an archive site of their own
+        level: Level = "fail" if size.level == "over" else "warn"
+        return [Finding(level, "site size", f"{folder}: {size.summary()}; {size.warning()}", SPLIT_FIX)]
+    return [Finding("ok", "site size", f"{folder}: {size.summary()}")]
+
+
 def _first(items: Iterable[str], count: int = 3) -> str:
     items = list(items)
     shown = ", ".join(items[:count])
@@ -352,6 +366,7 @@ def run_doctor(
         ("model", lambda: _check_model(settings, check_model)),
         ("siteurl", lambda: check_site_url(settings, env)),
         ("data", lambda: check_data(settings)),
+        ("site size", lambda: check_site_size(settings)),
     ]
     findings: list[Finding] = []
     for name, check in checks:

@@ -130,6 +130,7 @@ def test_publish_steps_call_make_targets_only() -> None:
         "publish-report",
         "publish-install",
         "publish-build",
+        "publish-size",
     ]
 
 

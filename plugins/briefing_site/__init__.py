@@ -404,8 +404,10 @@ def _write_output(generator, writer) -> None:
         mark = hashlib.sha256(f"{writer_base(writer)}\x00{stem}\x00{limit}".encode())
         for a in rows:
             mark.update(a.briefing_digest.encode())
-        rss = output / "feeds" / f"{stem}.rss.xml"
-        if skip and skip(f"feeds/{stem}.atom.xml", mark.hexdigest()) and rss.is_file():
+        # both files are recorded, so a feed that is no longer made (a ministry gone from a
+        # narrower year window) loses its RSS file as well as its Atom file
+        names = (f"feeds/{stem}.atom.xml", f"feeds/{stem}.rss.xml")
+        if skip and all([skip(name, mark.hexdigest()) for name in names]):
             return
         _write_feeds(settings, output, stem, title, page_url, build() if build else entries(rows))
 

@@ -57,6 +57,8 @@ def theme_digest(settings: dict) -> str:
         "ORIGINAL_TEXT_FILES",
         "TAG_MIN_ARTICLES",
         "LISTING_COMPACT_PAGINATION",
+        "SITE_YEARS",
+        "ARCHIVE_SITES",
     ):
         digest.update(repr(settings.get(name)).encode())
     return digest.hexdigest()
