@@ -1,8 +1,8 @@
 """End-to-end run of the scheduled publish, locally: ``make e2e``.
 
 Runs the targets ``.github/workflows/publish.yml`` runs — ``publish-collect``,
-``publish-summarize``, ``publish-commit``, ``publish-report``, ``publish-build`` — in that order, in a
-throw-away git work tree (a copy of this repository's tracked files, with a bare "origin" to push
+``publish-summarize``, ``publish-commit``, ``publish-report``, ``publish-build``,
+``publish-size`` — in that order, in a throw-away git work tree (a copy of this repository's tracked files, with a bare "origin" to push
 to), against the project's fake portal (over ``../shared/corpus``, or the samples in ``demo/`` when
 the corpus is absent) and the fake OpenAI-compatible LLM, reached through litellm. ``publish-install``
 is the one workflow step not run: this environment is already installed.
@@ -40,7 +40,14 @@ from tests.fakellm import FakeLLM, json_reply  # noqa: E402
 from tests.fakeportal import FakeFeed, FakePortal, corpus_releases  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus"
-TARGETS = ("publish-collect", "publish-summarize", "publish-commit", "publish-report", "publish-build")
+TARGETS = (
+    "publish-collect",
+    "publish-summarize",
+    "publish-commit",
+    "publish-report",
+    "publish-build",
+    "publish-size",
+)
 SITE_URL = "https://e2e.example.invalid/briefing"
 # Build timestamps: ISO 8601 date-times and RFC 822 dates (feeds), masked before comparing.
 TIMESTAMP = re.compile(
@@ -147,7 +154,7 @@ class E2E:
                 capture_output=True,
                 text=True,
             )
-            if target == "publish-report":
+            if target in ("publish-report", "publish-size"):  # both go to $GITHUB_STEP_SUMMARY
                 with summary.open("a", encoding="utf-8") as handle:
                     handle.write(done.stdout)
             tail = (done.stdout + done.stderr).strip().splitlines()
@@ -193,6 +200,7 @@ class E2E:
         )
         summary = (self.work / "summary-1.md").read_text(encoding="utf-8")
         self.check("새 보도자료" in summary, "run 1 wrote the job summary")
+        self.check("GitHub Pages limit" in summary, "run 1 reported the site's size against the Pages limit")
         self.check((self.tree / "output" / "index.html").is_file(), "run 1 built output/index.html")
 
     def second_run_checks(self, first: RunResult, second: RunResult, first_output: Path) -> None:
