@@ -4,8 +4,9 @@ Runs the targets ``.github/workflows/publish.yml`` runs — ``publish-collect``,
 ``publish-summarize``, ``publish-commit``, ``publish-report``, ``publish-build``,
 ``publish-size`` — in that order, in a throw-away git work tree (a copy of this repository's
 tracked files, with a bare "origin" to push to), against the project's fake portal (over
-``../shared/corpus``, or the samples in ``demo/`` when the corpus is absent) and the fake OpenAI-compatible LLM, reached through litellm. ``publish-install``
-is the one workflow step not run: this environment is already installed.
+``../shared/corpus``, or the samples in ``demo/`` when the corpus is absent) and the fake
+OpenAI-compatible LLM, reached through litellm. ``publish-install`` is the one workflow step not
+run: this environment is already installed.
 
 It runs everything twice. The second run must download nothing, call the LLM zero times, make no
 commit, and build an ``output/`` identical to the first apart from build timestamps. Prints a
