@@ -32,6 +32,8 @@ from briefing.records import ReleaseRecord, safe_id
 from briefing.store import write_atomic
 
 META_FILE = "chat-index.json"
+INDEX_MONTHS = 12  # default window: the newest year of releases (see window_months; bench/RESULTS-growth.md)
+MONTHS_ENV = "BRIEFING_CHAT_INDEX_MONTHS"
 CHUNK_CHARS = 500  # long enough to hold a fact with its context, short enough to quote several
 MAX_CHUNKS_PER_RELEASE = 40  # a 300-page annex must not drown the index
 INDEX_NAME = "passages"
@@ -281,22 +283,68 @@ class IndexReport:
     bytes: int
     seconds: float
     unchanged: bool = False  # same documents as the index on disk: nothing written
+    older: int = 0  # releases before the window, left to the site search
+    months: int = 0  # the window (0: every release)
 
     def line(self) -> str:
         state = "unchanged, " if self.unchanged else ""
+        window = (
+            f" (newest {self.months} months; {self.older} older left to the site search)"
+            if self.months
+            else ""
+        )
         return (
-            f"chat index: {state}{self.releases} releases, {self.passages} passages, "
+            f"chat index: {state}{self.releases} releases{window}, {self.passages} passages, "
             f"{self.bytes / 1_048_576:.1f} MB in {self.seconds:.1f} s"
         )
 
 
-def _digest(docs: list[ChatDocument], analyzer: str) -> str:
-    """Hash of everything the index is made from (documents, chunking, analyzer and its version)."""
+def window_months(months: int | None = None) -> int:
+    """Months of releases the chat index holds: ``months`` when given, else ``BRIEFING_CHAT_INDEX_MONTHS``,
+    else :data:`INDEX_MONTHS`; 0 means every release.
+
+    The index ships inside the chat function's bundle, which has a hard size limit (250 MB
+    unzipped on AWS Lambda, code and libraries included), while the archive grows by ~25,000
+    releases a year; a window keeps the bundle the same size from the second year on.
+    """
+    if months is None:
+        raw = os.environ.get(MONTHS_ENV, "").strip()
+        try:
+            months = int(raw) if raw else INDEX_MONTHS
+        except ValueError:
+            raise ChatIndexError(f"{MONTHS_ENV} must be a whole number of months, not {raw!r}") from None
+    if months < 0:
+        raise ChatIndexError(f"the chat index window must be 0 (everything) or more months, not {months}")
+    return months
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def within_window(docs: list[ChatDocument], months: int) -> list[ChatDocument]:
+    """The documents published in the ``months`` calendar months up to the newest one (all for 0).
+
+    The window ends at the newest release, not at today's date, so the same archive always gives
+    the same index. Documents without a (YYYY-MM-DD) date are kept.
+    """
+    dates = [doc.date for doc in docs if _ISO_DATE.match(doc.date)]
+    if not months or not dates:
+        return docs
+    newest = max(dates)
+    year, month = divmod(int(newest[:4]) * 12 + int(newest[5:7]) - 1 - months, 12)
+    cutoff = f"{year:04d}-{month + 1:02d}-{newest[8:10]}"  # same day, ``months`` earlier
+    return [doc for doc in docs if not _ISO_DATE.match(doc.date) or doc.date > cutoff]
+
+
+def _digest(docs: list[ChatDocument], analyzer: str, months: int = 0) -> str:
+    """Hash of everything the index is made from (documents, window, chunking, analyzer and its version)."""
     try:
         from briefing.search.analyzer import ANALYZER_VERSION  # no model is loaded by this import
     except ImportError:
         ANALYZER_VERSION = "none"
-    digest = hashlib.sha256(f"{INDEX_VERSION} {CHUNK_CHARS} {MAX_TF} {analyzer} {ANALYZER_VERSION}".encode())
+    digest = hashlib.sha256(
+        f"{INDEX_VERSION} {CHUNK_CHARS} {MAX_TF} {months} {analyzer} {ANALYZER_VERSION}".encode()
+    )
     for doc in docs:
         digest.update(json.dumps(asdict(doc), ensure_ascii=False, sort_keys=True).encode("utf-8"))
         digest.update(b"\x00")
@@ -311,7 +359,15 @@ def _unchanged(index_dir: Path, digest: str) -> IndexReport | None:
     if stamp.get("digest") != digest:
         return None
     size = sum(p.stat().st_size for p in index_dir.iterdir() if p.is_file())
-    return IndexReport(stamp.get("releases", 0), stamp.get("passages", 0), size, 0.0, unchanged=True)
+    return IndexReport(
+        stamp.get("releases", 0),
+        stamp.get("passages", 0),
+        size,
+        0.0,
+        unchanged=True,
+        older=stamp.get("older", 0),
+        months=stamp.get("months", 0),
+    )
 
 
 def _schema():
@@ -336,24 +392,31 @@ def build_chat_index(
     *,
     analyze: Callable[[list[list[str]]], list[Analysis]] | None = None,
     batch: int = 200,
+    months: int | None = None,
 ) -> IndexReport:
     """Write the chat index for ``docs`` into ``index_dir``, replacing any previous one atomically.
 
-    The new index is written beside the old one and swapped in by renames, so a function reading
-    the folder sees the old index or the new one. ``analyze`` maps ``[[title, text], ...]`` to
-    term counts per field (default: the search package's analyzer, see :func:`search_analyzer`).
-    When the documents are the same as those of the index on disk, nothing is written.
+    Only releases of the newest ``months`` months are indexed (default: see :func:`window_months`;
+    0 = all); older ones stay in the site search. The new index is written beside the old one and
+    swapped in by renames, so a function reading the folder sees the old index or the new one.
+    ``analyze`` maps ``[[title, text], ...]`` to term counts per field (default: the search
+    package's analyzer, see :func:`search_analyzer`). When the documents are the same as those of
+    the index on disk, nothing is written.
     """
     from whoosh import index as whoosh_index
 
     started = time.perf_counter()
     index_dir = Path(index_dir)
-    docs = list(docs)
+    months = window_months(months)
+    everything = list(docs)
+    docs = within_window(everything, months)
+    older = len({doc.id for doc in everything}) - len({doc.id for doc in docs})
     analyze = analyze or search_analyzer()
-    digest = _digest(docs, getattr(analyze, "__qualname__", type(analyze).__name__))
+    digest = _digest(docs, getattr(analyze, "__qualname__", type(analyze).__name__), months)
     same = _unchanged(index_dir, digest)
     if same is not None:
         same.seconds = time.perf_counter() - started
+        same.older = older  # the window may have dropped releases that were never indexed
         return same
     index_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = index_dir.with_name(f".{index_dir.name}.new-{os.getpid()}")
@@ -400,14 +463,22 @@ def build_chat_index(
         writer.cancel()
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    stamp = {"releases": len(seen), "passages": passages_total, "digest": digest}
+    stamp = {
+        "releases": len(seen),
+        "passages": passages_total,
+        "digest": digest,
+        "months": months,
+        "older": older,
+    }
     (staging / f"{INDEX_NAME}_WRITELOCK").unlink(missing_ok=True)  # whoosh's lock file, not needed to read
     write_atomic(staging / META_FILE, json.dumps(stamp))
     # Readable by all: function platforms (Lambda) run the bundle as another user than the builder.
     os.chmod(staging / META_FILE, 0o644)
     _swap_in(staging, index_dir)
     size = sum(p.stat().st_size for p in index_dir.iterdir() if p.is_file())
-    return IndexReport(len(seen), passages_total, size, time.perf_counter() - started)
+    return IndexReport(
+        len(seen), passages_total, size, time.perf_counter() - started, older=older, months=months
+    )
 
 
 def _swap_in(staging: Path, target: Path) -> None:

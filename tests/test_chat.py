@@ -14,6 +14,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from datetime import date
 from http.server import HTTPServer
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,18 @@ from typing import Any
 import pytest
 
 from briefing.chat import NO_MATCH_TEXT, NO_MODEL_TEXT, SYSTEM_PROMPT, LeakGuard, answer, run_chat_cli
-from briefing.chat_index import build_chat_index, chunk_text, document_from_markdown, iter_documents
+from briefing.chat_index import (
+    INDEX_MONTHS,
+    MONTHS_ENV,
+    ChatDocument,
+    ChatIndexError,
+    build_chat_index,
+    chunk_text,
+    document_from_markdown,
+    iter_documents,
+    window_months,
+    within_window,
+)
 from briefing.llm import preload
 from briefing.server import make_server, resolve_static
 from briefing.settings import Settings
@@ -544,7 +556,8 @@ def test_real_corpus_releases_are_found(corpus: Path, tmp_path: Path) -> None:
                 ],
             )
         )
-    build_chat_index(iter_documents(records), tmp_path / "chat-index")
+    # months=0: the corpus releases are years older than the synthetic ones, outside the default window
+    build_chat_index(iter_documents(records), tmp_path / "chat-index", months=0)
     bare = Settings()
     for i, (*_, question) in enumerate(CORPUS_RELEASES):
         events = list(answer(question, [], bare, tmp_path / "chat-index"))
@@ -619,3 +632,57 @@ def test_passages_hold_the_source_text_not_the_writers_escapes() -> None:
     doc = document_from_markdown(body, id="x", title="t", date="2026-11-01", url="releases/x/")
     assert doc.sections == [("핵심 요약", "12명 지원")]
     assert doc.original == "구분 | 2025년 | 2026년\n\n예산 *1,000억 원* #증액 <script>x</script>"
+
+
+def _dated(rid: str, day: str, title: str) -> ChatDocument:
+    return ChatDocument(
+        id=rid, title=title, date=day, url=f"releases/{day[:4]}/{day[5:7]}/{rid}/", original=title
+    )
+
+
+def test_window_keeps_the_newest_months_counted_from_the_newest_release() -> None:
+    docs = [
+        _dated("a", "2025-12-31", "가"),
+        _dated("b", "2026-01-01", "나"),
+        _dated("c", "2026-03-31", "다"),
+        _dated("d", "2027-01-01", "라"),
+        _dated("undated", "", "마"),
+    ]
+    # N months: published after the same day N months before the newest release (2027-01-01)
+    assert [d.id for d in within_window(docs, 12)] == ["c", "d", "undated"]  # after 2026-01-01
+    assert [d.id for d in within_window(docs, 10)] == ["c", "d", "undated"]  # after 2026-03-01
+    assert [d.id for d in within_window(docs, 9)] == ["d", "undated"]  # after 2026-04-01
+    assert within_window(docs, 13) == docs  # after 2025-12-01
+    assert within_window(docs, 0) == docs
+
+
+def test_window_from_argument_environment_or_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(MONTHS_ENV, raising=False)
+    assert window_months() == INDEX_MONTHS and window_months(3) == 3
+    monkeypatch.setenv(MONTHS_ENV, "6")
+    assert window_months() == 6 and window_months(0) == 0
+    monkeypatch.setenv(MONTHS_ENV, "half a year")
+    with pytest.raises(ChatIndexError, match=MONTHS_ENV):
+        window_months()
+    with pytest.raises(ChatIndexError):
+        window_months(-1)
+
+
+def test_index_window_leaves_older_releases_to_the_site_search(tmp_path: Path) -> None:
+    from briefing.chat_index import fallback_analyze, open_chat_index
+
+    records = generate_records(40) + chat_records()  # synthetic: October 2026; chat_records: November 2026
+    old = generate_records(1, seed=9, start=date(2025, 3, 2))[0]
+    old.id, old.title = "old-2025", "해저 데이터센터 냉각 실증 착수"
+    folder = tmp_path / "chat-index"
+    report = build_chat_index(iter_documents([*records, old]), folder, analyze=fallback_analyze, months=6)
+    assert (report.releases, report.older, report.months) == (len(records), 1, 6)
+    assert "1 older left to the site search" in report.line()
+    index = open_chat_index(folder)
+    assert all(hit.release_id != "old-2025" for hit in index.search("해저 데이터센터 냉각 실증"))
+    assert index.search("청년 월세 특별지원")[0].release_id == "rent-2026"
+    # a wider window is a different index: rebuilt, and the old release is found again
+    wider = build_chat_index(iter_documents([*records, old]), folder, analyze=fallback_analyze, months=24)
+    assert not wider.unchanged and (wider.releases, wider.older) == (len(records) + 1, 0)
+    hits = open_chat_index(folder).search("해저 데이터센터 냉각 실증")
+    assert hits[0].release_id == "old-2025"
