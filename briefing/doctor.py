@@ -23,6 +23,7 @@ from briefing.records import KST
 from briefing.run_report import article_paths, read_article_meta
 from briefing.settings import Settings
 from briefing.site_size import PAGES_LIMIT_BYTES, SPLIT_FIX, measure
+from briefing.site_years import ARCHIVES_ENV, YEARS_ENV, SiteYearsError, parse_archive_sites, parse_site_years
 from briefing.store import Store, StoreError
 
 Level = Literal["ok", "warn", "fail"]
@@ -342,6 +343,32 @@ def check_site_size(settings: Settings, limit: int = PAGES_LIMIT_BYTES) -> list[
     return [Finding("ok", "site size", f"{folder}: {size.summary()}")]
 
 
+def check_site_years(env: Mapping[str, str], today: datetime | None = None) -> list[Finding]:
+    """BRIEFING_SITE_YEARS / BRIEFING_ARCHIVE_SITES as the build reads them, and a main site whose
+    window has not opened this year (new releases collected but never shown)."""
+    section = 'README section "A site per year (BRIEFING_SITE_YEARS)"'
+    try:
+        window = parse_site_years(env.get(YEARS_ENV))
+        links = parse_archive_sites(env.get(ARCHIVES_ENV))
+    except SiteYearsError as exc:
+        return [Finding("fail", "site years", str(exc), f"fix the repository variable ({section})")]
+    year = (today or datetime.now(KST)).year
+    since = [f"{window.since} and later"] if window.since is not None else []
+    shown = ", ".join([str(y) for y in window.years] + since) + " only" if window else "every year"
+    linked = ", ".join("current" if s.year is None else str(s.year) for s in links) or "none"
+    message = f"this site shows {shown}; links to other years' sites: {linked}"
+    if window and not window.covers(year) and env.get("BRIEFING_FROZEN", "").strip().lower() != "true":
+        return [
+            Finding(
+                "warn",
+                "site years",
+                f"{message}; {year} is not included: this year's releases are collected but not shown",
+                f"set {YEARS_ENV} to e.g. {year}- after moving the closed year to its archive ({section})",
+            )
+        ]
+    return [Finding("ok", "site years", message)]
+
+
 def _first(items: Iterable[str], count: int = 3) -> str:
     items = list(items)
     shown = ", ".join(items[:count])
@@ -366,6 +393,7 @@ def run_doctor(
         ("model", lambda: _check_model(settings, check_model)),
         ("siteurl", lambda: check_site_url(settings, env)),
         ("data", lambda: check_data(settings)),
+        ("site years", lambda: check_site_years(env)),
         ("site size", lambda: check_site_size(settings)),
     ]
     findings: list[Finding] = []

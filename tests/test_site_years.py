@@ -7,6 +7,7 @@ Real Pelican builds over the real plugins, from synthetic releases that straddle
 from __future__ import annotations
 
 import gzip
+import io
 import json
 import os
 import re
@@ -14,12 +15,14 @@ import shutil
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 
-from briefing.records import ReleaseRecord
+from briefing.doctor import check_site_years, run_doctor
+from briefing.records import KST, ReleaseRecord
+from briefing.settings import Settings
 from briefing.site_years import (
     ArchiveSite,
     SiteYearsError,
@@ -235,3 +238,34 @@ def test_parsing_rules() -> None:
     ):
         with pytest.raises(SiteYearsError, match="BRIEFING_ARCHIVE_SITES"):
             parse_archive_sites(bad)
+
+
+def test_doctor_checks_the_year_variables(tmp_path: Path) -> None:
+    march = datetime(2027, 3, 1, tzinfo=KST)
+    [ok] = check_site_years({"BRIEFING_SITE_YEARS": "2027-", "BRIEFING_ARCHIVE_SITES": ARCHIVES}, march)
+    assert ok.level == "ok"
+    assert (
+        ok.message == "this site shows 2027 and later only; links to other years' sites: current, 2026, 2025"
+    )
+    # a main site left at last year's window: this year's releases would never be shown
+    [stale] = check_site_years({"BRIEFING_SITE_YEARS": "2026"}, march)
+    assert stale.level == "warn" and "2027 is not included" in stale.message
+    assert "set BRIEFING_SITE_YEARS to e.g. 2027-" in stale.line() and "A site per year" in stale.line()
+    # ... which is exactly what a frozen archive is meant to be
+    [frozen] = check_site_years({"BRIEFING_SITE_YEARS": "2026", "BRIEFING_FROZEN": "true"}, march)
+    assert frozen.level == "ok"
+    [bad] = check_site_years({"BRIEFING_ARCHIVE_SITES": "2026=file:///etc/passwd"}, march)
+    assert bad.level == "fail" and "BRIEFING_ARCHIVE_SITES" in bad.message
+
+    # the whole doctor, offline (no key, no feeds): the year and size lines are part of it
+    folders = {
+        "data_dir": tmp_path / "data",
+        "content_dir": tmp_path / "content",
+        "output_dir": tmp_path / "out",
+    }
+    settings = Settings().with_values({**folders, "feeds": ()})
+    out = io.StringIO()
+    run_doctor(settings, env={"BRIEFING_SITE_YEARS": "20x7"}, out=out)
+    text = out.getvalue()
+    assert "✗ site years: BRIEFING_SITE_YEARS='20x7'" in text
+    assert "✓ site size: " in text and "not built yet" in text
