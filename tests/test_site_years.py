@@ -35,7 +35,10 @@ from tests.sitebuild import ROOT, build_site
 
 # search is part of the window; the chat index (development builds only) is not needed here
 PLUGINS = ["briefing_articles", "briefing_site", "briefing_search"]
-ARCHIVES = "2025=https://u.github.io/briefing-2025/?from=a&to=b current=https://u.github.io/briefing/ 2026=https://u.github.io/briefing-2026/"
+ARCHIVES = (
+    "2025=https://u.github.io/briefing-2025/?from=a&to=b "
+    "current=https://u.github.io/briefing/ 2026=https://u.github.io/briefing-2026/"
+)
 NODE_TOOLS = Path(os.environ.get("BRIEFING_NODE_TOOLS", ROOT / ".npm-tools")) / "node_modules"
 
 
