@@ -25,6 +25,7 @@ import logging
 import math
 import sqlite3
 import time
+from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -38,6 +39,7 @@ from briefing.store import write_atomic
 log = logging.getLogger(__name__)
 
 FORMAT = 1
+ANALYSIS_SLICE = 1000  # documents analysed and folded into the postings at a time
 FIELD_BOOSTS = (8, 4, 2, 1)  # title, headline + tags, summary, original text
 ORIGINAL_MAX_CHARS = 20_000  # of page + attachment text per release; the rest is not indexed
 CHUNK = 16  # documents per metadata file
@@ -184,6 +186,13 @@ class _Writer:
                     self.report.files_removed += 1
 
 
+def _add_stats(total: AnalysisStats, part: AnalysisStats) -> None:
+    total.analysed += part.analysed
+    total.cached += part.cached
+    total.chars += part.chars
+    total.seconds += part.seconds
+
+
 def build_client_index(
     documents: Iterable[SearchDocument], out_dir: Path, cache_dir: Path | None = None
 ) -> IndexReport:
@@ -197,25 +206,32 @@ def build_client_index(
             cache = AnalysisCache(Path(cache_dir) / "analysis.sqlite")
         except sqlite3.Error as exc:  # a damaged cache costs time, never the build
             log.warning("search analysis cache in %s unusable (%s); analysing everything", cache_dir, exc)
+    # Analysed a slice at a time and folded straight into compact postings, so memory holds the
+    # postings (4 bytes a number) rather than every document's term counts (a year is ~25,000).
+    postings: dict[str, array[int]] = {}
+    lengths: list[int] = []
     try:
-        analyses, report.analysis = analyze_fields([doc.fields() for doc in docs], cache)
+        for start in range(0, len(docs), ANALYSIS_SLICE):
+            part = docs[start : start + ANALYSIS_SLICE]
+            analyses, stats = analyze_fields([doc.fields() for doc in part], cache)
+            _add_stats(report.analysis, stats)
+            for number, analysis in enumerate(analyses, start):
+                weighted: dict[str, int] = {}
+                length = 0
+                for boost, counts in zip(FIELD_BOOSTS, analysis, strict=True):
+                    for term, count in counts.items():
+                        weighted[term] = weighted.get(term, 0) + boost * count
+                        length += count
+                bucket = length_bucket(length)
+                lengths.append(bucket)
+                for term, tf in weighted.items():
+                    flat = postings.get(term)
+                    if flat is None:
+                        flat = postings[term] = array("I")
+                    flat.extend((number, min(tf, 255), bucket))
     finally:
         if cache:
             cache.close()
-
-    postings: dict[str, list[int]] = {}
-    lengths: list[int] = []
-    for number, analysis in enumerate(analyses):
-        weighted: dict[str, int] = {}
-        length = 0
-        for boost, counts in zip(FIELD_BOOSTS, analysis, strict=True):
-            for term, count in counts.items():
-                weighted[term] = weighted.get(term, 0) + boost * count
-                length += count
-        bucket = length_bucket(length)
-        lengths.append(bucket)
-        for term, tf in weighted.items():
-            postings.setdefault(term, []).extend((number, min(tf, 255), bucket))
     report.terms = len(postings)
     report.postings = sum(len(v) for v in postings.values()) // 3
     shards = _shard_count(report.postings)
@@ -223,13 +239,19 @@ def build_client_index(
 
     out_dir = Path(out_dir)
     writer = _Writer(out_dir, report)
-    buckets: list[dict[str, list[int]]] = [{} for _ in range(shards)]
-    for term, flat in postings.items():
-        previous = 0
-        for i in range(0, len(flat), 3):  # doc numbers as deltas: small numbers gzip well
-            flat[i], previous = flat[i] - previous, flat[i]
-        buckets[fnv1a32(term) % shards][term] = flat
-    shard_names = [writer.write("t", format(i, "x"), bucket) for i, bucket in enumerate(buckets)]
+    by_shard: list[list[str]] = [[] for _ in range(shards)]
+    for term in postings:
+        by_shard[fnv1a32(term) % shards].append(term)
+    shard_names = []
+    for number, terms in enumerate(by_shard):  # one shard's lists at a time
+        bucket: dict[str, list[int]] = {}
+        for term in terms:
+            flat = postings.pop(term).tolist()
+            previous = 0
+            for i in range(0, len(flat), 3):  # doc numbers as deltas: small numbers gzip well
+                flat[i], previous = flat[i] - previous, flat[i]
+            bucket[term] = flat
+        shard_names.append(writer.write("t", format(number, "x"), bucket))
 
     chunk_names = [
         writer.write("d", format(start // CHUNK, "x"), [_meta(doc) for doc in docs[start : start + CHUNK]])
