@@ -114,6 +114,37 @@ def test_titles_with_markup_are_stored_as_text(site) -> None:
     assert "<script>alert(1)</script> 반도체 수출 동향 & 전망" in titles
 
 
+def test_analysing_in_slices_gives_the_same_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from briefing.search import client_index
+    from briefing.synthetic import generate_records
+
+    docs = [
+        SearchDocument(
+            id=r.id,
+            title=r.title,
+            date=r.published,
+            url=f"releases/{r.id}/",
+            category="경제·산업",
+            ministry=r.ministry,
+            tags=[],
+            headline=r.title,
+            summary=" ".join(r.subtitles),
+            original=r.body_text,
+        )
+        for r in generate_records(40, seed=11)
+    ]
+    whole = build_client_index(docs, tmp_path / "whole", tmp_path / "cache")
+    monkeypatch.setattr(client_index, "ANALYSIS_SLICE", 7)  # 40 documents in six slices
+    sliced = build_client_index(docs, tmp_path / "sliced", tmp_path / "cache")
+    assert (whole.terms, whole.postings) == (sliced.terms, sliced.postings)
+    files = sorted(p.relative_to(tmp_path / "whole") for p in (tmp_path / "whole").rglob("*") if p.is_file())
+    assert files == sorted(
+        p.relative_to(tmp_path / "sliced") for p in (tmp_path / "sliced").rglob("*") if p.is_file()
+    )
+    for name in files:
+        assert (tmp_path / "whole" / name).read_bytes() == (tmp_path / "sliced" / name).read_bytes(), name
+
+
 def test_rebuild_keeps_unchanged_files_and_analyses_only_new_releases(tmp_path: Path) -> None:
     docs = [
         SearchDocument(
