@@ -206,3 +206,20 @@ def test_python_and_javascript_produce_identical_query_terms(snippets) -> None:
     assert len(from_js) == len(strings)
     for text, js in zip(strings, from_js, strict=True):
         assert js == parse_query(text).to_dict(), text
+
+
+def test_a_full_line_cache_is_cleared_without_losing_lines_of_the_current_batch(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # a year of releases passes the bounded per-process line cache: the batch that overflows it
+    # holds lines seen before (kept) and new ones (analysed after the clear)
+    from briefing.search import analyzer
+
+    monkeypatch.setattr(analyzer, "_LINE_CACHE", {})
+    monkeypatch.setattr(analyzer, "_LINE_CACHE_MAX", 3)
+    first = analyzer.analyze_texts(["반도체 투자 확대", "이차전지 세액공제"])
+    texts = ["반도체 투자 확대\n수소 충전소 구축", "이차전지 세액공제\n해양 쓰레기 수거\n청년 일자리 지원"]
+    mixed = analyzer.analyze_texts(texts)
+    assert set(first[0]) <= set(mixed[0]) and "충전소" in mixed[0]
+    assert set(first[1]) <= set(mixed[1]) and "일자리" in mixed[1]
+    assert len(analyzer._LINE_CACHE) <= 4  # cleared, then this batch's new lines

@@ -126,14 +126,15 @@ def _lines(text: str) -> list[str]:
 
 def _kiwi_line_terms(lines: Iterable[str]) -> dict[str, list[str]]:
     """kiwipiepy terms of each distinct line, analysing only lines not seen before."""
-    wanted = list(dict.fromkeys(lines))
-    fresh = [line for line in wanted if line not in _LINE_CACHE]
+    wanted = dict.fromkeys(lines)
+    found = {line: _LINE_CACHE[line] for line in wanted if line in _LINE_CACHE}
+    fresh = [line for line in wanted if line not in found]
     if fresh:
         if len(_LINE_CACHE) + len(fresh) > _LINE_CACHE_MAX:
-            _LINE_CACHE.clear()
+            _LINE_CACHE.clear()  # found holds this call's lines already seen: the clear loses none
         for line, tokens in zip(fresh, _tokenize_all(_get_kiwi(), fresh), strict=True):
-            _LINE_CACHE[line] = _kiwi_terms(tokens)
-    return {line: _LINE_CACHE[line] for line in wanted}
+            found[line] = _LINE_CACHE[line] = _kiwi_terms(tokens)
+    return found
 
 
 def analyze_texts(texts: Sequence[str]) -> list[list[str]]:
