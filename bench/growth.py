@@ -46,6 +46,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 from worktree import copy_tracked  # noqa: E402
 
+from briefing.chat_index import MONTHS_ENV, window_months  # noqa: E402
 from briefing.store import Store  # noqa: E402
 from briefing.synthetic import RealText, iter_records, real_text_pool  # noqa: E402
 
@@ -141,12 +142,35 @@ def prepare_site(site: Path, commit: str | None) -> None:
         shutil.rmtree(site / folder, ignore_errors=True)
 
 
+def refresh_code(site: Path, commit: str | None) -> None:
+    """Replace the code of an existing site copy with ``commit``'s (or the work tree's), keeping
+    its data, articles, output and caches."""
+    with tempfile.TemporaryDirectory(prefix="briefing-code-") as tmp:
+        fresh = Path(tmp) / "site"
+        prepare_site(fresh, commit)
+        shutil.copytree(fresh, site, dirs_exist_ok=True)
+
+
 def measure(
-    n: int, work: Path, *, per_day: int, real_text: RealText | None, incremental: int, commit: str | None
+    n: int,
+    work: Path,
+    *,
+    per_day: int,
+    real_text: RealText | None,
+    incremental: int,
+    commit: str | None,
+    resume: bool = False,
 ) -> dict[str, float]:
-    """Everything about ``n`` releases (and ``incremental`` more) in a fresh copy of the site."""
+    """Everything about ``n`` releases (and ``incremental`` more) in a fresh copy of the site.
+
+    ``resume``: the copy exists with its records and articles from a run whose build failed; its
+    code is refreshed and the build re-run with the caches that run left (so not a cold build).
+    """
     site = work / f"site-{n}"
-    prepare_site(site, commit)
+    if resume:
+        refresh_code(site, commit)
+    else:
+        prepare_site(site, commit)
     log = work / f"site-{n}.log"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("BRIEFING_", "SITEURL"))}
     env |= {
@@ -175,9 +199,12 @@ def measure(
             f"  {name}: {done.wall:.1f} s wall, {done.cpu:.1f} s CPU, peak {done.peak_mb:,.0f} MB", flush=True
         )
 
-    figures["store s"] = save(0, n)
-    print(f"  records saved: {figures['store s']:.1f} s", flush=True)
-    step("summarize", ["briefing", "summarize"])
+    if resume:
+        figures["resumed"] = 1
+    else:
+        figures["store s"] = save(0, n)
+        print(f"  records saved: {figures['store s']:.1f} s", flush=True)
+        step("summarize", ["briefing", "summarize"])
     # what the workflow runs: publishconf.py (absolute URLs, chat index in build/, not output/)
     step("build", ["briefing", "build", "--publish"])
 
@@ -287,13 +314,20 @@ def report(results: list[dict[str, float]], per_year: int, filler: str) -> None:
         f"{human(totals['site 1y'])}, 5 years {human(totals['site 5y'])} in {totals['site files 5y']:,.0f} "
         f"files; Pages publishes at most 1 GB (reached after ~{GB / max(totals['site per release'], 1):,.0f} releases)"
     )
+    months = window_months()
+    window = per_year * months / 12 if months else five
     print(
         f"- chat index (build/chat-index/, the function bundle): {human(chat)} per release, 1 year "
-        f"{human(fit.at('chat index raw', per_year))}, 5 years {human(fit.at('chat index raw', five))}"
+        f"{human(fit.at('chat index raw', per_year))}, 5 years {human(fit.at('chat index raw', five))} "
+        f"without a window; with the {months or 'unlimited'}-month window ({MONTHS_ENV}) it holds at most "
+        f"~{window:,.0f} releases: ~{human(fit.at('chat index raw', min(window, five)))} for good"
     )
     large = fit.large
     print(f"\n## time and memory at {int(large['n']):,} releases (this machine: {os.cpu_count()} cores)\n")
-    print(f"- records saved: {large['store s']:.1f} s")
+    if large.get("resumed"):
+        print("- RESUMED run: the build below re-ran after a failed one, with its caches (not a cold build)")
+    else:
+        print(f"- records saved: {large['store s']:.1f} s")
     print("| step | wall s | CPU s | peak MB | per release (wall) |")
     print("| --- | ---: | ---: | ---: | ---: |")
     for name in ("summarize", "build", "incremental summarize", "incremental build", "rebuild"):
@@ -331,13 +365,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--commit", help="measure this commit (git archive) instead of the work tree")
     parser.add_argument("--work", type=Path, help="work folder (default: a new temporary one)")
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
+    parser.add_argument(
+        "--resume",
+        action="store_true",
+        help="with --work of a failed run: refresh the code (--commit) and build again on its data and caches",
+    )
     args = parser.parse_args(argv)
     sizes = sorted(int(s) for s in args.sizes.split(","))
     if len(sizes) not in (1, 2) or len(set(sizes)) != len(sizes) or sizes[0] < 1:
         parser.error("--sizes takes one size or two different sizes, e.g. 25000 or 400,1200")
     per_day = max(1, math.ceil(args.per_year / 365))  # a year's releases within twelve months
+    if args.resume and not (args.work and all((args.work / f"site-{n}" / "data").is_dir() for n in sizes)):
+        parser.error("--resume needs --work of an earlier run holding site-<size>/data for every size")
     if args.work:
-        args.work.mkdir(parents=True, exist_ok=False)
+        args.work.mkdir(parents=True, exist_ok=args.resume)
         work = args.work
     else:
         work = Path(tempfile.mkdtemp(prefix="briefing-growth-"))
@@ -366,6 +407,7 @@ def main(argv: list[str] | None = None) -> int:
                     real_text=real_text,
                     incremental=args.incremental,
                     commit=args.commit,
+                    resume=args.resume,
                 )
             )
             print(f"measured {n:,} releases in {time.monotonic() - began:.0f} s", flush=True)
