@@ -262,6 +262,23 @@ def test_cost_cap_defers_the_rest(tmp_path: Path, fake_llm: FakeLLM) -> None:
         assert _meta(settings, rid)["summary_kind"] == "extract"
 
 
+def test_parallel_workers_stop_together_at_the_cost_cap(tmp_path: Path, fake_llm: FakeLLM) -> None:
+    # one call's cost, measured through the same path (litellm's local cost map)
+    probe = llm_settings(tmp_path / "probe", fake_llm.api_base, llm_max_parallel=1)
+    save(probe.data_dir, make_record("400"))
+    fake_llm.default = json_reply(valid_summary())
+    one_call = run_summarize(probe).cost
+    assert one_call > 0
+    # two workers, a cap of 2.5 calls: the call in flight counts, so no fourth call starts
+    # (counting only what was spent, the second worker would start one while the third ran)
+    settings = llm_settings(tmp_path, fake_llm.api_base, llm_max_cost=2.5 * one_call, llm_max_parallel=2)
+    save(settings.data_dir, *(make_record(f"41{i}") for i in range(6)))
+    before = fake_llm.calls
+    report = run_summarize(settings)
+    assert fake_llm.calls - before == 3, report.summary_line()
+    assert len(report.made) == 3 and len(report.deferred) == 3
+
+
 def test_release_cap_and_limit(tmp_path: Path, fake_llm: FakeLLM) -> None:
     settings = llm_settings(tmp_path, fake_llm.api_base, llm_max_releases=2)
     save(settings.data_dir, *(make_record(f"30{i}") for i in range(4)))

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -52,23 +53,40 @@ class BudgetReached(Exception):
 
 @dataclass
 class Budget:
-    """Cost spent so far this run, shared by the worker threads."""
+    """Cost spent so far this run, shared by the worker threads.
+
+    A call may start while ``spent`` plus the calls still running, each counted at the dearest call
+    so far, is under the cap: parallel workers then stop together instead of each starting one more
+    call on a cap that the calls in flight will spend (only the first calls, before any cost is
+    known, can go past it).
+    """
 
     max_cost: float
     spent: float = 0.0
     tokens: int = 0
     calls: int = 0
     unknown_cost_models: set[str] = field(default_factory=set)
+    running: int = 0
+    dearest: float = 0.0
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
-    def check(self) -> None:
+    @contextmanager
+    def call(self) -> Iterator[None]:
+        """Hold a place for one model call; raises :class:`BudgetReached` when the cap is spent."""
         with self._lock:
-            if self.spent >= self.max_cost:
+            if self.spent + self.running * self.dearest >= self.max_cost:
                 raise BudgetReached(f"cost cap of ${self.max_cost:.2f} per run reached")
+            self.running += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self.running -= 1
 
     def add(self, result: llm.LLMResult) -> None:
         with self._lock:
             self.spent += result.cost
+            self.dearest = max(self.dearest, result.cost)
             self.tokens += result.tokens
             self.calls += 1
             if not result.cost_known:
@@ -184,9 +202,9 @@ def _ask(messages: list[dict[str, str]], settings: Settings, budget: Budget, con
     naming the validation error). Returns the summary and the conversation so far."""
     error = ""
     for _ in range(settings.llm_json_retries + 1):
-        budget.check()
-        result = llm.complete(messages, settings, schema=json_schema())
-        budget.add(result)
+        with budget.call():
+            result = llm.complete(messages, settings, schema=json_schema())
+            budget.add(result)
         out.tokens += result.tokens
         out.cost += result.cost
         out.model = result.model
