@@ -45,6 +45,7 @@ DELETE_OUTPUT_DIRECTORY = False  # untouched pages are kept between builds (see 
 
 # Settings for the core library (data/content folders, models...); env variables override them.
 BRIEFING: dict[str, object] = {}
+SUMMARIZE_ON_BUILD = True  # briefing_articles summarises new records first, so `pelican content` alone works
 CHAT_ENDPOINT = os.environ.get("BRIEFING_CHAT_ENDPOINT", "")
 
 # --- plugins: load only those present, so a part still being written never breaks the build.

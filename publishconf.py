@@ -20,6 +20,10 @@ from pelicanconf import *  # noqa: F403
 # (~10 KB per release). Development builds (pelicanconf.py) keep output/chat-index for `briefing serve`.
 CHAT_INDEX_DIR = str(Path(__file__).resolve().parent / "build" / "chat-index")
 
+# The workflow summarises in a step of its own (make publish-summarize, committed), so the build only
+# reads the articles: no second pass over every record, no model call from the build job.
+SUMMARIZE_ON_BUILD = False
+
 SITEURL = (os.environ.get("SITEURL") or os.environ.get("SITE_URL") or "").rstrip("/")
 RELATIVE_URLS = not SITEURL
 FEED_DOMAIN = SITEURL

@@ -24,6 +24,7 @@ ARTICLE_PATHS = ["releases"]
 PLUGIN_PATHS = [{plugins!r}]
 PLUGINS = {plugin_list!r}
 BRIEFING = {briefing!r}
+SUMMARIZE_ON_BUILD = {summarize!r}
 SITENAME = "test"
 SITEURL = ""
 TIMEZONE = "Asia/Seoul"
@@ -50,14 +51,20 @@ ARTICLE_TEMPLATE = """\
 
 
 def _build(
-    site: Path, briefing: dict, plugins: tuple[str, ...] = ("briefing_articles",), **env_extra: str
+    site: Path,
+    briefing: dict,
+    plugins: tuple[str, ...] = ("briefing_articles",),
+    summarize: bool = True,
+    **env_extra: str,
 ) -> subprocess.CompletedProcess[str]:
     site.mkdir(parents=True, exist_ok=True)
     (site / "content").mkdir(exist_ok=True)
     (site / "templates").mkdir(exist_ok=True)
     (site / "templates" / "article.html").write_text(ARTICLE_TEMPLATE, encoding="utf-8")
     (site / "conf.py").write_text(
-        CONF.format(plugins=str(ROOT / "plugins"), plugin_list=list(plugins), briefing=briefing),
+        CONF.format(
+            plugins=str(ROOT / "plugins"), plugin_list=list(plugins), briefing=briefing, summarize=summarize
+        ),
         encoding="utf-8",
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith("BRIEFING_")}
@@ -163,3 +170,19 @@ def test_original_text_comes_from_the_record_not_the_markdown(tmp_path: Path) ->
     page = _page(site, gone)
     assert '<p class="original-missing">원문 텍스트 기록을 찾지 못했습니다.' in page
     assert f'href="{gone.url}"' in page or gone.url.replace("&", "&amp;") in page
+
+
+def test_a_publish_build_reads_the_articles_without_summarising(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    first, second = make_record("9101"), make_record("9102")
+    second.attachments[0].text = "두 번째 첨부 본문 수소충전소"
+    save(data, first)
+    site = tmp_path / "site"
+    _build(site, {"data_dir": str(data), "llm_model": ""})  # summarised by the plugin
+    save(data, second)  # collected after the summarize step: no article yet
+
+    done = _build(site, {"data_dir": str(data), "llm_model": ""}, summarize=False)
+
+    assert "Processed 1 article" in done.stdout
+    assert not article_path(site / "content", second).exists()  # the build wrote no article
+    assert '<h2 id="original">' in _page(site, first)  # the original still comes from the record

@@ -5,6 +5,8 @@ Thin over :func:`briefing.summarize.run_summarize`: on the ``initialized`` signa
 readers scan ``content/``) it summarises every new or changed record under ``DATA_DIR`` into the
 site's content path. Settings come from pelicanconf's ``BRIEFING`` dict (env variables override);
 the content folder is always Pelican's ``PATH``. Unchanged releases cost no model call and no write.
+``SUMMARIZE_ON_BUILD = False`` (publishconf.py: the workflow summarises in a step of its own) skips
+that pass, which otherwise reads every record on every build.
 
 The Markdown article holds metadata and summary only; on ``content_object_init`` the record's page
 and attachment text is appended to the article's HTML (:func:`briefing.articles.original_html`).
@@ -36,6 +38,9 @@ def write_articles(pelican) -> None:
 
     settings = _settings(pelican.settings).with_values({"content_dir": pelican.settings["PATH"]})
     _data_dir[:] = [settings.data_dir]
+    if not pelican.settings.get("SUMMARIZE_ON_BUILD", True):
+        log.info("briefing_articles: SUMMARIZE_ON_BUILD is off; reading the articles as they are")
+        return
     report = run_summarize(settings)
     if report.exit_code:
         log.error("briefing_articles: %s", report.summary_line())
