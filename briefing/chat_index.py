@@ -32,7 +32,9 @@ from briefing.records import ReleaseRecord, safe_id
 from briefing.store import write_atomic
 
 META_FILE = "chat-index.json"
-INDEX_MONTHS = 12  # default window: the newest year of releases (see window_months; bench/RESULTS-growth.md)
+INDEX_MONTHS = (
+    6  # default window: half a year of releases, ~180 MB (see window_months; bench/RESULTS-growth.md)
+)
 MONTHS_ENV = "BRIEFING_CHAT_INDEX_MONTHS"
 CHUNK_CHARS = 500  # long enough to hold a fact with its context, short enough to quote several
 MAX_CHUNKS_PER_RELEASE = 40  # a 300-page annex must not drown the index
@@ -303,9 +305,11 @@ def window_months(months: int | None = None) -> int:
     """Months of releases the chat index holds: ``months`` when given, else ``BRIEFING_CHAT_INDEX_MONTHS``,
     else :data:`INDEX_MONTHS`; 0 means every release.
 
-    The index ships inside the chat function's bundle, which has a hard size limit (250 MB
-    unzipped on AWS Lambda, code and libraries included), while the archive grows by ~25,000
-    releases a year; a window keeps the bundle the same size from the second year on.
+    The index ships inside the chat function's bundle, which has a hard size limit (Vercel:
+    500 MB unzipped for Python, of which litellm and its dependencies take ~260 MB), while real
+    release text costs ~15 KB of index per release and the archive grows by ~25,000 releases a
+    year (~360 MB). Six months (~180 MB) fit beside the libraries, and the bundle, and the time
+    to rewrite the index on every run, stop growing with the archive.
     """
     if months is None:
         raw = os.environ.get(MONTHS_ENV, "").strip()
