@@ -16,9 +16,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from pelicanconf import *  # noqa: F403
 
-# The chat index is for the chat function's bundle, not for readers: kept out of the Pages upload
-# (~10 KB per release). Development builds (pelicanconf.py) keep output/chat-index for `briefing serve`.
-CHAT_INDEX_DIR = str(Path(__file__).resolve().parent / "build" / "chat-index")
+# The chat index is for the chat function's bundle, not for readers, and the publishing workflow does
+# not deploy the function (docs/chat.md bundles it from a build of its own): so a publish build writes
+# it only when BRIEFING_CHAT_INDEX_DIR names a folder (relative to this checkout, never inside the
+# Pages upload). At a year of releases the index costs minutes of every scheduled build.
+# Development builds (pelicanconf.py) keep output/chat-index for `briefing serve`.
+_chat_index = os.environ.get("BRIEFING_CHAT_INDEX_DIR", "").strip()
+CHAT_INDEX_DIR = str((Path(__file__).resolve().parent / _chat_index).resolve()) if _chat_index else ""
+if not CHAT_INDEX_DIR:
+    PLUGINS = [p for p in PLUGINS if p != "briefing_chat"]  # noqa: F405
 
 # The workflow summarises in a step of its own (make publish-summarize, committed), so the build only
 # reads the articles: no second pass over every record, no model call from the build job.

@@ -107,8 +107,15 @@ def test_publishconf_takes_siteurl_from_the_environment() -> None:
     siteurl, feed_domain, relative, plugins, chat_index = json.loads(done.stdout.strip().splitlines()[-1])
     assert siteurl == feed_domain == "https://someone.github.io/briefing"
     assert relative is False and "briefing_site" in plugins
-    # the chat index is for the function bundle: outside the output that Pages publishes
-    assert Path(chat_index) == ROOT / "build" / "chat-index"
+    # the chat index is for the function bundle, which the workflow does not deploy: not built
+    assert "briefing_chat" not in plugins and chat_index == ""
+    # unless asked for, and then outside the output that Pages publishes
+    env["BRIEFING_CHAT_INDEX_DIR"] = "build/chat-index"
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    )
+    *_, plugins, chat_index = json.loads(done.stdout.strip().splitlines()[-1])
+    assert "briefing_chat" in plugins and Path(chat_index) == ROOT / "build" / "chat-index"
 
 
 def test_original_text_files_are_deterministic_gzip(tmp_path: Path) -> None:
