@@ -6,8 +6,8 @@
 Synthetic releases (``briefing.synthetic``, ``--per-year`` a year spread evenly over the months) go
 through the real pipeline in a copy of this repository (the work tree, or ``--commit``): records
 saved by ``briefing.store`` → ``briefing summarize`` (offline) → ``briefing build --publish``
-(what the workflow runs: theme + all plugins, absolute URLs; the chat index in ``build/``, not on
-Pages). When ``../shared/corpus`` is present, each release's attachments carry real press-release
+(what the workflow runs: theme + all plugins, absolute URLs; with ``--chat-index`` also the chat
+index in ``build/``, which the workflow's publish build skips). When ``../shared/corpus`` is present, each release's attachments carry real press-release
 paragraphs (extracted once with our own extractors, drawn deterministically, as many characters as
 a real release's attachments hold), so sizes and compression are those of real text; without it
 the text is synthetic only and much shorter. Corpus text goes only into the temporary work folder.
@@ -160,6 +160,7 @@ def measure(
     incremental: int,
     commit: str | None,
     resume: bool = False,
+    chat_index: bool = False,
 ) -> dict[str, float]:
     """Everything about ``n`` releases (and ``incremental`` more) in a fresh copy of the site.
 
@@ -179,6 +180,8 @@ def measure(
         "LITELLM_LOCAL_MODEL_COST_MAP": "True",
         "SITEURL": SITE_URL,
     }
+    if chat_index:  # publish builds skip the chat index unless asked (the function is bundled apart)
+        env["BRIEFING_CHAT_INDEX_DIR"] = "build/chat-index"
     figures: dict[str, float] = {"n": n}
 
     def save(first: int, last: int) -> float:
@@ -316,12 +319,15 @@ def report(results: list[dict[str, float]], per_year: int, filler: str) -> None:
     )
     months = window_months()
     window = per_year * months / 12 if months else five
-    print(
-        f"- chat index (build/chat-index/, the function bundle): {human(chat)} per release, 1 year "
-        f"{human(fit.at('chat index raw', per_year))}, 5 years {human(fit.at('chat index raw', five))} "
-        f"without a window; with the {months or 'unlimited'}-month window ({MONTHS_ENV}) it holds at most "
-        f"~{window:,.0f} releases: ~{human(fit.at('chat index raw', min(window, five)))} for good"
-    )
+    if "chat index raw" not in fit.large:
+        print("- chat index: not built (publish builds skip it; --chat-index measures it)")
+    else:
+        print(
+            f"- chat index (build/chat-index/, the function bundle): {human(chat)} per release, 1 year "
+            f"{human(fit.at('chat index raw', per_year))}, 5 years {human(fit.at('chat index raw', five))} "
+            f"without a window; with the {months or 'unlimited'}-month window ({MONTHS_ENV}) it holds at most "
+            f"~{window:,.0f} releases: ~{human(fit.at('chat index raw', min(window, five)))} for good"
+        )
     large = fit.large
     print(f"\n## time and memory at {int(large['n']):,} releases (this machine: {os.cpu_count()} cores)\n")
     if large.get("resumed"):
@@ -366,6 +372,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, help="work folder (default: a new temporary one)")
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
     parser.add_argument(
+        "--chat-index",
+        action="store_true",
+        help="also write the chat index (BRIEFING_CHAT_INDEX_DIR=build/chat-index), as the chat function's "
+        "own build does; the workflow's publish build skips it",
+    )
+    parser.add_argument(
         "--resume",
         action="store_true",
         help="with --work of a failed run: refresh the code (--commit) and build again on its data and caches",
@@ -408,6 +420,7 @@ def main(argv: list[str] | None = None) -> int:
                     incremental=args.incremental,
                     commit=args.commit,
                     resume=args.resume,
+                    chat_index=args.chat_index,
                 )
             )
             print(f"measured {n:,} releases in {time.monotonic() - began:.0f} s", flush=True)
