@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import subprocess
 import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ from briefing.pages import github_pages_url
 from briefing.records import KST
 from briefing.run_report import article_paths, read_article_meta
 from briefing.settings import Settings
-from briefing.site_size import PAGES_LIMIT_BYTES, SPLIT_FIX, measure
+from briefing.site_size import PAGES_LIMIT_BYTES, SPLIT_FIX, human_bytes, measure
 from briefing.site_years import ARCHIVES_ENV, YEARS_ENV, SiteYearsError, parse_archive_sites, parse_site_years
 from briefing.store import Store, StoreError
 
@@ -343,6 +344,33 @@ def check_site_size(settings: Settings, limit: int = PAGES_LIMIT_BYTES) -> list[
     return [Finding("ok", "site size", f"{folder}: {size.summary()}")]
 
 
+REPOSITORY_LIMIT_BYTES = 1_000_000_000  # GitHub: repositories "ideally less than 1 GB"
+
+
+def check_repository_size(folder: Path, limit: int = REPOSITORY_LIMIT_BYTES) -> list[Finding]:
+    """The git repository holding ``folder`` (its objects, as ``git count-objects`` counts them)
+    against GitHub's recommended 1 GB: a warning from 80 %. A shallow clone counts what it fetched."""
+    try:
+        done = subprocess.run(
+            ["git", "count-objects", "-v"], cwd=folder, capture_output=True, text=True, timeout=60
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return [Finding("warn", "repository size", f"git count-objects failed: {exc}")]
+    if done.returncode != 0:
+        return [Finding("ok", "repository size", f"{folder} is not in a git repository")]
+    counts = dict(line.split(": ", 1) for line in done.stdout.splitlines() if ": " in line)
+    size = (int(counts.get("size", 0)) + int(counts.get("size-pack", 0))) * 1024  # KiB
+    share = size / limit
+    message = f"{human_bytes(size)}: {share:.0%} of GitHub's recommended {human_bytes(limit)}"
+    if share >= 0.8:
+        fix = (
+            'run `git gc`; then see README "Data growth" (the repository grows ~200 MB a year; '
+            "closed years can move to their archive repository)"
+        )
+        return [Finding("warn", "repository size", message, fix)]
+    return [Finding("ok", "repository size", message)]
+
+
 def check_site_years(env: Mapping[str, str], today: datetime | None = None) -> list[Finding]:
     """BRIEFING_SITE_YEARS / BRIEFING_ARCHIVE_SITES as the build reads them, and a main site whose
     window has not opened this year (new releases collected but never shown)."""
@@ -395,6 +423,7 @@ def run_doctor(
         ("data", lambda: check_data(settings)),
         ("site years", lambda: check_site_years(env)),
         ("site size", lambda: check_site_size(settings)),
+        ("repository size", lambda: check_repository_size(settings.data_dir.resolve().parent)),
     ]
     findings: list[Finding] = []
     for name, check in checks:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import os
+import subprocess
 from datetime import datetime
 from pathlib import Path
 
@@ -145,3 +147,21 @@ def test_python_version_check() -> None:
     assert check_python((3, 11, 7))[0].level == "ok"
     old = check_python((3, 9, 18))[0]
     assert old.level == "fail" and "3.11" in old.fix
+
+
+def test_repository_size_against_githubs_recommendation(tmp_path: Path) -> None:
+    from briefing.doctor import check_repository_size
+
+    assert check_repository_size(tmp_path)[0].message.endswith("is not in a git repository")
+    repo = tmp_path / "repo"
+    (repo / "data").mkdir(parents=True)
+    (repo / "data" / "blob.bin").write_bytes(os.urandom(200_000))  # incompressible: ~200 KB stored
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.org"]
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    subprocess.run([*git, "-C", str(repo), "add", "-A"], check=True)
+    subprocess.run([*git, "-C", str(repo), "commit", "-qm", "data"], check=True)
+
+    (big,) = check_repository_size(repo / "data", limit=220_000)
+    assert big.level == "warn" and "of GitHub's recommended" in big.message and "Data growth" in big.fix
+    (small,) = check_repository_size(repo / "data", limit=10_000_000)
+    assert small.level == "ok"
