@@ -32,7 +32,10 @@ def text(value: object) -> str:
 
 
 def split_original(content: str) -> tuple[str, str]:
-    """Split article HTML at the ``## 원문 {#original}`` heading into (summary part, original part).
+    """Split article HTML at the ``<h2 id="original">`` heading into (summary part, original part).
+
+    The heading comes from :func:`briefing.articles.original_html` (appended at build time) or, in
+    articles written before the text moved out of the Markdown, from ``## 원문 {#original}``.
 
     The heading itself is dropped (the theme shows its own, collapsible one). Without the heading
     everything is the summary part.

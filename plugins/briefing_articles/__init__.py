@@ -21,6 +21,9 @@ from pathlib import Path, PurePosixPath
 from pelican import signals
 from pelican.contents import Article
 
+from briefing.articles import ORIGINAL_HEADING, original_html
+from briefing.store import Store, StoreError
+
 log = logging.getLogger(__name__)
 
 _data_dir: list[Path] = []  # the records folder of this build, set on ``initialized``
@@ -58,9 +61,6 @@ def _record_path(article: Article, data_dir: Path) -> Path | None:
 
 def add_original(article) -> None:
     """Signal handler: append the original text of one of our articles from its record."""
-    from briefing.articles import ORIGINAL_HEADING, original_html
-    from briefing.store import Store, StoreError
-
     if not isinstance(article, Article) or "source_hash" not in article.metadata:
         return  # a hand-written article keeps its own body
     content = article._content or ""
