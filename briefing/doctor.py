@@ -19,12 +19,12 @@ from pathlib import Path
 from typing import Literal, TextIO
 from urllib.parse import urlsplit
 
-from briefing.pages import github_pages_url
 from briefing.records import KST
 from briefing.run_report import article_paths, read_article_meta
 from briefing.settings import Settings
-from briefing.site_size import PAGES_LIMIT_BYTES, SPLIT_FIX, human_bytes, measure
-from briefing.site_years import ARCHIVES_ENV, YEARS_ENV, SiteYearsError, parse_archive_sites, parse_site_years
+from briefing.site.github_pages import github_pages_url
+from briefing.site.size import PAGES_LIMIT_BYTES, SPLIT_FIX, human_bytes, measure
+from briefing.site.years import ARCHIVES_ENV, YEARS_ENV, SiteYearsError, parse_archive_sites, parse_site_years
 from briefing.store import Store, StoreError
 
 Level = Literal["ok", "warn", "fail"]

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from briefing import llm
-from briefing.articles import (
+from briefing.article.markdown import (
     ArticleInfo,
     ForeignFileError,
     article_path,
@@ -30,6 +30,7 @@ from briefing.articles import (
     write_article,
 )
 from briefing.categories import guess_category
+from briefing.errors import SummaryError
 from briefing.faithfulness import FaithfulnessResult, SourceFacts, check
 from briefing.records import ReleaseRecord, now_kst
 from briefing.settings import Settings
@@ -47,7 +48,7 @@ STATE_NAME = "summarize"
 Status = Literal["made", "flagged", "held", "failed", "deferred"]
 
 
-class BudgetReached(Exception):
+class BudgetReached(SummaryError):
     """The run's cost cap is spent; the release waits for the next run."""
 
 

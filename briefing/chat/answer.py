@@ -1,9 +1,9 @@
 """The policy assistant ("AI 정책 비서"): a question in, a grounded answer with citations out.
 
 :func:`answer` is the whole chat function, with no web framework: it retrieves passages from the
-chat index (:mod:`briefing.chat_index`), yields a ``sources`` event at once, then streams the
+chat index (:mod:`briefing.chat.retrieval`), yields a ``sources`` event at once, then streams the
 model's answer as ``token`` events and ends with ``done`` (or ``error``). HTTP adapters
-(:mod:`briefing.chat_http`, ``api/chat.py``, ``deploy/aws_lambda.py``, :mod:`briefing.server`) only
+(:mod:`briefing.chat.http`, ``api/chat.py``, ``briefing/chat/adapters/aws_lambda.py``, :mod:`briefing.chat.serve`) only
 frame these events.
 
 Cold start matters for a serverless function: this module imports neither litellm nor any
@@ -27,7 +27,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from briefing.chat_index import ChatIndexError, Hit, open_chat_index, question_words
+from briefing.chat.retrieval import ChatIndexError, Hit, open_chat_index, question_words
+from briefing.search.particles import strip_suffix
 from briefing.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -65,25 +66,6 @@ _QUESTION_WORDS = re.compile(
 _FILLERS = re.compile(
     r"(?<![가-힣])(그럼|그러면|그런데|그리고|그래서|그건|이건|혹시|또|좀|저기요?)(?![가-힣])"
 )
-_PARTICLES = (
-    "으로",
-    "에서",
-    "에게",
-    "까지",
-    "부터",
-    "은",
-    "는",
-    "이",
-    "가",
-    "을",
-    "를",
-    "의",
-    "에",
-    "도",
-    "와",
-    "과",
-    "로",
-)
 
 
 # --- retrieval -----------------------------------------------------------------------------------
@@ -99,10 +81,7 @@ def search_suggestions(question: str) -> list[str]:
     """A few search queries built from the question's content words (for the no-match answer)."""
     words = []
     for word in re.findall(r"[0-9A-Za-z가-힣·]+", retrieval_text(question)):
-        for particle in _PARTICLES:
-            if word.endswith(particle) and len(word) > len(particle) + 1:
-                word = word[: -len(particle)]
-                break
+        word = strip_suffix(word)
         if len(word) >= 2 and word not in words:
             words.append(word)
     suggestions = []

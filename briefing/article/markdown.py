@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
+from briefing.errors import ArticleError
 from briefing.faithfulness import FaithfulnessResult
 from briefing.records import ReleaseRecord, safe_id
 from briefing.store import write_atomic
@@ -288,7 +289,7 @@ def render_no_text(record: ReleaseRecord, info: ArticleInfo, category: str) -> s
     return "\n".join(lines).rstrip() + "\n"
 
 
-class ForeignFileError(Exception):
+class ForeignFileError(ArticleError):
     """A file we did not write sits where an article would go; it is left alone."""
 
 
