@@ -1,0 +1,183 @@
+"""Claim-by-claim check of a summary against its source: every claim aligned to the passage that
+supports it.
+
+``check(summary, source)`` splits the source into passages (sentences; table rows with their headings
+and unit line), extracts the summary's claims (numbers, dates, people, organisations, quotations and
+the meaning of clauses) and gives each a verdict with its evidence. ``.unsupported`` lists the claims a
+reader should not trust; ``.claims`` carries every verdict for the article page and the retry prompt.
+Pure functions, no I/O; ``SourceFacts`` is built once per source and reused.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from briefing.faithfulness import align
+from briefing.faithfulness.align import SourceFacts
+from briefing.faithfulness.claims import Claim, content_words, extract_claims, summary_fields
+from briefing.faithfulness.dates import parse_dates
+from briefing.faithfulness.names import ORGS, ALIASES, org_names
+from briefing.faithfulness.passages import Passage, split_passages
+
+__all__ = [
+    "ClaimCheck",
+    "FaithfulnessResult",
+    "Passage",
+    "SourceFacts",
+    "apply_verdicts",
+    "check",
+    "extract_names",
+    "split_passages",
+    "undecided",
+]
+
+VERDICTS = ("supported", "contradicted", "not_found", "undecided")
+
+
+@dataclass
+class ClaimCheck:
+    kind: str  # "number" | "date" | "person" | "org" | "quote" | "meaning" | "rank" | "pairing"
+    text: str  # the claim as written in the summary
+    field: str  # summary field: "key_summary", "main_points[2]", …
+    start: int  # span in that field's text
+    end: int
+    verdict: str  # "supported" | "contradicted" | "not_found" | "undecided"
+    reason: str  # short Korean reason when not supported
+    evidence: list[str]  # ids of supporting passages (empty unless supported)
+    computed: str = ""  # e.g. "141.9÷54.6=2.6" when the value was derived
+    source_says: str = ""  # what the source says instead, for the retry prompt
+
+
+@dataclass
+class FaithfulnessResult:
+    checked: int
+    unsupported: list[str]  # claims as written, in order, without repeats
+    claims: list[ClaimCheck] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.unsupported
+
+    def metadata(self) -> str:
+        """The article's ``Faithfulness`` value: ``ok`` or ``flagged: claim; claim``."""
+        return "ok" if self.ok else "flagged: " + "; ".join(self.unsupported)
+
+
+def _year_before(text: str, pos: int, clause_start: int, published: date | None) -> int | None:
+    """The year written just before a figure in its clause ("2027년 말 120일")."""
+    refs = [r for r in parse_dates(text[clause_start:pos], published) if len(r.key) > 1 and r.key[0] in ("y", "ym", "ymd", "q", "h")]
+    if not refs:
+        return None
+    last = refs[-1]
+    if pos - (clause_start + last.end) > 14:
+        return None
+    return last.key[1]
+
+
+_PAIR_WINDOW = 0  # words: two specific words this close in a claim must be together in the source
+
+
+def _claims_of_field(name: str, text: str, facts: SourceFacts) -> list[tuple[Claim, align.Verdict]]:
+    out = []
+    claims = extract_claims(name, text, facts.published)
+    for c in claims:
+        if c.kind == "number":
+            c.extra["year"] = _year_before(text, c.start, c.clause_start, facts.published)
+            v = align.check_number(facts, c)
+        elif c.kind == "date":
+            c.extra["year"] = _year_before(text, c.start, c.clause_start, facts.published)
+            v = align.check_date(facts, c)
+        elif c.kind == "person":
+            v = align.check_person(facts, c)
+        elif c.kind == "org":
+            v = align.check_org(facts, c)
+        else:
+            v = align.check_quote(facts, c)
+        out.append((c, v))
+    # meaning of each clause: polar words, prize ranks, specific words that belong together
+    seen: set[int] = set()
+    for c in claims or [Claim("meaning", text, name, 0, len(text), text, 0)]:
+        if c.clause_start in seen:
+            continue
+        seen.add(c.clause_start)
+    from briefing.faithfulness.claims import clauses
+
+    for cs, ce in clauses(text):
+        clause = text[cs:ce]
+        polar = align.polar_words(clause)
+        if polar:
+            mc = Claim("meaning", clause, name, cs, ce, clause, cs, polar)
+            out.append((mc, align.check_meaning(facts, mc)))
+        for m in align._PRIZES.finditer(clause):
+            pc = Claim("rank", m.group(0), name, cs + m.start(), cs + m.end(), clause, cs, (m.group("p"), m.group("q")))
+            out.append((pc, align.check_prize(facts, pc)))
+        words = [(w, s) for w, s, _ in content_words(clause) if align.specific(facts, w)]
+        for k in range(len(words)):
+            for j in range(k + 1, len(words)):
+                (a, sa), (b, sb) = words[k], words[j]
+                if a in b or b in a or len(clause[sa:sb].split()) > _PAIR_WINDOW:
+                    continue
+                pc = Claim("pairing", f"{a} … {b}", name, cs + sa, cs + sb + len(b), clause, cs, (a, b))
+                v = align.check_pairing(facts, pc)
+                if v.verdict != "supported":
+                    out.append((pc, v))
+    return out
+
+
+def check(summary: Any, source: str | SourceFacts, published: date | None = None) -> FaithfulnessResult:
+    """Check a summary (a ``Summary``, or plain text) against a source text or its facts."""
+    facts = source if isinstance(source, SourceFacts) else SourceFacts(str(source), published)
+    checks: list[ClaimCheck] = []
+    for name, text in summary_fields(summary):
+        for c, v in _claims_of_field(name, text, facts):
+            checks.append(
+                ClaimCheck(c.kind, c.text, c.field, c.start, c.end, v.verdict, v.reason, v.evidence, v.computed, v.source_says)
+            )
+    return _result(checks)
+
+
+def _result(checks: list[ClaimCheck]) -> FaithfulnessResult:
+    unsupported: list[str] = []
+    for c in checks:
+        if c.verdict in ("contradicted", "not_found") and c.text not in unsupported:
+            unsupported.append(c.text)
+    return FaithfulnessResult(checked=len(checks), unsupported=unsupported, claims=checks)
+
+
+def undecided(result: FaithfulnessResult) -> list[tuple[int, ClaimCheck]]:
+    """Claims the rules could not decide, with their index in ``result.claims``: the ones a model may
+    judge in a second step. With no model they count as supported."""
+    return [(i, c) for i, c in enumerate(result.claims) if c.verdict == "undecided"]
+
+
+def apply_verdicts(result: FaithfulnessResult, verdicts: dict[int, str]) -> FaithfulnessResult:
+    """A new result with a model's verdicts for undecided claims; a rule's verdict is never overridden
+    (in particular never a "contradicted")."""
+    checks = []
+    for i, c in enumerate(result.claims):
+        v = verdicts.get(i)
+        if c.verdict == "undecided" and v in ("supported", "contradicted", "not_found"):
+            reason = {"supported": "", "contradicted": "원문과 맞지 않음", "not_found": "원문에서 찾을 수 없음"}[v]
+            c = ClaimCheck(c.kind, c.text, c.field, c.start, c.end, v, reason, c.evidence, c.computed, c.source_says)
+        checks.append(c)
+    return _result(checks)
+
+
+@dataclass(frozen=True)
+class Name:
+    text: str
+    key: str  # the full name (short forms resolved)
+
+
+def extract_names(text: str) -> list[Name]:
+    """Organisations named in ``text``, keyed by their full name (used to list a release's ministries)."""
+    out = []
+    for name, _, _ in org_names(text):
+        key = ALIASES.get(name, [name])[0] if name not in ORGS else name
+        if re.fullmatch(r"[A-Za-z\-]+", name):
+            continue
+        out.append(Name(name, key))
+    return out
