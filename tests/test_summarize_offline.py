@@ -10,7 +10,9 @@ from pathlib import Path
 
 import markdown
 
-from briefing.article.markdown import article_path, escape_inline, original_html, read_meta, safe_url
+from briefing.article.markdown import article_path, escape_inline, read_meta, safe_url
+from briefing.article.original import original_html
+from briefing.article.view import view_of_record
 from briefing.categories import BY_NAME
 from briefing.faithfulness import check
 from briefing.records import Attachment
@@ -127,7 +129,8 @@ def test_hostile_text_renders_as_text(tmp_path: Path) -> None:
     meta = read_meta(path)
     assert "<script" not in meta["title"] and "&lt;script&gt;" in meta["title"]
     assert "<" not in meta["attachments"] and "source" not in meta  # a javascript: URL is dropped
-    html = _render(text) + original_html(record, record.url)  # the page: summary + original from the record
+    # the page: the summary, and the original-text file made from the record
+    html = _render(text) + original_html(view_of_record(settings.data_dir, record), record.url)
     assert 'href="javascript' not in html
     for bad in ("<script", "<img", "<iframe", "<b>", "<em>강조", "<h1>제목처럼", "<code>"):
         assert bad not in html, bad

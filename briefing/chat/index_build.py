@@ -15,7 +15,6 @@ then the passages of the best releases that share most of the question's words a
 from __future__ import annotations
 
 import hashlib
-import html
 import json
 import os
 import re
@@ -25,6 +24,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from briefing.article.view import ReleaseView
 from briefing.chat.retrieval import INDEX_NAME, META_FILE, ChatIndexError
 from briefing.records import ReleaseRecord, safe_id
 from briefing.search.analyzer import ANALYZER_VERSION, AnalysisCache, analyze_fields
@@ -85,11 +85,8 @@ def document_from_record(record: ReleaseRecord) -> ChatDocument:
     )
 
 
-_HEADING = re.compile(r"^(#{2,3})\s+(.+?)\s*(\{#[^}]*\})?\s*$", re.MULTILINE)
-
-
-def document_from_markdown(
-    body: str,
+def document_from_view(
+    view: ReleaseView,
     *,
     id: str,
     title: str,
@@ -99,53 +96,21 @@ def document_from_markdown(
     source_url: str = "",
     summary: str = "",
 ) -> ChatDocument:
-    """A chat document from an article's Markdown body (the article contract's ``##`` sections).
-
-    Sections before ``## 원문`` are summary sections; everything under ``## 원문`` (its ``###``
-    sub-parts: page text and each attachment) is original text.
-    """
-    sections: list[tuple[str, str]] = []
-    original: list[str] = []
-    in_original = False
-    matches = list(_HEADING.finditer(body))
-    for i, match in enumerate(matches):
-        end = matches[i + 1].start() if i + 1 < len(matches) else len(body)
-        heading = _unescape_markdown(match.group(2))
-        text = _unescape_markdown(body[match.end() : end]).strip()
-        if match.group(1) == "##":
-            in_original = heading.startswith("원문")
-            if not in_original and text:
-                sections.append((heading, text))
-        elif in_original and text:
-            original.append(text)
-        elif text:
-            sections.append((heading, text))
+    """A chat document from a release's view: summary sections from the stored summary, original
+    text from the record (never parsed back from the rendered article). The record's title and
+    ministry, when there is a record, are the plain text; the arguments are the fallback."""
+    record = view.record
     return ChatDocument(
         id=id,
-        title=title,
+        title=record.title if record else title,
         date=date,
         url=url,
-        ministry=ministry,
-        source_url=source_url,
-        summary=summary,
-        sections=sections,
-        original="\n\n".join(original),
+        ministry=record.ministry if record else ministry,
+        source_url=source_url or (record.url if record else ""),
+        summary=view.key_summary or summary,
+        sections=view.section_texts(),
+        original=view.original_text(),
     )
-
-
-_OUR_MARKUP = re.compile(r"(?<!\\)<[^>]*>")
-_MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>|~])")
-
-
-def _unescape_markdown(text: str) -> str:
-    """Plain text of an article body fragment: the inverse of ``briefing.article.markdown.escape_block``.
-
-    The writer turns every character of source text that Markdown or HTML would read into a
-    character reference (``&#124;``, ``&lt;``…), so any bare ``<…>`` left is our own markup (the
-    faithfulness ``<mark>``, the label paragraph): drop it, then undo Markdown backslash escapes
-    (hand-written articles use them) and decode the references.
-    """
-    return html.unescape(_MD_ESCAPE.sub(r"\1", _OUR_MARKUP.sub("", text)))
 
 
 # --- passages --------------------------------------------------------------------------------------

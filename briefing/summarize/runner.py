@@ -1,7 +1,10 @@
-"""One summarize run over every record: decide what needs a summary, make it, write the article.
+"""One summarize run over every record: decide what needs a summary, make it, store it, render it.
 
-The article file is the cache: its ``Source_hash``, ``Prompt_version`` and ``Model`` say what it
-was made from, and when they match nothing is called and nothing is written. Model calls run in
+The stored summary (``DATA_DIR/summaries/YYYY/MM/<id>.json``, :mod:`briefing.summaries`) is the
+cache: its source hash, prompt version and model say what it was made from, and when they match no
+model is called; the article is rendered from it again and written only if its bytes changed (so a
+second run writes nothing). A release without a stored summary needs one (docs/summaries.md says how
+articles from before stored summaries are migrated). Model calls run in
 parallel (``llm_max_parallel``) within a per-run cap on releases and on cost. A release whose call
 fails (timeout, 429 after backoff, 5xx, invalid JSON after retries, budget reached) keeps an offline
 extract for now, is recorded in ``DATA_DIR/state/summarize.json`` and is tried again next run.
@@ -19,14 +22,11 @@ from typing import Literal
 
 from briefing import llm
 from briefing.article.markdown import (
-    ArticleInfo,
     ForeignFileError,
     article_path,
-    escape_inline,
     is_ours,
     read_meta,
     render_article,
-    render_no_text,
     write_article,
 )
 from briefing.categories import guess_category
@@ -35,11 +35,13 @@ from briefing.faithfulness import FaithfulnessResult, SourceFacts, check
 from briefing.records import ReleaseRecord, now_kst
 from briefing.settings import Settings
 from briefing.store import LockedError, Store
+from briefing.summaries import StoredSummary, read_summary, source_parts, summary_path, write_summary
 from briefing.summarize.offline import OFFLINE_VERSION, extract_summary
 from briefing.summarize.parse import SummaryParseError, parse_summary
 from briefing.summarize.prompt import PROMPT_VERSION, build_messages, retry_invalid, retry_unsupported
 from briefing.summarize.schema import Summary, json_schema
 from briefing.summarize.source import Source, build_source
+from briefing.summarize.verify import verify_undecided
 
 log = logging.getLogger(__name__)
 
@@ -104,6 +106,8 @@ class Outcome:
     tokens: int = 0
     cost: float = 0.0
     reason: str = ""
+    claims_by: list[str] = field(default_factory=list)  # per claim: "rules" or "model"
+    verification: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -168,23 +172,40 @@ class SummarizeReport:
 
 
 def _models(settings: Settings) -> list[str]:
-    return [escape_inline(m) for m in (settings.llm_model, *settings.llm_fallbacks) if m]
+    return [m for m in (settings.llm_model, *settings.llm_fallbacks) if m]
 
 
-def is_cached(meta: dict[str, str], source_hash: str, settings: Settings) -> bool:
-    """True when the existing article was made from this source the way this run would make it."""
-    if not is_ours(meta) or meta.get("source_hash") != source_hash:
+def is_cached(stored: StoredSummary | None, source_hash: str, settings: Settings) -> bool:
+    """True when the stored summary was made from this source the way this run would make it."""
+    if stored is None or stored.source_hash != source_hash:
         return False
-    kind = meta.get("summary_kind")
-    if kind == "none":
+    if stored.kind == "none":
         return True  # same text, still nothing usable
-    if kind == "llm":
+    if stored.kind == "llm":
         if not settings.llm_model:
             return True  # never downgrade an LLM summary to an extract because keys are missing
-        return meta.get("prompt_version") == PROMPT_VERSION and meta.get("model") in _models(settings)
-    if kind == "extract":
-        return not settings.llm_model and meta.get("prompt_version") == OFFLINE_VERSION
+        return stored.prompt_version == PROMPT_VERSION and stored.model in _models(settings)
+    if stored.kind == "extract":
+        return not settings.llm_model and stored.prompt_version == OFFLINE_VERSION
     return False
+
+
+def legacy_llm_article(meta: dict[str, str], source_hash: str, settings: Settings) -> bool:
+    """An LLM article written before summaries were stored, of this very text, with no model to
+    redo it: left as it is rather than replaced by an extract (docs/summaries.md, migration)."""
+    return (
+        is_ours(meta)
+        and meta.get("summary_kind") == "llm"
+        and meta.get("source_hash") == source_hash
+        and not settings.llm_model
+    )
+
+
+def source_facts(record: ReleaseRecord) -> tuple[list[tuple[str, str]], SourceFacts]:
+    """The parts a summary is checked against (the same ones the original-text file shows) and
+    their facts."""
+    parts = [(part, text) for part, _, text in source_parts(record)]
+    return parts, SourceFacts.from_parts(parts, published=record.published_at.date())
 
 
 def _held_matches(entry: dict, source_hash: str, settings: Settings) -> bool:
@@ -226,20 +247,20 @@ def summarize_with_model(
     apply the unsupported-claims policy. Never raises: failures come back as an outcome."""
     out = Outcome(record, "failed")
     try:
-        facts = SourceFacts.of(source.full_text)
+        parts, facts = source_facts(record)
         summary, messages = _ask(build_messages(source.text), settings, budget, source.text, out)
         result = check(summary, facts)
         if not result.ok:
             log.info("%s: unsupported %s, asking once more", record.id, result.unsupported)
             try:
-                retried, _ = _ask(
-                    [*messages, retry_unsupported(result.unsupported)], settings, budget, source.text, out
-                )
+                wrong = [c for c in result.claims if c.verdict in ("contradicted", "not_found")]
+                retried, _ = _ask([*messages, retry_unsupported(wrong)], settings, budget, source.text, out)
                 summary, result = retried, check(retried, facts)
             except (llm.LLMError, SummaryParseError, BudgetReached) as exc:
                 log.warning(
                     "%s: retry for unsupported claims failed (%s); keeping the first answer", record.id, exc
                 )
+        result = _second_look(result, parts, settings, budget, out)
         out.summary, out.faithfulness = summary, result
         if result.ok:
             out.status = "made"
@@ -257,6 +278,30 @@ def summarize_with_model(
     return out
 
 
+def _second_look(
+    result: FaithfulnessResult, parts: list[tuple[str, str]], settings: Settings, budget: Budget, out: Outcome
+) -> FaithfulnessResult:
+    """Claims the rules left undecided, asked of the model once (see :mod:`.verify`)."""
+    out.claims_by = ["rules"] * len(result.claims)
+
+    def ask(messages: list[dict[str, str]], schema: dict) -> str:
+        with budget.call():
+            answer = llm.complete(messages, settings, schema=schema)
+            budget.add(answer)
+        out.tokens += answer.tokens
+        out.cost += answer.cost
+        return answer.text
+
+    try:
+        checked, by, record = verify_undecided(result, parts, ask)
+    except (llm.LLMError, BudgetReached) as exc:
+        log.info("%s: undecided claims not verified (%s); the rules' verdicts stand", out.record.id, exc)
+        out.verification = {"error": str(exc)[:200]}
+        return result
+    out.claims_by, out.verification = by, record
+    return checked
+
+
 # --------------------------------------------------------------------------- the run
 
 
@@ -266,6 +311,7 @@ class _Job:
     source: Source | None  # None: built only if the job runs this time (see plan)
     source_hash: str
     meta: dict[str, str]
+    stored: StoredSummary | None
 
 
 class _Run:
@@ -279,9 +325,14 @@ class _Run:
         self.state.setdefault("failed", {})
         self.state.setdefault("held", {})
 
-    def write(self, record: ReleaseRecord, text: str) -> None:
+    def write(self, record: ReleaseRecord, stored: StoredSummary) -> None:
+        """Store the summary (the source of truth), then render the article from it."""
+        write_summary(self.settings.data_dir, record, stored)
+        self.render(record, stored)
+
+    def render(self, record: ReleaseRecord, stored: StoredSummary) -> None:
         try:
-            if write_article(self.settings.content_dir, record, text):
+            if write_article(self.settings.content_dir, record, render_article(record, stored)):
                 self.report.written += 1
         except ForeignFileError as exc:
             log.warning("%s", exc)
@@ -289,14 +340,17 @@ class _Run:
 
     def write_extract(self, record: ReleaseRecord, source: Source, source_hash: str) -> None:
         summary = extract_summary(record, source)
-        info = ArticleInfo(
+        _, facts = source_facts(record)
+        stored = StoredSummary(
+            id=record.id,
             kind="extract",
             source_hash=source_hash,
+            summary=summary,
             prompt_version=OFFLINE_VERSION,
-            faithfulness=check(summary, source.full_text),
+            faithfulness=check(summary, facts),
             summarized_at=now_kst(),
         )
-        self.write(record, render_article(record, summary, info))
+        self.write(record, stored)
 
     def plan(self) -> list[_Job]:
         """Write what needs no model (no-text notices, offline extracts); return the model jobs."""
@@ -307,7 +361,13 @@ class _Run:
             if meta and not is_ours(meta):
                 self.report.skipped_foreign.append(record.id)
                 continue
-            if not self.force and is_cached(meta, source_hash, self.settings):
+            stored = read_summary(summary_path(self.settings.data_dir, record))
+            if not self.force and is_cached(stored, source_hash, self.settings):
+                assert stored is not None
+                self.render(record, stored)  # writes only when the rendering changed
+                self.report.cached += 1
+                continue
+            if not self.force and stored is None and legacy_llm_article(meta, source_hash, self.settings):
                 self.report.cached += 1
                 continue
             held = self.state["held"].get(record.id)
@@ -321,24 +381,27 @@ class _Run:
                 continue
             if (
                 self.settings.llm_model
-                and meta.get("summary_kind") == "extract"
-                and meta.get("source_hash") == source_hash
+                and stored is not None
+                and stored.kind == "extract"
+                and stored.source_hash == source_hash
             ):
                 # an extract of this very text waits for the model: it had usable text, and the
                 # source is built only if the per-run caps reach it (thousands may be waiting)
-                jobs.append(_Job(record, None, source_hash, meta))
+                jobs.append(_Job(record, None, source_hash, meta, stored))
                 continue
             source = build_source(record, self.settings.source_budget_chars)
             if not source.usable:
-                info = ArticleInfo(kind="none", source_hash=source_hash, summarized_at=now_kst())
                 category = guess_category(record.title).name
-                self.write(record, render_no_text(record, info, category))
+                none = StoredSummary(
+                    id=record.id, kind="none", source_hash=source_hash, category=category, summarized_at=now_kst()
+                )
+                self.write(record, none)
                 self.report.no_text += 1
             elif not self.settings.llm_model:
                 self.write_extract(record, source, source_hash)
                 self.report.extracted += 1
             else:
-                jobs.append(_Job(record, source, source_hash, meta))
+                jobs.append(_Job(record, source, source_hash, meta, stored))
         return jobs
 
     def run_models(self, jobs: list[_Job]) -> None:
@@ -377,17 +440,21 @@ class _Run:
         rid = job.record.id
         failed, held = self.state["failed"], self.state["held"]
         if out.status in ("made", "flagged") and out.summary is not None:
-            info = ArticleInfo(
+            stored = StoredSummary(
+                id=rid,
                 kind="llm",
                 source_hash=job.source_hash,
+                summary=out.summary,
                 model=out.model,
                 prompt_version=PROMPT_VERSION,
                 faithfulness=out.faithfulness,
                 summarized_at=now_kst(),
                 tokens=out.tokens,
                 cost=out.cost,
+                claims_by=out.claims_by,
+                verification=out.verification,
             )
-            self.write(job.record, render_article(job.record, out.summary, info))
+            self.write(job.record, stored)
             (self.report.made if out.status == "made" else self.report.flagged).append(rid)
             failed.pop(rid, None)
             held.pop(rid, None)
@@ -416,9 +483,13 @@ class _Run:
             self.report.failed[rid] = out.reason
         else:
             self.report.deferred.append(rid)
-        # Until the model succeeds, readers get an honest extract of the current text.
-        if job.meta.get("source_hash") != job.source_hash or not is_ours(job.meta):
-            assert job.source is not None  # only jobs already holding an extract of this text skip it
+        # Until the model succeeds, readers get an honest extract of the current text (an LLM
+        # article of this very text from before summaries were stored stays as it is).
+        current = job.stored is not None and job.stored.source_hash == job.source_hash
+        legacy = is_ours(job.meta) and job.meta.get("source_hash") == job.source_hash
+        if not current and not legacy:
+            if job.source is None:
+                job.source = build_source(job.record, self.settings.source_budget_chars)
             self.write_extract(job.record, job.source, job.source_hash)
             self.report.extracted += 1
 

@@ -1,32 +1,25 @@
-"""Pelican plugin: write ``content/releases/YYYY/MM/<id>.md`` from the records before Pelican reads,
-and give each article its original text from the record as Pelican reads it.
+"""Pelican plugin: write ``content/releases/YYYY/MM/<id>.md`` from the records before Pelican reads.
 
 Thin over :func:`briefing.summarize.run_summarize`: on the ``initialized`` signal (sent before the
 readers scan ``content/``) it summarises every new or changed record under ``DATA_DIR`` into the
-site's content path. Settings come from pelicanconf's ``BRIEFING`` dict (env variables override);
-the content folder is always Pelican's ``PATH``. Unchanged releases cost no model call and no write.
+site's content path, storing each summary in ``DATA_DIR/summaries/`` and rendering the article from
+it. Settings come from pelicanconf's ``BRIEFING`` dict (env variables override); the content folder
+is always Pelican's ``PATH``. Unchanged releases cost no model call and no write.
 ``SUMMARIZE_ON_BUILD = False`` (publishconf.py: the workflow summarises in a step of its own) skips
 that pass, which otherwise reads every record on every build.
 
-The Markdown article holds metadata and summary only; on ``content_object_init`` the record's page
-and attachment text is appended to the article's HTML (:func:`briefing.article.markdown.original_html`).
-Pelican caches the finished article, so a rebuild reads only the records of changed articles.
+The Markdown article holds metadata and the summary only. The original text is not added to it:
+``briefing_site`` writes it as a file of its own from the record (:mod:`briefing.article.original`),
+and search and chat read record + summary through :mod:`briefing.article.view`.
 """
 
 from __future__ import annotations
 
 import logging
-from pathlib import Path, PurePosixPath
 
 from pelican import signals
-from pelican.contents import Article
-
-from briefing.article.markdown import ORIGINAL_HEADING, original_html
-from briefing.store import Store, StoreError
 
 log = logging.getLogger(__name__)
-
-_data_dir: list[Path] = []  # the records folder of this build, set on ``initialized``
 
 
 def _settings(pelican_settings: dict):
@@ -40,7 +33,6 @@ def write_articles(pelican) -> None:
     from briefing.summarize import run_summarize
 
     settings = _settings(pelican.settings).with_values({"content_dir": pelican.settings["PATH"]})
-    _data_dir[:] = [settings.data_dir]
     if not pelican.settings.get("SUMMARIZE_ON_BUILD", True):
         log.info("briefing_articles: SUMMARIZE_ON_BUILD is off; reading the articles as they are")
         return
@@ -51,35 +43,5 @@ def write_articles(pelican) -> None:
         log.info("briefing_articles: %s", report.summary_line())
 
 
-def _record_path(article: Article, data_dir: Path) -> Path | None:
-    """``DATA_DIR/releases/YYYY/MM/<id>.json`` for an article at ``releases/YYYY/MM/<id>.md``."""
-    rel = PurePosixPath(str(article.relative_source_path).replace("\\", "/"))
-    if len(rel.parts) != 4 or rel.parts[0] != "releases" or rel.suffix != ".md":
-        return None
-    return data_dir / "releases" / rel.parts[1] / rel.parts[2] / (rel.stem + ".json")
-
-
-def add_original(article) -> None:
-    """Signal handler: append the original text of one of our articles from its record."""
-    if not isinstance(article, Article) or "source_hash" not in article.metadata:
-        return  # a hand-written article keeps its own body
-    content = article._content or ""
-    if ORIGINAL_HEADING in content:
-        return  # written by an earlier version with the text inline
-    data_dir = _data_dir[0] if _data_dir else _settings(article.settings).data_dir
-    path = _record_path(article, data_dir)
-    record = None
-    if path is not None and path.is_file():
-        try:
-            record = Store.read(path)
-        except StoreError as exc:
-            log.error("briefing_articles: %s", exc)
-    else:
-        log.warning("briefing_articles: no record for %s at %s", article.relative_source_path, path)
-    source = str(article.metadata.get("source", ""))
-    article._content = content.rstrip() + "\n" + original_html(record, source)
-
-
 def register() -> None:
     signals.initialized.connect(write_articles)
-    signals.content_object_init.connect(add_original)
