@@ -83,6 +83,17 @@ class Summary(BaseModel):
             raise ValueError(f"category must be one of: {names}")
         return found.name
 
+    def field_text(self, name: str) -> str:
+        """The text of a claim's field: ``key_summary``, ``main_points[2]``, ``ministries[0]``…"""
+        base, _, index = name.partition("[")
+        value = getattr(self, base, "")
+        if isinstance(value, list):
+            try:
+                return str(value[int(index.rstrip("]"))])
+            except (ValueError, IndexError):
+                return ""
+        return str(value or "")
+
     def all_text(self) -> str:
         """Every sentence a reader sees, for the faithfulness check."""
         parts = [self.headline, self.key_summary, *self.main_points]

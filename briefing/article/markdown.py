@@ -34,6 +34,8 @@ NO_TEXT_MESSAGE = (
     "이 보도자료는 본문과 첨부파일에서 읽을 수 있는 텍스트를 얻지 못해 아직 요약하지 않았습니다. "
     "아래 첨부파일과 정책브리핑 원문 링크에서 내용을 확인하세요. 텍스트를 얻으면 다음 갱신 때 요약합니다."
 )
+
+
 def _link(url: str, label: str) -> str:
     href = safe_url(url)
     if not href:

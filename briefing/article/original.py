@@ -101,7 +101,9 @@ def original_html(view: ReleaseView | None, source_url: str = "") -> str:
         link = _link(source_url, "정책브리핑 원문")
         return f'<p class="original-missing">원문 텍스트 기록을 찾지 못했습니다. {link}에서 확인하세요.</p>\n'
     stored = view.stored
-    needed = {e for c in (stored.faithfulness.claims if stored and stored.faithfulness else []) for e in c.evidence}
+    needed = {
+        e for c in (stored.faithfulness.claims if stored and stored.faithfulness else []) for e in c.evidence
+    }
     parts: list[str] = []
     for part in view.parts:
         if part.id == "page":

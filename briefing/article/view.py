@@ -154,7 +154,9 @@ def view_for(data_dir: Path | None, relative_source_path: str) -> ReleaseView | 
 def view_of_record(data_dir: Path, record: ReleaseRecord) -> ReleaseView:
     """The view of ``record`` saved under ``data_dir`` (its summary, if stored)."""
     key = record.relpath.removesuffix(".json")
-    return ReleaseView(Path(data_dir) / "releases" / f"{key}.json", Path(data_dir) / "summaries" / f"{key}.json")
+    return ReleaseView(
+        Path(data_dir) / "releases" / f"{key}.json", Path(data_dir) / "summaries" / f"{key}.json"
+    )
 
 
 def forget_source(view: ReleaseView | None) -> None:

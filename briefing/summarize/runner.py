@@ -260,7 +260,7 @@ def summarize_with_model(
                 log.warning(
                     "%s: retry for unsupported claims failed (%s); keeping the first answer", record.id, exc
                 )
-        result = _second_look(result, parts, settings, budget, out)
+        result = _second_look(result, parts, summary, settings, budget, out)
         out.summary, out.faithfulness = summary, result
         if result.ok:
             out.status = "made"
@@ -279,7 +279,12 @@ def summarize_with_model(
 
 
 def _second_look(
-    result: FaithfulnessResult, parts: list[tuple[str, str]], settings: Settings, budget: Budget, out: Outcome
+    result: FaithfulnessResult,
+    parts: list[tuple[str, str]],
+    summary: Summary,
+    settings: Settings,
+    budget: Budget,
+    out: Outcome,
 ) -> FaithfulnessResult:
     """Claims the rules left undecided, asked of the model once (see :mod:`.verify`)."""
     out.claims_by = ["rules"] * len(result.claims)
@@ -293,7 +298,7 @@ def _second_look(
         return answer.text
 
     try:
-        checked, by, record = verify_undecided(result, parts, ask)
+        checked, by, record = verify_undecided(result, parts, ask, summary.field_text)
     except (llm.LLMError, BudgetReached) as exc:
         log.info("%s: undecided claims not verified (%s); the rules' verdicts stand", out.record.id, exc)
         out.verification = {"error": str(exc)[:200]}
@@ -393,7 +398,11 @@ class _Run:
             if not source.usable:
                 category = guess_category(record.title).name
                 none = StoredSummary(
-                    id=record.id, kind="none", source_hash=source_hash, category=category, summarized_at=now_kst()
+                    id=record.id,
+                    kind="none",
+                    source_hash=source_hash,
+                    category=category,
+                    summarized_at=now_kst(),
                 )
                 self.write(record, none)
                 self.report.no_text += 1

@@ -58,7 +58,8 @@ _MAP = {"supported": "supported", "contradicted": "contradicted", "not_in_source
 
 
 def _words(text: str) -> set[str]:
-    return {w[:4] for w in _WORD.findall(text)}  # first syllables: particles and endings vary
+    """Two-character pieces of each word: Korean particles and endings vary ("품목은", "품목")."""
+    return {w[i : i + 2] for w in _WORD.findall(text) for i in range(len(w) - 1)}
 
 
 def candidates(claim_text: str, passages: list[Passage], n: int = CANDIDATES) -> list[Passage]:
@@ -108,18 +109,33 @@ def parse_verdicts(text: str) -> dict[int, tuple[str, str]]:
 Ask = Callable[[list[dict[str, str]], dict[str, Any]], str]  # messages, schema -> answer text
 
 
+def sentence_around(text: str, start: int, end: int) -> str:
+    """The sentence of ``text`` holding the span: a bare "2개" means nothing without it."""
+    left = max(text.rfind(". ", 0, start), text.rfind("\n", 0, start))
+    right = [i for i in (text.find(". ", end), text.find("\n", end)) if i >= 0]
+    return text[left + 1 : (min(right) + 1) if right else len(text)].strip()
+
+
 def verify_undecided(
-    result: FaithfulnessResult, parts: list[tuple[str, str]], ask: Ask
+    result: FaithfulnessResult,
+    parts: list[tuple[str, str]],
+    ask: Ask,
+    field_text: Callable[[str], str] = lambda name: "",
 ) -> tuple[FaithfulnessResult, list[str], dict[str, Any]]:
     """Ask once about the undecided claims of ``result``. Returns the new result, who decided each
-    claim ("rules" or "model") and a record of the call for the stored summary. ``ask`` raises on
-    failure (budget, provider); the caller keeps the rules' result then."""
+    claim ("rules" or "model") and a record of the call for the stored summary. ``field_text`` gives
+    a claim's field text (its sentence is shown with it). ``ask`` raises on failure (budget,
+    provider); the caller keeps the rules' result then."""
     by = ["rules"] * len(result.claims)
     open_ = [(i, c) for i, c in enumerate(result.claims) if c.verdict == "undecided"][:MAX_CLAIMS]
     if not open_:
         return result, by, {}
     passages = [p for part, text in parts for p in split_passages(text, part) if text]
-    items = [(k, c.text, candidates(c.text, passages)) for k, (_, c) in enumerate(open_, 1)]
+    items = []
+    for k, (_, c) in enumerate(open_, 1):
+        context = sentence_around(field_text(c.field), c.start, c.end) if field_text(c.field) else ""
+        shown = f"{c.text} (문장: {context})" if context and context != c.text else c.text
+        items.append((k, shown, candidates(f"{c.text} {context}", passages)))
     answer = ask(build_messages(items), SCHEMA)
     found = parse_verdicts(answer)
     verdicts: dict[int, str] = {}
