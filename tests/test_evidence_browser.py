@@ -102,6 +102,8 @@ def test_an_unsupported_claim_shows_its_reason_on_focus(
         assert box is not None and box["width"] > 20 and box["height"] > 5
         assert reason.inner_text() == claim.get_attribute("title") and reason.inner_text().strip()
         assert page.evaluate("document.querySelector('.summary').getBoundingClientRect().height") == before
+        assert box["x"] >= 0 and box["x"] + box["width"] <= width  # on screen, even on a phone
+        assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
         claim.blur()
         assert (reason.bounding_box() or {"width": 0})["width"] <= 1
         assert problems == []
