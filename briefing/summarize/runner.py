@@ -5,6 +5,8 @@ was made from, and when they match nothing is called and nothing is written. Mod
 parallel (``llm_max_parallel``) within a per-run cap on releases and on cost. A release whose call
 fails (timeout, 429 after backoff, 5xx, invalid JSON after retries, budget reached) keeps an offline
 extract for now, is recorded in ``DATA_DIR/state/summarize.json`` and is tried again next run.
+
+It is one piece for now: the run's cache, budget and parallel calls share one state; the structured summary (issue 14) splits the cache out.
 """
 
 from __future__ import annotations
