@@ -163,7 +163,7 @@ def run_queries(site: Path, queries: list[str]) -> dict[str, list[dict]]:
     """Each query on each engine in a fresh Chromium context; returns per-engine result rows."""
     from playwright.sync_api import sync_playwright
 
-    from tests.support.browser import CHROMIUM_FLAGS, chromium_path
+    from briefing.testing.browser import CHROMIUM_FLAGS, chromium_path
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
     threading.Thread(target=server.serve_forever, daemon=True).start()

@@ -143,7 +143,7 @@ def bench_corpus(corpus: Path) -> list[tuple[str, str]]:
 
 def bench_rerun(n: int) -> list[tuple[str, str]]:
     from briefing.testing.fakellm import FakeLLM, json_reply
-    from tests.support.summarize_data import valid_summary
+    from briefing.testing.summaries import valid_summary
 
     rows = []
     records = generate_records(n)

@@ -19,7 +19,7 @@ from briefing.testing.fakellm import (
     status_reply,
     text_reply,
 )
-from tests.support.summarize_data import llm_settings, make_record, save, valid_summary, wrong_date_summary
+from briefing.testing.summaries import llm_settings, make_record, save, valid_summary, wrong_date_summary
 
 
 @pytest.fixture(autouse=True)

@@ -20,8 +20,8 @@ from briefing.store import Store
 from briefing.summarize import run_summarize
 from briefing.summarize.offline import LABEL, OFFLINE_VERSION, sentences
 from briefing.summarize.source import build_source
+from briefing.testing.summaries import ATTACHMENT_TEXT, make_record, offline_settings, save
 from briefing.testing.synthetic import generate_records
-from tests.support.summarize_data import ATTACHMENT_TEXT, make_record, offline_settings, save
 
 HOSTILE_TITLE = '<script>alert("t")</script> 보도자료 "><img src=x onerror=alert(1)>'
 HOSTILE_NAME = '"><img src=x onerror=alert(2)>.hwp'

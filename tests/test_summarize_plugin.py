@@ -13,8 +13,8 @@ from briefing.article.markdown import article_path, read_meta
 from briefing.chat.retrieval import open_chat_index
 from briefing.search.query import query_terms
 from briefing.testing.fakellm import FakeLLM, json_reply
+from briefing.testing.summaries import make_record, save, valid_summary
 from briefing.testing.synthetic import generate_records
-from tests.support.summarize_data import make_record, save, valid_summary
 
 ROOT = Path(__file__).resolve().parent.parent
 

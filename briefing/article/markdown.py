@@ -65,8 +65,14 @@ def find_articles(content_dir: Path, release_id: str) -> list[Path]:
     return sorted((Path(content_dir) / "releases").glob(f"*/*/{safe_id(release_id)}.md"))
 
 
+def article_paths(content_dir: Path) -> list[Path]:
+    """Every release article under ``content/releases/YYYY/MM/``."""
+    return sorted((Path(content_dir) / "releases").glob("*/*/*.md"))
+
+
 def read_meta(path: Path) -> dict[str, str]:
-    """The metadata lines of an article (keys lower-case); empty when absent or unreadable."""
+    """The metadata lines (``Key: value``) at the top of an article, keys lower-cased; empty when
+    the file is absent or unreadable. The one reader of the article format's header."""
     meta: dict[str, str] = {}
     try:
         with path.open(encoding="utf-8") as handle:
@@ -74,7 +80,7 @@ def read_meta(path: Path) -> dict[str, str]:
                 if not line.strip():
                     break
                 key, sep, value = line.partition(":")
-                if not sep:
+                if not sep or " " in key.strip():  # Pelican's keys are single words
                     break
                 meta[key.strip().lower()] = value.strip()
     except (OSError, UnicodeDecodeError):

@@ -4,10 +4,13 @@ The stored summary (``DATA_DIR/summaries/YYYY/MM/<id>.json``, :mod:`briefing.sum
 cache: its source hash, prompt version and model say what it was made from, and when they match no
 model is called; the article is rendered from it again and written only if its bytes changed (so a
 second run writes nothing). A release without a stored summary needs one (docs/summaries.md says how
-articles from before stored summaries are migrated). Model calls run in
-parallel (``llm_max_parallel``) within a per-run cap on releases and on cost. A release whose call
-fails (timeout, 429 after backoff, 5xx, invalid JSON after retries, budget reached) keeps an offline
+articles from before stored summaries are migrated). Model calls run in parallel
+(``llm_max_parallel``) within a per-run cap on releases and on cost. A release whose call fails
+(timeout, 429 after backoff, 5xx, invalid JSON after retries, budget reached) keeps an offline
 extract for now, is recorded in ``DATA_DIR/state/summarize.json`` and is tried again next run.
+
+It is one piece for now: the run's plan, budget and parallel calls share one state (the cache
+itself lives in :mod:`briefing.summaries`, the second look in :mod:`briefing.summarize.verify`).
 """
 
 from __future__ import annotations

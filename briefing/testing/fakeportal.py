@@ -25,6 +25,8 @@ Knobs live on the dataclasses (``FakeRelease.page``, ``FakeFile.disposition``/``
 ``FakeFeed.mode``/``duplicate_items``) and on the portal (``api_error``, ``key_error_status``); they
 may be changed while the server runs. ``corpus_releases()`` builds releases from the real documents
 in ``../shared/corpus``.
+
+It is one piece on purpose: one fake server, its routes and its sample data read together.
 """
 
 from __future__ import annotations

@@ -14,6 +14,8 @@
 - On rebuilds, article pages whose inputs did not change are not rendered again.
 
 Thin by design: the rules live in ``briefing.site``; this module wires them to Pelican's signals.
+
+It is one piece for now: the feed and page handlers are split into modules once the hardening and polish changes to them have landed.
 """
 
 from __future__ import annotations
