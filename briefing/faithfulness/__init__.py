@@ -114,7 +114,7 @@ def _claims_of_field(name: str, text: str, facts: SourceFacts) -> list[tuple[Cla
         for m in align._PRIZES.finditer(clause):
             pc = Claim("rank", m.group(0), name, cs + m.start(), cs + m.end(), clause, cs, (m.group("p"), m.group("q")))
             out.append((pc, align.check_prize(facts, pc)))
-        words = [(w, s) for w, s, _ in content_words(clause) if align.specific(facts, w)]
+        words = [(w, s) for w, s, _ in content_words(clause) if _PAIR_WINDOW and align.specific(facts, w)]
         for k in range(len(words)):
             for j in range(k + 1, len(words)):
                 (a, sa), (b, sb) = words[k], words[j]

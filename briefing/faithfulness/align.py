@@ -19,7 +19,7 @@ from briefing.faithfulness.claims import Claim, after_words, content_words, stem
 from briefing.faithfulness.dates import DateRef, infer_release_date, parse_dates, weekday_ok
 from briefing.faithfulness.names import ALIASES, ORGS, org_names, people, quote_pieces, squash, titles_compatible
 from briefing.faithfulness.numbers import Num, parse_numbers, parse_unit_line, precision
-from briefing.faithfulness.passages import Passage, split_passages
+from briefing.faithfulness.passages import _FIGURE_CELL, Passage, split_passages
 
 SUPPORTED, CONTRADICTED, NOT_FOUND, UNDECIDED = "supported", "contradicted", "not_found", "undecided"
 _COUNT_UNITS = {"개", "팀", "점", "건", "편", "곳"}
@@ -38,7 +38,7 @@ _POLAR: list[tuple[str, str]] = [
     ("부적합", "적합"), ("불검출", "검출"), ("가중", "완화"), ("사후", "사전"), ("부진", "선전"), ("아쉬", "감동"),
     ("저득점", "고득점"), ("금지", "허용"), ("불가", "가능"), ("수없", "수있"), ("악화", "개선"), ("감원", "증원"),
     ("인하", "인상"), ("하향", "상향"), ("연장", "단축"), ("폐지", "신설"), ("반대", "찬성"), ("실패", "성공"),
-    ("낮", "높"), ("줄", "늘"), ("미흡", "우수"), ("불합격", "합격"), ("부결", "가결"),
+    ("낮", "높"), ("줄", "늘"), ("절반", "전액"), ("미흡", "우수"), ("불합격", "합격"), ("부결", "가결"),
 ]
 _OPPOSITE: dict[str, list[str]] = {}
 for _a, _b in _POLAR:
@@ -63,6 +63,7 @@ class PassageFacts:
     numbers: list[Num]
     units: list[tuple[str, int]]  # units a bare figure here may carry (table unit line, headings, row)
     years: set[int]
+    spaced: str = ""  # the passage with single spaces, to see where a name starts
 
 
 @dataclass
@@ -133,7 +134,8 @@ class SourceFacts:
         for m in re.finditer(r"(\d{1,3})년\s?(?:전|만)", p.text):  # "118년 전에 제정된": the year it names
             if self.published:
                 self.years.add(self.published.year - int(m.group(1)))
-        return PassageFacts(p, ctx.replace(" ", "").replace("\n", ""), squash(p.text), nums, units, years)
+        spaced = " ".join(p.text.replace("|", " ").split())
+        return PassageFacts(p, ctx.replace(" ", "").replace("\n", ""), squash(p.text), nums, units, years, spaced)
 
     # ------------------------------------------------------------------ look-ups
 
@@ -190,7 +192,8 @@ def _values(pf: PassageFacts, n: Num) -> list[tuple[Decimal, str]]:
     if n.unit:
         return [(n.value, n.unit)]
     out = [(n.value * scale, unit) for unit, scale in pf.units]
-    out.append((n.value, ""))
+    if not out:
+        out.append((n.value, ""))  # a bare figure with no unit anywhere near: any unit may be meant
     return out
 
 
@@ -258,8 +261,8 @@ def _cell_context(pf: PassageFacts, n: Num) -> str:
     pos = p.text[: n.start - 0].count("|") if n.start <= len(p.text) else -1
     if not 0 <= pos < len(p.cells):
         return pf.compact
-    labels = [c for c in p.cells if c and not re.search(r"\d", c)]
-    return ("".join(labels) + p.header_cells[pos] + p.unit).replace(" ", "")
+    left = next((c for c in reversed(p.cells[:pos]) if _is_label(c)), "")
+    return (p.cells[0] + left + p.header_cells[pos] + p.unit).replace(" ", "")
 
 
 def _known(facts: SourceFacts, word: str) -> bool:
@@ -287,13 +290,15 @@ def check_number(facts: SourceFacts, claim: Claim) -> Verdict:
     pf = facts.passages[i]
     evidence = [pf.passage.id]
     # subject: the nearest specific word before the figure must be where the figure is
-    head = next((w for w in words[:3] if _known(facts, w)), "")
-    if head and not computed:
+    phrase = [w for w in _phrase_before(claim) if _known(facts, w)]
+    head = phrase[0] if phrase else ""
+    small_count = num.unit in _COUNT_UNITS | {"명"} and num.value <= 12 and not num.has_mag
+    if head and not computed and not small_count:
         holders = [c for c in cands if head in _ctx(facts, c[0], c[1])]
         if not holders:
-            others = [j for j, q in enumerate(facts.passages) if head in q.compact and q.numbers]
-            if others:
-                return Verdict(CONTRADICTED, "원문과 다른 항목의 수치", [], "", _short(facts.passages[i].passage.text))
+            own = _own_value(facts, head, num)
+            if own is not None:
+                return Verdict(CONTRADICTED, "원문과 다른 항목의 수치", [], "", f"{head} {own}")
         else:
             best = max(holders, key=score)
             i, n = best[0], best[1]
@@ -317,6 +322,56 @@ def check_number(facts: SourceFacts, claim: Claim) -> Verdict:
     return Verdict(SUPPORTED, "", evidence, computed)
 
 
+def _is_label(cell: str) -> bool:
+    """A cell naming a row ("32. 유리잔류염소", "⋅임금채권"), not a figure or a standard ("4.0㎎/L이하")."""
+    cell = re.sub(r"^\s*\d{1,3}\.\s+", "", cell).strip(" ⋅·-*")
+    return bool(cell) and not cell[0].isdigit() and bool(re.search(r"[가-힣A-Za-z]{2}", cell))
+
+
+def _own_value(facts: SourceFacts, head: str, claim: Num) -> str | None:
+    """The figure the source gives ``head`` itself, in the claim's unit, if any: a swap of subjects
+    ("고용보험은 30.8% 늘어난" where 30.8% belongs to 임금채권 and 고용보험 has its own row)."""
+    for i, pf in enumerate(facts.passages):
+        if head not in pf.compact:
+            continue
+        for n in pf.numbers:
+            if not any(u == claim.unit or _units_ok(claim.unit, u) for _, u in _values(pf, n) if u):
+                continue
+            if pf.passage.kind == "row":
+                if head in _cell_context(pf, n):
+                    return n.text
+            else:
+                near = pf.passage.text[max(0, n.start - 25) : n.start].replace(" ", "")
+                if head in near:
+                    return n.text
+    return None
+
+
+_CONNECTORS = {"따른", "관한", "대한", "의한", "위한", "중", "및"}
+
+
+def _phrase_before(claim: Claim) -> list[str]:
+    """The noun phrase directly before a figure, nearest word first: "기금 중 고용보험은 30.8%" →
+    [고용보험, 기금]; "제61조제1항에 따른 죄는 2년" → [제61조제1항]; stops at a verb or punctuation."""
+    rel = claim.start - claim.clause_start
+    before = claim.clause[:rel]
+    out: list[str] = []
+    for token in reversed(before.split()):
+        core = token.strip("‘’“”'\"「」｢｣()")
+        if not core:
+            continue
+        if core in _CONNECTORS or core.endswith(("에 따른", "따른")):
+            continue
+        if re.search(r"[,.;:]$", token) or (out and re.search(r"(?:다|고|며|면|서|여|해|한|된|는데|지만|으나)$", core) and not re.search(r"\d", core)):
+            break
+        stemmed = stem(core)
+        if len(stemmed) >= 2 and not stemmed[0].isdigit():
+            out.append(stemmed)
+        if len(out) >= 3:
+            break
+    return out
+
+
 def _ctx(facts: SourceFacts, i: int, n: Num) -> str:
     pf = facts.passages[i]
     if pf.passage.kind == "row":
@@ -333,8 +388,9 @@ def _not_found_number(facts: SourceFacts, claim: Claim, words: list[str]) -> Ver
         for n in pf.numbers:
             if n.unit == num.unit and n.value != num.value and nxt and pf.compact.find(nxt[0], 0) >= 0:
                 tail = pf.passage.text[n.end : n.end + len(nxt[0]) + 3].replace(" ", "")
-                shared = sum(1 for w in words[:6] if w in pf.compact)
-                if tail.startswith(nxt[0]) and shared >= 2:
+                clause_words = [w for w, _, _ in content_words(claim.clause) if w != nxt[0]]
+                shared = sum(1 for w in clause_words if w in pf.compact)
+                if tail.startswith(nxt[0]) and shared >= 2 and n.start > 0:
                     return Verdict(CONTRADICTED, "원문 수치와 다름", [], "", _short(pf.passage.text))
     if small:
         return Verdict(UNDECIDED, "원문에서 세어야 하는 수", [])
@@ -487,17 +543,18 @@ def check_org(facts: SourceFacts, claim: Claim) -> Verdict:
     if name in ORGS:
         forms.extend(ORGS[name])
     for form in forms:
+        pattern = re.compile(r"\s?".join(re.escape(ch) for ch in form))
         for pf in facts.passages:
-            if _org_in(pf.compact, form):
+            if form in pf.compact and _org_in(pf.spaced, pattern):
                 return Verdict(SUPPORTED, "", [pf.passage.id])
     return Verdict(NOT_FOUND, "원문에 없는 기관")
 
 
-def _org_in(compact: str, name: str) -> bool:
-    """``name`` in the text as a name of its own: not the tail of a longer name ("환경부" in
+def _org_in(spaced: str, pattern: re.Pattern[str]) -> bool:
+    """The name in the text as a name of its own: not the tail of a longer name ("환경부" in
     "기후에너지환경부"), except for the usual prefixes of public bodies ("한국수자원공사")."""
-    for m in re.finditer(re.escape(name), compact):
-        before = compact[max(0, m.start() - 2) : m.start()]
+    for m in pattern.finditer(spaced):
+        before = spaced[max(0, m.start() - 2) : m.start()]
         if not before or not re.match(r"[가-힣]", before[-1:]):
             return True
         if before in ("한국", "국립", "국가", "대한") or before.endswith(("겸",)):

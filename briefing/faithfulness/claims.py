@@ -55,7 +55,7 @@ def content_words(text: str) -> list[tuple[str, int, int]]:
         raw = m.group(0)
         for piece in re.split(r"[·ㆍ‧]", raw):
             w = stem(piece)
-            if len(w) < 2 or w in STOPWORDS or w.isdigit():
+            if len(w) < 2 or w in STOPWORDS or w[0].isdigit():
                 continue
             if _VERBISH.search(w) and not re.search(r"\d", w) and len(w) <= 4:
                 continue
@@ -148,8 +148,6 @@ def extract_claims(field_name: str, text: str, published: date | None) -> list[C
         add("person", p.start, p.end, p)
         taken.append((p.start, p.end))
     for name, s, e in org_names(text):
-        if any(ts <= s < te for ts, te in taken):
-            continue  # the unit inside "과기정통부 이도규 정보통신정책실장" is read with the person
         add("org", s, e, name)
     dates = parse_dates(text, published)
     for d in dates:

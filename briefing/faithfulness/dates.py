@@ -41,7 +41,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("md", re.compile(r"(?<=[~∼～])\s*" + _M + r"\s*\.\s*" + _D + r"\s*\.?(?![\d])")),
     ("y", re.compile(_NB + _YY + r"\s*년(?!\s*[간동])")),
     ("y", re.compile(r"(?<![\d])(?P<y>(?:19|20)\d{2})(?=\s*[~∼～\-]\s*(?:19|20)?\d{2,4}\s*년)")),
-    ("y", re.compile(r"(?<=[~∼～])\s*['’‘]?(?P<yy>\d{2})\s*년")),
+    ("y", re.compile(r"(?<=[~∼～])\s*['’‘](?P<yy>\d{2})\s*년")),
     ("y", re.compile(_REL + r"(?!\s*\d)")),
     ("t", re.compile(r"(?<![\d:])(?P<h>[01]?\d|2[0-3])\s*:\s*(?P<mi>[0-5]\d)(?![\d:])")),
     ("t", re.compile(r"(?P<ampm>오전|오후)?\s*(?P<h>1[0-2]|0?\d|1\d|2[0-3])\s*시(?:\s*(?P<mi>[0-5]?\d)\s*분)?(?![가-힣])")),

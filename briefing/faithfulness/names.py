@@ -86,7 +86,7 @@ _TITLE_END = (
     "총재|대표|비서관|수석|대사|지사|시장|군수|구청장|감독관|조정관|협력관|담당관|보좌관|부원장|부사장|"
     "이사|감사|위원|교수|박사|연구위원|선임연구위원|대표이사|상임위원|사무총장|사무처장|총장|원사|사령관"
 )
-_TITLE = rf"(?P<title>(?:제\d)?[가-힣]{{0,10}}?(?:{_TITLE_END}))"
+_TITLE = rf"(?P<title>(?:제\d)?[가-힣]{{0,10}}?(?:{_TITLE_END}))(?=[\s|,)·/은는이가의과와도께을를에]|$)"
 _SURNAMES = set(
     "김이박최정강조윤장임한오서신권황안송류유전홍고문양손배백허남심노하곽성차주우구민나진지엄채원천방공"
     "현함변염여추도소석선설마길연위표명기반라왕금옥육인맹제모탁국어은편용예경봉사부"
@@ -96,7 +96,7 @@ _NOT_NAMES = {
     "이번", "이후", "이상", "정부", "전체", "주요", "관계", "담당", "신임", "전임", "현직", "해당", "공동", "차기",
     "초대", "역대", "우리", "부처", "기관", "국무", "한편", "이날", "오는", "지난", "올해", "내년", "작년", "그간",
     "장관", "차관", "국장", "과장", "위원", "대표", "사장", "원장", "실장", "회장", "지사", "시장", "방문", "현장",
-    "전문", "기타", "담당자", "책임자", "이름", "성명", "직급", "연락처", "정책", "예산", "고용", "노동", "안전",
+    "전문", "기타", "위해", "위한", "이를", "이에", "소속", "산하", "부처", "각각", "모든", "기존", "신설", "담당자", "책임자", "이름", "성명", "직급", "연락처", "정책", "예산", "고용", "노동", "안전",
     "국토", "해양", "주재", "주관", "주최", "이어", "정책관", "선임", "신규", "동행", "함께", "직접", "오전", "오후",
 }
 _AFTER_NAME = r"(?=[\s|,)·/은는이가의과와도께을를에]|$)"
@@ -126,7 +126,7 @@ def people(text: str) -> list[Person]:
     for pattern in (_TITLE_NAME, _NAME_TITLE):
         for m in pattern.finditer(text):
             name, title = m.group("name"), m.group("title")
-            if not _plausible(name) or title in _NOT_NAMES and False:
+            if not _plausible(name):
                 continue
             if pattern is _TITLE_NAME and len(name) == 2:
                 continue  # "국장 이번": two syllables after a title are rarely a name
@@ -146,13 +146,10 @@ def title_head(title: str) -> str:
 
 
 def titles_compatible(claim: str, source: str) -> bool:
+    """"차관" and "제2차관", "과장" and "예산총괄과장" are compatible; "예산정책과장" and
+    "재정전략과장" are not (one side must contain the other)."""
     a, b = title_head(claim).replace(" ", ""), title_head(source).replace(" ", "")
-    return a == b or a.endswith(b) and len(b) >= 2 and not _unit_differs(a, b) or b.endswith(a)
-
-
-def _unit_differs(longer: str, shorter: str) -> bool:
-    """"예산정책과장" vs source "과장": compatible (the source is less specific)."""
-    return False
+    return a == b or (a.endswith(b) or b.endswith(a)) and min(len(a), len(b)) >= 2
 
 
 # Quotations and titles of plans: “…”, "…", 「…」, ｢…｣, 『…』, ‘…’, '…'.
@@ -174,6 +171,7 @@ def quotes(text: str) -> list[tuple[str, int, int]]:
 
 def squash(text: str) -> str:
     """Text for word-for-word comparison: no spacing, punctuation, bracket style or (가칭)."""
+    text = re.sub(r"[(（]\s*이하\s*", "(", text)  # "(이하 장애인올림픽)" introduces the short form quoted
     return _STRIP.sub("", text.replace("(가칭)", "").replace("가칭", ""))
 
 

@@ -54,7 +54,7 @@ _SINO_RE = re.compile(r"일금\s?(?P<d>[일이삼사오육칠팔구])(?P<m>[조�
 APPROX_BEFORE = ("약", "대략", "근", "총 약")
 APPROX_AFTER = ("여", "가량", "남짓", "내외", "안팎", "정도", "수준", "쯤", "께")
 _TERM = re.compile(
-    r"(?<![\d.,\w])(?P<sign>[△▲▼+\-–−]\s?)?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+    r"(?<![\d.,A-Za-z])(?P<sign>[△▲▼+\-–−]\s?)?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
     r"(?P<mag>(?:\s?[십백천]?[조억만]|\s?[천백십](?!(?!여)[가-힣]))*)"
 )
 _AFTER = re.compile(
@@ -121,6 +121,9 @@ def parse_numbers(text: str, skip: list[tuple[int, int]] | None = None) -> list[
         i += 1
         start, end = group[0].start(), group[-1].end()
         before = text[max(0, start - 1) : start]
+        if before in "’‘'" and before and re.match(r"\d{3}", group[0].group("num")):
+            continue  # "’293.5%": a year glued to a figure ("3.1→’293.5%"); the figure is read below
+
         if before in ("제", "第") or text[max(0, start - 2) : start] in ("제 ",):
             continue  # 제64조, 제2차관: an identifier, not a quantity
         values = [_term_value(t.group("num"), t.group("mag")) for t in group]
@@ -166,6 +169,9 @@ def parse_numbers(text: str, skip: list[tuple[int, int]] | None = None) -> list[
                 mag=last_mag[1] if last_mag else 1,
             )
         )
+    for m in re.finditer(r"[’‘'](\d{2})(\d+(?:\.\d+)?)\s?(%p|%|명|개|원|억원|배)", text):
+        unit, scale = UNITS.get(m.group(3), ("원", 10**8) if m.group(3) == "억원" else ("", 1))
+        out.append(Num(Decimal(m.group(2)) * scale, unit, m.start(2), m.end(), m.group(0)[3:], digits=m.group(2)))
     out.extend(_hangul_numbers(text, skip))
     out.sort(key=lambda n: n.start)
     return out
@@ -176,10 +182,14 @@ def _unit_is_word(text: str, match: re.Match[str]) -> bool:
     glued to more Hangul that makes another word ("3세대", "1위원회") is not a unit."""
     unit = match.group("unit")
     after = text[match.end() : match.end() + 2]
-    if unit in ("세", "위", "인", "대", "회", "일", "주", "분", "도", "번", "호", "종", "점", "채", "편", "건"):
+    if unit == "대" and re.search(r"\d0[·ㆍ,]\s?\d0$", text[max(0, match.start() - 6) : match.start()]):
+        return True  # "20·30대"
+    if unit == "대" and re.match(r"\d0$", text[match.start() - 2 : match.start()]) and re.match(r"\s?(?:청년|남성|여성|이하|이상|·|연령|인구|노동자|근로자|가구)", text[match.end() : match.end() + 4]):
+        return True  # "20·30대 청년": an age group
+    if unit in ("세", "위", "인", "대", "회", "일", "주", "분", "도", "번", "호", "종", "점", "채", "편", "건", "개", "곳"):
         if unit == "세" and after.startswith("대"):
             return False
-        if after[:1] and "가" <= after[:1] <= "힣" and after[:1] not in "의이가은는을를에로와과도만씩간째내까부":
+        if after[:1] and "가" <= after[:1] <= "힣" and after[:1] not in "의이가은는을를에로와과도만씩간째내까부으":
             return True
     return False
 
