@@ -103,13 +103,14 @@ def _claims_of_field(name: str, text: str, facts: SourceFacts) -> list[tuple[Cla
         if c.clause_start in seen:
             continue
         seen.add(c.clause_start)
-    from briefing.faithfulness.claims import clauses
+    from briefing.faithfulness.claims import clauses, sentences
 
     for cs, ce in clauses(text):
         clause = text[cs:ce]
         polar = align.polar_words(clause)
         if polar:
             mc = Claim("meaning", clause, name, cs, ce, clause, cs, polar)
+            mc.extra["sentence"] = next((text[s:e] for s, e in sentences(text) if s <= cs < e), clause)
             out.append((mc, align.check_meaning(facts, mc)))
         for m in align._PRIZES.finditer(clause):
             pc = Claim("rank", m.group(0), name, cs + m.start(), cs + m.end(), clause, cs, (m.group("p"), m.group("q")))

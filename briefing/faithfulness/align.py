@@ -142,6 +142,13 @@ class SourceFacts:
     def mentions(self, word: str) -> bool:
         return word in self.compact
 
+    def spread(self, word: str) -> int:
+        """In how many passages the word occurs (as a substring, so compounds count)."""
+        cache = self.__dict__.setdefault("_spread", {})
+        if word not in cache:
+            cache[word] = sum(1 for pf in self.passages if word in pf.compact)
+        return cache[word]
+
     def window(self, index: int) -> str:
         """A passage with its neighbours (a sentence often continues on the next line)."""
         lo, hi = max(0, index - 1), min(len(self.passages), index + 2)
@@ -171,6 +178,14 @@ class Verdict:
     source_says: str = ""
 
 
+_KINDS = ({"년", "개월", "주", "일", "시간"}, {"%", "%p"}, {"mg/L", "µg/L"})
+
+
+def _same_kind(a: str, b: str) -> bool:
+    """Units measuring the same thing (a period, a rate, a concentration): a swapped unit is a swap."""
+    return any(a in k and b in k for k in _KINDS)
+
+
 def _units_ok(claim_unit: str, src_unit: str) -> bool:
     return claim_unit == src_unit or (claim_unit in _COUNT_UNITS and src_unit in _COUNT_UNITS)
 
@@ -192,8 +207,8 @@ def _values(pf: PassageFacts, n: Num) -> list[tuple[Decimal, str]]:
     if n.unit:
         return [(n.value, n.unit)]
     out = [(n.value * scale, unit) for unit, scale in pf.units]
-    if not out:
-        out.append((n.value, ""))  # a bare figure with no unit anywhere near: any unit may be meant
+    if not out or pf.passage.kind == "sentence" or not pf.passage.unit:
+        out.append((n.value, ""))  # no unit line: the figure may carry the unit the text implies
     return out
 
 
@@ -203,7 +218,7 @@ def number_candidates(facts: SourceFacts, claim: Num) -> list[tuple[int, Num, st
     for i, pf in enumerate(facts.passages):
         for n in pf.numbers:
             for value, unit in _values(pf, n):
-                if unit and not _units_ok(claim.unit, unit):
+                if unit and claim.unit and not _units_ok(claim.unit, unit):
                     continue
                 if not unit and claim.unit and not (n.has_mag or claim.unit in ("원", "달러")) and not _bare_ok(pf, claim):
                     continue
@@ -293,16 +308,23 @@ def check_number(facts: SourceFacts, claim: Claim) -> Verdict:
     phrase = [w for w in _phrase_before(claim) if _known(facts, w)]
     head = phrase[0] if phrase else ""
     small_count = num.unit in _COUNT_UNITS | {"명"} and num.value <= 12 and not num.has_mag
-    if head and not computed and not small_count:
-        holders = [c for c in cands if head in _ctx(facts, c[0], c[1])]
-        if not holders:
-            own = _own_value(facts, head, num)
-            if own is not None:
-                return Verdict(CONTRADICTED, "원문과 다른 항목의 수치", [], "", f"{head} {own}")
-        else:
-            best = max(holders, key=score)
-            i, n = best[0], best[1]
-            pf, evidence = facts.passages[i], [facts.passages[i].passage.id]
+    if head and not computed and not small_count and num.unit:
+        if num.unit == "배" and not any(head in _ctx(facts, c[0], c[1]) for c in cands):
+            derived = [c for c in derived_candidates(facts, num) if head in facts.window(c[0])]
+            if derived:
+                return Verdict(SUPPORTED, "", [facts.passages[derived[0][0]].passage.id], derived[0][2])
+        for word in phrase:
+            if word != head and facts.spread(word) > 3:
+                continue  # a common word ("기금") says little about which row is meant
+            holders = [c for c in cands if word in _ctx(facts, c[0], c[1])]
+            if not holders:
+                own = _own_value(facts, word, num)
+                if own is not None:
+                    return Verdict(CONTRADICTED, "원문과 다른 항목의 수치", [], "", f"{word} {own}")
+            elif word == head:
+                best = max(holders, key=score)
+                i, n = best[0], best[1]
+                pf, evidence = facts.passages[i], [facts.passages[i].passage.id]
     # year: "2027년 말 120일" — the passage must not give the figure for another year
     year = claim.extra.get("year")
     if year and pf.years and year not in pf.years and not computed:
@@ -334,15 +356,17 @@ def _own_value(facts: SourceFacts, head: str, claim: Num) -> str | None:
     for i, pf in enumerate(facts.passages):
         if head not in pf.compact:
             continue
+        at = pf.passage.text.replace(" ", "").find(head)
         for n in pf.numbers:
-            if not any(u == claim.unit or _units_ok(claim.unit, u) for _, u in _values(pf, n) if u):
+            if not any(not u or _units_ok(claim.unit, u) or _same_kind(claim.unit, u) for _, u in _values(pf, n)):
                 continue
             if pf.passage.kind == "row":
                 if head in _cell_context(pf, n):
                     return n.text
             else:
                 near = pf.passage.text[max(0, n.start - 25) : n.start].replace(" ", "")
-                if head in near:
+                short_item = len(pf.passage.text) < 240 and 0 <= at < pf.passage.text[: n.start].replace(" ", "").__len__()
+                if head in near or short_item:
                     return n.text
     return None
 
@@ -362,6 +386,8 @@ def _phrase_before(claim: Claim) -> list[str]:
             continue
         if core in _CONNECTORS or core.endswith(("에 따른", "따른")):
             continue
+        if re.search(r"\d", core) and not core.startswith("제") or core == "등":
+            break  # another figure or the end of a list: the words before belong to it
         if re.search(r"[,.;:]$", token) or (out and re.search(r"(?:다|고|며|면|서|여|해|한|된|는데|지만|으나)$", core) and not re.search(r"\d", core)):
             break
         stemmed = stem(core)
@@ -394,6 +420,8 @@ def _not_found_number(facts: SourceFacts, claim: Claim, words: list[str]) -> Ver
                     return Verdict(CONTRADICTED, "원문 수치와 다름", [], "", _short(pf.passage.text))
     if small:
         return Verdict(UNDECIDED, "원문에서 세어야 하는 수", [])
+    if not num.unit and not num.has_mag:
+        return Verdict(UNDECIDED, "단위 없는 수", [])
     return Verdict(NOT_FOUND, "원문에서 찾을 수 없음")
 
 
@@ -451,6 +479,11 @@ def _source_rank(facts: SourceFacts, i: int, n: Num) -> tuple[str, int] | None:
     return ("top", above + 1) if above <= below else ("bottom", below + 1)
 
 
+def _in_figure_cell(p: Passage, n: Num) -> bool:
+    col = p.text[: n.start].count("|")
+    return 0 <= col < len(p.cells) and bool(_FIGURE_CELL.match(p.cells[col]))
+
+
 def _peer_values(facts: SourceFacts, i: int, n: Num) -> list[Decimal]:
     """The figures the claim's figure is ranked among: its table column, or the figures of its sentence
     with the same unit; a total (the sum of the others) is left out."""
@@ -458,7 +491,7 @@ def _peer_values(facts: SourceFacts, i: int, n: Num) -> list[Decimal]:
     p = pf.passage
     if p.kind == "row":
         col = p.text[: n.start].count("|")
-        row_vals = [x.value for x in pf.numbers if x.unit == n.unit]
+        row_vals = [x.value for x in pf.numbers if x.unit == n.unit and _in_figure_cell(p, x)]
         column = []
         for q in facts.passages:
             if q.passage.table == p.table and q.passage.part == p.part and q.passage.kind == "row" and len(q.passage.cells) == len(p.cells):
@@ -591,13 +624,14 @@ def polar_words(clause: str) -> list[str]:
 
 
 def best_passage(facts: SourceFacts, words: list[str]) -> tuple[int, int]:
-    """(index, shared specific words) of the passage sharing most of the clause's words."""
-    best, best_score = -1, 0
+    """(index, shared words) of the passage sharing most of the claim's words, rare words weighing more."""
+    best, best_score, best_count = -1, 0.0, 0
     for i, pf in enumerate(facts.passages):
-        s = sum(1 for w in words if w in pf.compact)
+        shared = [w for w in words if w in pf.compact]
+        s = sum(1 / (1 + facts.doc_freq.get(w, 0)) for w in shared)
         if s > best_score:
-            best, best_score = i, s
-    return best, best_score
+            best, best_score, best_count = i, s, len(shared)
+    return best, best_count
 
 
 def _count(text: str, word: str) -> int:
@@ -611,16 +645,28 @@ def _count(text: str, word: str) -> int:
     return max(n, 0)
 
 
+_FAMILIES = (
+    ("증가", "늘", "상승", "확대", "증원", "인상", "상향", "급증", "높", "증대"),
+    ("감소", "줄", "하락", "축소", "감원", "인하", "하향", "급감", "낮", "감축"),
+)
+
+
+def _family(word: str) -> tuple[str, ...]:
+    return next((f for f in _FAMILIES if word in f), (word,))
+
+
 def check_meaning(facts: SourceFacts, claim: Claim) -> Verdict:
-    words = [w for w, _, _ in content_words(claim.clause) if w in facts.compact]
+    sentence = claim.extra.get("sentence", claim.clause)
+    words = list(dict.fromkeys(w for w, _, _ in content_words(sentence) if w in facts.compact))
     i, score = best_passage(facts, words)
-    if i < 0 or score < 2 or score < len(words) * 0.4:
+    if i < 0 or score < 2:
         return Verdict(UNDECIDED, "맞는 원문 문장을 찾지 못함")
-    ctx = facts.window(i)
+    ctx, own = facts.window(i), facts.passages[i].compact
     for word in claim.payload:
-        if _count(ctx, word) > 0:
+        family = _family(word)
+        if any(_count(ctx, w) > 0 for w in family):
             continue
-        opposite = [o for o in _OPPOSITE.get(word, []) if _count(ctx, o) > 0]
+        opposite = [o for w in family for o in _OPPOSITE.get(w, []) for o2 in _family(o) if _count(own, o2) > 0]
         if opposite:
             return Verdict(CONTRADICTED, f"원문은 {opposite[0]}", [], "", _short(facts.passages[i].passage.text))
     return Verdict(SUPPORTED, "", [facts.passages[i].passage.id])

@@ -103,6 +103,10 @@ _CLAUSE = re.compile(
 )
 
 
+def sentences(text: str) -> list[tuple[int, int]]:
+    return _split(text, _SENT, 0, len(text))
+
+
 def clauses(text: str) -> list[tuple[int, int]]:
     """Spans of the clauses of ``text``."""
     spans = []

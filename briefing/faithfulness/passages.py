@@ -61,6 +61,21 @@ def _table_line_ahead(text: str, lines: list[tuple[int, int]], j: int) -> bool:
     return False
 
 
+def _caption(text: str, lines: list[tuple[int, int]], i: int) -> str:
+    """Short prose lines right above a table (its title, "< 시상 내역 >", "(2010.11월 누계 기준)")."""
+    out: list[str] = []
+    k = i - 1
+    while k >= 0 and len(out) < 3:
+        line = text[lines[k][0] : lines[k][1]].strip()
+        k -= 1
+        if not line:
+            continue
+        if "|" in line or len(line) > 60:
+            break
+        out.append(line)
+    return " ".join(reversed(out))
+
+
 def _is_table_line(line: str) -> bool:
     return "|" in line
 
@@ -156,6 +171,7 @@ def split_passages(text: str, part: str = "s") -> list[Passage]:
                 break
             j += 1
         table_unit = unit if unit_age <= 3 else ""
+        caption = _caption(text, lines, i)
         header: list[str] = []
         header_cells: tuple[str, ...] = ()
         seen_figures = False
@@ -180,7 +196,7 @@ def split_passages(text: str, part: str = "s") -> list[Passage]:
                     "kind": "row",
                     "start": rs,
                     "end": re_,
-                    "heading": "" if is_header else " ".join(header),
+                    "heading": "" if is_header else " ".join([caption, *header]).strip(),
                     "unit": table_unit,
                     "table": table_no,
                     "cells": cells,
