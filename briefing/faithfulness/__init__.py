@@ -77,9 +77,6 @@ def _year_before(text: str, pos: int, clause_start: int, published: date | None)
     return last.key[1]
 
 
-_PAIR_WINDOW = 0  # words: two specific words this close in a claim must be together in the source
-
-
 def _claims_of_field(name: str, text: str, facts: SourceFacts) -> list[tuple[Claim, align.Verdict]]:
     out = []
     claims = extract_claims(name, text, facts.published)
@@ -115,16 +112,19 @@ def _claims_of_field(name: str, text: str, facts: SourceFacts) -> list[tuple[Cla
         for m in align._PRIZES.finditer(clause):
             pc = Claim("rank", m.group(0), name, cs + m.start(), cs + m.end(), clause, cs, (m.group("p"), m.group("q")))
             out.append((pc, align.check_prize(facts, pc)))
-        words = [(w, s) for w, s, _ in content_words(clause) if _PAIR_WINDOW and align.specific(facts, w)]
-        for k in range(len(words)):
-            for j in range(k + 1, len(words)):
-                (a, sa), (b, sb) = words[k], words[j]
-                if a in b or b in a or len(clause[sa:sb].split()) > _PAIR_WINDOW:
+        topic = align.topic_phrase(clause)
+        # a specific topic (named in two or three passages, not the releasing body) and the rare words
+        # said of it must meet in one passage: "이천 … 선수촌에서는 양궁훈련장" where the range is at 진천
+        if topic and 2 <= facts.spread(topic[0]) <= 3 and len(topic[0]) >= 4 and not org_names(topic[0]):
+            rest = clause[topic[1] :]
+            for w, s, _ in content_words(rest):
+                if w in topic[0] or not facts.mentions(w) or facts.spread(w) > 2 or len(w) < 3:
                     continue
-                pc = Claim("pairing", f"{a} … {b}", name, cs + sa, cs + sb + len(b), clause, cs, (a, b))
+                pc = Claim("pairing", f"{topic[0]} … {w}", name, cs, cs + topic[1] + s + len(w), clause, cs, (topic[0], w))
                 v = align.check_pairing(facts, pc)
+                out.append((pc, v))
                 if v.verdict != "supported":
-                    out.append((pc, v))
+                    break
     return out
 
 

@@ -634,6 +634,17 @@ def best_passage(facts: SourceFacts, words: list[str]) -> tuple[int, int]:
     return best, best_count
 
 
+def best_passages(facts: SourceFacts, words: list[str], k: int) -> list[int]:
+    """Up to ``k`` passages sharing at least two of the claim's words, best first (rare words weigh more)."""
+    scored = []
+    for i, pf in enumerate(facts.passages):
+        shared = [w for w in words if w in pf.compact]
+        if len(shared) >= 2:
+            scored.append((sum(1 / (1 + facts.doc_freq.get(w, 0)) for w in shared), -i))
+    scored.sort(reverse=True)
+    return [-i for _, i in scored[:k]]
+
+
 def _count(text: str, word: str) -> int:
     n = text.count(word)
     for longer in _OPPOSITE:
@@ -658,10 +669,12 @@ def _family(word: str) -> tuple[str, ...]:
 def check_meaning(facts: SourceFacts, claim: Claim) -> Verdict:
     sentence = claim.extra.get("sentence", claim.clause)
     words = list(dict.fromkeys(w for w, _, _ in content_words(sentence) if w in facts.compact))
-    i, score = best_passage(facts, words)
-    if i < 0 or score < 2:
+    ranked = best_passages(facts, words, 3)
+    if not ranked:
         return Verdict(UNDECIDED, "맞는 원문 문장을 찾지 못함")
-    ctx, own = facts.window(i), facts.passages[i].compact
+    i = ranked[0]
+    ctx = "".join(facts.window(k) for k in ranked)
+    own = "".join(facts.passages[k].compact for k in ranked)
     for word in claim.payload:
         family = _family(word)
         if any(_count(ctx, w) > 0 for w in family):
@@ -690,5 +703,16 @@ def check_pairing(facts: SourceFacts, claim: Claim) -> Verdict:
     return Verdict(CONTRADICTED, "원문에서 함께 나오지 않음")
 
 
-def specific(facts: SourceFacts, word: str) -> bool:
-    return _known(facts, word) and len(word) >= 2 and stem(word) == word
+_TOPIC = re.compile(r"^\s*(?P<t>[^,.。]{2,40}?)(?:에서는|에서도|으로는|은|는)\s")
+
+
+def topic_phrase(clause: str) -> tuple[str, int] | None:
+    """The clause's topic ("이천 장애인 국가대표 선수촌에서는 …" → 이천장애인국가대표선수촌), without
+    spaces or quote marks, and where it ends; None when the clause has no marked topic."""
+    m = _TOPIC.match(clause)
+    if not m:
+        return None
+    topic = re.sub(r"[\s「」｢｣‘’“”'\"()]", "", m.group("t"))
+    if re.search(r"\d", topic) or len(topic) > 30:
+        return None
+    return topic, m.end()
