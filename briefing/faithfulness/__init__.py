@@ -17,7 +17,7 @@ from typing import Any
 
 from briefing.faithfulness import align
 from briefing.faithfulness.align import SourceFacts
-from briefing.faithfulness.claims import Claim, content_words, extract_claims, summary_fields
+from briefing.faithfulness.claims import Claim, clauses, content_words, extract_claims, sentences, summary_fields
 from briefing.faithfulness.dates import parse_dates
 from briefing.faithfulness.names import ORGS, ALIASES, org_names
 from briefing.faithfulness.passages import Passage, split_passages
@@ -77,10 +77,23 @@ def _year_before(text: str, pos: int, clause_start: int, published: date | None)
     return last.key[1]
 
 
+def _sentence_of(spans: list[tuple[int, int]], pos: int) -> int:
+    return next((s for s, e in spans if s <= pos < e), -1)
+
+
 def _claims_of_field(name: str, text: str, facts: SourceFacts) -> list[tuple[Claim, align.Verdict]]:
     out = []
     claims = extract_claims(name, text, facts.published)
+    heads: dict[tuple[int, str], set[str]] = {}  # (sentence, unit) → the subjects of its figures
+    spans = sentences(text)
     for c in claims:
+        if c.kind == "number":
+            phrase = align._phrase_before(c)
+            if phrase:
+                heads.setdefault((_sentence_of(spans, c.start), c.payload.unit), set()).add(phrase[0])
+    for c in claims:
+        if c.kind == "number":
+            c.extra["siblings"] = heads.get((_sentence_of(spans, c.start), c.payload.unit), set())
         if c.kind == "number":
             c.extra["year"] = _year_before(text, c.start, c.clause_start, facts.published)
             v = align.check_number(facts, c)
@@ -100,7 +113,6 @@ def _claims_of_field(name: str, text: str, facts: SourceFacts) -> list[tuple[Cla
         if c.clause_start in seen:
             continue
         seen.add(c.clause_start)
-    from briefing.faithfulness.claims import clauses, sentences
 
     for cs, ce in clauses(text):
         clause = text[cs:ce]

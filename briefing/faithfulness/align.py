@@ -325,6 +325,15 @@ def check_number(facts: SourceFacts, claim: Claim) -> Verdict:
                 best = max(holders, key=score)
                 i, n = best[0], best[1]
                 pf, evidence = facts.passages[i], [facts.passages[i].passage.id]
+    # parallel figures ("민간 3.1%에서 3.5%로, 공공 3.8%에서 4.0%로"): in a sentence of the source,
+    # the label nearest before the figure must be this figure's, not a sibling's
+    siblings = claim.extra.get("siblings", set())
+    if head and pf.passage.kind == "sentence" and len(siblings) > 1 and head in siblings:
+        before = pf.passage.text[: n.start]
+        where = {w: before.rfind(w) for w in siblings}
+        nearest = max(where, key=lambda w: where[w])
+        if where[nearest] >= 0 and nearest != head and where.get(head, -1) < where[nearest]:
+            return Verdict(CONTRADICTED, "원문과 다른 항목의 수치", [], "", _short(pf.passage.text))
     # year: "2027년 말 120일" — the passage must not give the figure for another year
     year = claim.extra.get("year")
     if year and pf.years and year not in pf.years and not computed:
