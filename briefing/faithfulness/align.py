@@ -328,7 +328,13 @@ def check_number(facts: SourceFacts, claim: Claim) -> Verdict:
     # parallel figures ("민간 3.1%에서 3.5%로, 공공 3.8%에서 4.0%로"): in a sentence of the source,
     # the label nearest before the figure must be this figure's, not a sibling's
     siblings = claim.extra.get("siblings", set())
-    if head and pf.passage.kind == "sentence" and len(siblings) > 1 and head in siblings:
+    if (
+        head
+        and pf.passage.kind == "sentence"
+        and len(siblings) > 1
+        and head in siblings
+        and all(w in pf.passage.text for w in siblings)
+    ):
         before = pf.passage.text[: n.start]
         where = {w: before.rfind(w) for w in siblings}
         nearest = max(where, key=lambda w: where[w])
@@ -395,6 +401,8 @@ def _phrase_before(claim: Claim) -> list[str]:
             continue
         if core in _CONNECTORS or core.endswith(("에 따른", "따른")):
             continue
+        if core in ("위해", "통해", "대해", "따라", "의해", "위하여", "통하여"):
+            break
         if re.search(r"\d", core) and not core.startswith("제") or core == "등":
             break  # another figure or the end of a list: the words before belong to it
         if re.search(r"[,.;:]$", token) or (out and re.search(r"(?:다|고|며|면|서|여|해|한|된|는데|지만|으나)$", core) and not re.search(r"\d", core)):
