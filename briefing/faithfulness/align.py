@@ -251,15 +251,26 @@ def derived_candidates(facts: SourceFacts, claim: Num) -> list[tuple[int, Num, s
                 (va, na), (vb, nb) = vals[a], vals[b]
                 if claim.unit == "배":
                     if vb and va > vb and _close(claim, va / vb):
-                        return [(i, na, f"{_fmt(va)}÷{_fmt(vb)}={_fmt(va / vb)}")]
+                        return [(i, na, f"{_written(na, va)}÷{_written(nb, vb)}={_fmt(va / vb)}")]
                     continue
                 if a < b and _close(claim, va + vb):
-                    out.append((i, na, f"{_fmt(va)}+{_fmt(vb)}={_fmt(va + vb)}"))
+                    out.append((i, na, f"{_written(na, va)}+{_written(nb, vb)}={_written(claim, va + vb)}"))
                 if va > vb and _close(claim, va - vb):
-                    out.append((i, na, f"{_fmt(va)}−{_fmt(vb)}={_fmt(va - vb)}"))
+                    out.append((i, na, f"{_written(na, va)}−{_written(nb, vb)}={_written(claim, va - vb)}"))
         if out:
             return out
     return out
+
+
+def _written(n: Num, value: Decimal) -> str:
+    """A figure as the reader sees it: its written digits when they are the value in the claim's scale."""
+    digits = n.digits.replace(",", "")
+    try:
+        if n.mag and Decimal(digits) * n.mag == value:
+            return digits
+    except Exception:  # noqa: BLE001 - a figure we cannot print plainly falls back to its value
+        pass
+    return _fmt(value / n.mag) if n.mag and n.mag != 1 else _fmt(value)
 
 
 def _fmt(v: Decimal) -> str:
@@ -277,7 +288,7 @@ def _cell_context(pf: PassageFacts, n: Num) -> str:
     if not 0 <= pos < len(p.cells):
         return pf.compact
     left = next((c for c in reversed(p.cells[:pos]) if _is_label(c)), "")
-    return (p.cells[0] + left + p.header_cells[pos] + p.unit).replace(" ", "")
+    return (p.cells[0] + left + p.header_cells[pos] + p.caption + p.unit).replace(" ", "")
 
 
 def _known(facts: SourceFacts, word: str) -> bool:

@@ -79,6 +79,15 @@ class Num:
     mag: int = 1  # the magnitude multiplier that was written
 
 
+def _tail_term(prev: re.Match[str], term: re.Match[str]) -> bool:
+    """"21만 976명": a last term without magnitude, smaller than the magnitude before it."""
+    mag = prev.group("mag").strip()[-1:]
+    try:
+        return "," not in term.group("num") and Decimal(term.group("num")) < MAGNITUDE.get(mag, 0) and not term.group("sign")
+    except InvalidOperation:
+        return False
+
+
 def _term_value(num: str, mag: str) -> tuple[Decimal, int] | None:
     try:
         value = Decimal(num.replace(",", ""))
@@ -114,7 +123,7 @@ def parse_numbers(text: str, skip: list[tuple[int, int]] | None = None) -> list[
             group[-1].group("mag").strip()
             and i + 1 < len(terms)
             and not text[group[-1].end() : terms[i + 1].start()].strip()
-            and terms[i + 1].group("mag").strip()
+            and (terms[i + 1].group("mag").strip() or _tail_term(group[-1], terms[i + 1]))
         ):
             i += 1
             group.append(terms[i])

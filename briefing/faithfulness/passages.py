@@ -32,6 +32,7 @@ class Passage:
     table: int = -1  # index of the table in the part (rows only), to compare rows of one table
     cells: tuple[str, ...] = ()  # the row's cells (rows only)
     header_cells: tuple[str, ...] = ()  # the last header row's cells, to read a cell's column
+    caption: str = ""  # short lines right above the table (its title), rows only
 
     def context(self) -> str:
         """Text a claim may draw its subject words from: the passage with its headings."""
@@ -47,7 +48,7 @@ _NUMBERED_ITEM = re.compile(r"\s(?=(?:\d{1,2}\.|[①-⑳]|[가-하]\.)\s)")
 
 
 # A cell holding a figure: "376,761", "△0.4", "1점", "각 1,000만원", "23.7%" (not "2026년 예산 (B)").
-_FIGURE_CELL = re.compile(r"^[각총약]?\s*[△▲▼+\-–]?\d[\d,.]*\s*[가-힣%/㎎㎍a-zA-Z]{0,4}$")
+_FIGURE_CELL = re.compile(r"^(?!(?:19|20)\d{2}\s*(?:년|예산|실적|\(|$))[각총약]?\s*[△▲▼+\-–]?\d[\d,.]*\s*[가-힣%/㎎㎍a-zA-Z]{0,4}$")
 
 
 def _table_line_ahead(text: str, lines: list[tuple[int, int]], j: int) -> bool:
@@ -70,7 +71,7 @@ def _caption(text: str, lines: list[tuple[int, int]], i: int) -> str:
         k -= 1
         if not line:
             continue
-        if "|" in line or len(line) > 60:
+        if "|" in line or len(line) > 60 or line.endswith(("다.", "다")):
             break
         out.append(line)
     return " ".join(reversed(out))
@@ -201,6 +202,7 @@ def split_passages(text: str, part: str = "s") -> list[Passage]:
                     "table": table_no,
                     "cells": cells,
                     "header_cells": header_cells,
+                    "caption": caption,
                 }
             )
         table_no += 1
