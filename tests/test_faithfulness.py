@@ -22,7 +22,7 @@ from briefing.faithfulness.dates import infer_release_date, parse_dates
 from briefing.faithfulness.names import squash
 from briefing.faithfulness.numbers import parse_numbers
 from briefing.summarize.schema import Summary
-from tests.summarize_data import valid_summary
+from briefing.testing.summaries import valid_summary
 
 ROOT = Path(__file__).resolve().parents[1]
 CASES = ROOT.parent / "shared" / "faithfulness"
