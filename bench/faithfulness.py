@@ -28,7 +28,15 @@ from briefing.summarize.schema import Summary  # noqa: E402
 CASES = ROOT.parent / "shared" / "faithfulness"
 CORPUS = ROOT.parent / "shared" / "corpus"
 TEXT = ("headline", "key_summary", "background", "details", "effects", "next_steps")
-VALUE_KINDS = ("wrong_amount", "wrong_unit", "wrong_date", "swapped_year", "fake_quote", "fake_org", "fake_person")
+VALUE_KINDS = (
+    "wrong_amount",
+    "wrong_unit",
+    "wrong_date",
+    "swapped_year",
+    "fake_quote",
+    "fake_org",
+    "fake_person",
+)
 MEANING_KINDS = ("wrong_subject", "negation_flip", "wrong_rank")
 
 
@@ -44,8 +52,18 @@ def fabricated(summary: dict, old: str, new: str) -> dict:
 def evaluate(cases_dir: Path = CASES, corpus: Path = CORPUS, only: set[str] | None = None) -> dict:
     """Run the evaluation; returns the figures (also used by the test that asserts the targets)."""
     cases = json.loads((cases_dir / "cases.json").read_text(encoding="utf-8"))
-    figures: dict = {"claims": 0, "faithful_claims": 0, "false_flags": 0, "flagged_summaries": 0, "summaries": 0,
-                     "caught": Counter(), "total": Counter(), "times": [], "false": [], "missed": []}
+    figures: dict = {
+        "claims": 0,
+        "faithful_claims": 0,
+        "false_flags": 0,
+        "flagged_summaries": 0,
+        "summaries": 0,
+        "caught": Counter(),
+        "total": Counter(),
+        "times": [],
+        "false": [],
+        "missed": [],
+    }
     for doc in cases["documents"]:
         if only is not None and doc["key"] not in only:
             continue
@@ -60,7 +78,9 @@ def evaluate(cases_dir: Path = CASES, corpus: Path = CORPUS, only: set[str] | No
         figures["faithful_claims"] += base.checked
         figures["false_flags"] += len(base.unsupported)
         figures["flagged_summaries"] += bool(base.unsupported)
-        figures["false"] += [(doc["key"], c.text, c.reason) for c in base.claims if c.text in base.unsupported]
+        figures["false"] += [
+            (doc["key"], c.text, c.reason) for c in base.claims if c.text in base.unsupported
+        ]
         for fab in doc["fabrications"]:
             t = time.perf_counter()
             result = check(Summary(**fabricated(doc["summary"], fab["old"], fab["new"])), facts)
@@ -86,7 +106,10 @@ def report(f: dict, verbose: bool) -> None:
         f"false flags:                {f['false_flags']} = {_pct(f['false_flags'], f['faithful_claims'])} of faithful"
         f" claims; {f['flagged_summaries']} of {f['summaries']} faithful summaries flagged"
     )
-    for group, kinds in (("value-introducing", VALUE_KINDS), ("meaning (subject/negation/rank)", MEANING_KINDS)):
+    for group, kinds in (
+        ("value-introducing", VALUE_KINDS),
+        ("meaning (subject/negation/rank)", MEANING_KINDS),
+    ):
         c = sum(f["caught"][k] for k in kinds)
         t = sum(f["total"][k] for k in kinds)
         print(f"caught, {group + ':':32} {c}/{t} = {_pct(c, t)}")
@@ -96,7 +119,9 @@ def report(f: dict, verbose: bool) -> None:
     print(f"caught, overall:                  {c}/{t} = {_pct(c, t)}")
     if times:
         p95 = times[min(len(times) - 1, int(0.95 * len(times)))]
-        print(f"time per check:             median {1000 * statistics.median(times):.1f} ms, p95 {1000 * p95:.1f} ms")
+        print(
+            f"time per check:             median {1000 * statistics.median(times):.1f} ms, p95 {1000 * p95:.1f} ms"
+        )
     if verbose:
         for key, text, reason in f["false"]:
             print(f"FALSE {key}: {text!r} ({reason})")

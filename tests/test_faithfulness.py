@@ -87,7 +87,12 @@ def test_sentences_are_split() -> None:
 
 @pytest.mark.parametrize(
     ("a", "b"),
-    [("12,345억원", "1조 2,345억 원"), ("1.5억 달러", "1억 5천만 달러"), ("5억불", "5억 달러"), ("21,802십억원", "21조 8,020억 원")],
+    [
+        ("12,345억원", "1조 2,345억 원"),
+        ("1.5억 달러", "1억 5천만 달러"),
+        ("5억불", "5억 달러"),
+        ("21,802십억원", "21조 8,020억 원"),
+    ],
 )
 def test_amounts_regroup_to_one_value(a: str, b: str) -> None:
     (x,), (y,) = parse_numbers(a), parse_numbers(b)
@@ -139,7 +144,9 @@ def test_value_fabrications_are_flagged(claim: str, bad: str, facts: SourceFacts
 # --------------------------------------------------------------------------- dates
 
 
-@pytest.mark.parametrize("claim", ["발표는 2025년 12월 2일이었다.", "발표는 12월 2일(화)이었다.", "기준 시점은 2023년 7월이다."])
+@pytest.mark.parametrize(
+    "claim", ["발표는 2025년 12월 2일이었다.", "발표는 12월 2일(화)이었다.", "기준 시점은 2023년 7월이다."]
+)
 def test_faithful_date_forms_are_not_flagged(claim: str, facts: SourceFacts) -> None:
     assert flagged(claim, facts) == []
 
@@ -150,13 +157,20 @@ def test_relative_years_resolve_against_the_release_date(facts: SourceFacts) -> 
     assert flagged("2023년 같은 기간 수출은 54.6억 달러였다.", facts) != []
 
 
-@pytest.mark.parametrize(("claim", "bad"), [("발표는 12월 3일이었다.", "12월 3일"), ("발표는 12월 2일(수)이었다.", "12월 2일(수)")])
+@pytest.mark.parametrize(
+    ("claim", "bad"), [("발표는 12월 3일이었다.", "12월 3일"), ("발표는 12월 2일(수)이었다.", "12월 2일(수)")]
+)
 def test_wrong_dates_and_weekdays_are_flagged(claim: str, bad: str, facts: SourceFacts) -> None:
     assert bad in flagged(claim, facts)
 
 
 def test_date_forms_of_releases() -> None:
-    keys = {d.key for d in parse_dates("’25.3분기, (7.1일), 3/4분기 2024년, ‘17년 6월, 2025. 12. 2.(화)", date(2025, 1, 1))}
+    keys = {
+        d.key
+        for d in parse_dates(
+            "’25.3분기, (7.1일), 3/4분기 2024년, ‘17년 6월, 2025. 12. 2.(화)", date(2025, 1, 1)
+        )
+    }
     assert {("q", 2025, 3), ("md", 7, 1), ("ym", 2017, 6), ("ymd", 2025, 12, 2)} <= keys
     assert infer_release_date("제목\n배포 | 2026. 6. 15.(월) 09:00") == date(2026, 6, 15)
     assert infer_release_date("제목\n배포 | 2026. 6. 16.(월) 09:00") is None  # the weekday disagrees
@@ -181,7 +195,13 @@ def test_organisations(facts: SourceFacts) -> None:
 
 def test_quotes_allow_the_sources_bracket_variants(facts: SourceFacts) -> None:
     assert squash("｢가칭기본사회기본법｣") == squash("「기본사회기본법(가칭)」")
-    assert flagged("김철수 국장은 “수출 회복세가 「기본사회기본법(가칭)」 논의와 함께 이어지고 있다”고 말했다.", facts) == []
+    assert (
+        flagged(
+            "김철수 국장은 “수출 회복세가 「기본사회기본법(가칭)」 논의와 함께 이어지고 있다”고 말했다.",
+            facts,
+        )
+        == []
+    )
     assert flagged("김철수 국장은 “수출이 곧 두 배로 늘 것”이라고 말했다.", facts) != []
 
 
@@ -198,7 +218,9 @@ def test_rank_is_checked(facts: SourceFacts) -> None:
     assert flagged("고용률은 63.4%로 역대 최고를 기록했다.", facts) == []
     result = check("고용률은 63.4%로 역대 두 번째로 높았다.", facts)
     assert any(c.reason == "원문 순위와 다름" for c in result.claims)
-    assert flagged("2025년 선박 수출은 6.3억 달러로 가장 많았다.", facts) != []  # 48.9 (반도체) is the largest
+    assert (
+        flagged("2025년 선박 수출은 6.3억 달러로 가장 많았다.", facts) != []
+    )  # 48.9 (반도체) is the largest
 
 
 def test_a_figure_attached_to_another_row_is_flagged(facts: SourceFacts) -> None:
@@ -235,13 +257,19 @@ def test_model_verdicts_fill_only_undecided_claims(facts: SourceFacts) -> None:
 
 
 def test_source_facts_from_parts_ids_name_the_part() -> None:
-    facts = SourceFacts.from_parts([("page", "본문 첫 문장이다."), ("a1", "첨부 문장이다.")], published=date(2025, 1, 2))
+    facts = SourceFacts.from_parts(
+        [("page", "본문 첫 문장이다."), ("a1", "첨부 문장이다.")], published=date(2025, 1, 2)
+    )
     assert [pf.passage.id for pf in facts.passages] == ["page-1", "a1-1"]
     assert facts.published == date(2025, 1, 2)
 
 
 def test_extract_names_resolves_short_forms() -> None:
-    assert [n.key for n in extract_names("기재부와 과기정통부, 한국무역협회")] == ["기획재정부", "과학기술정보통신부", "한국무역협회"]
+    assert [n.key for n in extract_names("기재부와 과기정통부, 한국무역협회")] == [
+        "기획재정부",
+        "과학기술정보통신부",
+        "한국무역협회",
+    ]
 
 
 # --------------------------------------------------------------------------- the labelled evaluation set
@@ -259,13 +287,24 @@ def evaluation() -> dict:
 
 def test_evaluation_false_flags_and_value_kinds_meet_the_targets(evaluation: dict) -> None:
     assert evaluation["false_flags"] <= 0.02 * evaluation["faithful_claims"], evaluation["false"]
-    for kind in ("wrong_amount", "wrong_unit", "wrong_date", "swapped_year", "fake_quote", "fake_org", "fake_person"):
+    for kind in (
+        "wrong_amount",
+        "wrong_unit",
+        "wrong_date",
+        "swapped_year",
+        "fake_quote",
+        "fake_org",
+        "fake_person",
+    ):
         assert evaluation["caught"][kind] >= 0.75 * evaluation["total"][kind], kind
     for kind in ("negation_flip", "wrong_rank"):
         assert evaluation["caught"][kind] >= 0.75 * evaluation["total"][kind], kind
 
 
-@pytest.mark.xfail(strict=True, reason="wrong_subject is caught 7/12 (58 %), overall 105/117 (89.7 %): see docs/faithfulness.md")
+@pytest.mark.xfail(
+    strict=True,
+    reason="wrong_subject is caught 7/12 (58 %), overall 105/117 (89.7 %): see docs/faithfulness.md",
+)
 def test_evaluation_meets_every_target(evaluation: dict) -> None:
     caught, total = evaluation["caught"], evaluation["total"]
     assert sum(caught.values()) >= 0.90 * sum(total.values())

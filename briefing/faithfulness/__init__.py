@@ -15,11 +15,18 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from briefing.faithfulness import align
-from briefing.faithfulness.align import SourceFacts
-from briefing.faithfulness.claims import Claim, clauses, content_words, extract_claims, sentences, summary_fields
+from briefing.faithfulness import align, meaning
+from briefing.faithfulness.claims import (
+    Claim,
+    clauses,
+    content_words,
+    extract_claims,
+    sentences,
+    summary_fields,
+)
 from briefing.faithfulness.dates import parse_dates
-from briefing.faithfulness.names import ORGS, ALIASES, org_names
+from briefing.faithfulness.facts import SourceFacts
+from briefing.faithfulness.names import ALIASES, ORGS, org_names
 from briefing.faithfulness.passages import Passage, split_passages
 
 __all__ = [
@@ -68,7 +75,11 @@ class FaithfulnessResult:
 
 def _year_before(text: str, pos: int, clause_start: int, published: date | None) -> int | None:
     """The year written just before a figure in its clause ("2027년 말 120일")."""
-    refs = [r for r in parse_dates(text[clause_start:pos], published) if len(r.key) > 1 and r.key[0] in ("y", "ym", "ymd", "q", "h")]
+    refs = [
+        r
+        for r in parse_dates(text[clause_start:pos], published)
+        if len(r.key) > 1 and r.key[0] in ("y", "ym", "ymd", "q", "h")
+    ]
     if not refs:
         return None
     last = refs[-1]
@@ -99,13 +110,13 @@ def _claims_of_field(name: str, text: str, facts: SourceFacts) -> list[tuple[Cla
             v = align.check_number(facts, c)
         elif c.kind == "date":
             c.extra["year"] = _year_before(text, c.start, c.clause_start, facts.published)
-            v = align.check_date(facts, c)
+            v = meaning.check_date(facts, c)
         elif c.kind == "person":
-            v = align.check_person(facts, c)
+            v = meaning.check_person(facts, c)
         elif c.kind == "org":
-            v = align.check_org(facts, c)
+            v = meaning.check_org(facts, c)
         else:
-            v = align.check_quote(facts, c)
+            v = meaning.check_quote(facts, c)
         out.append((c, v))
     # meaning of each clause: polar words, prize ranks, specific words that belong together
     seen: set[int] = set()
@@ -116,15 +127,24 @@ def _claims_of_field(name: str, text: str, facts: SourceFacts) -> list[tuple[Cla
 
     for cs, ce in clauses(text):
         clause = text[cs:ce]
-        polar = align.polar_words(clause)
+        polar = meaning.polar_words(clause)
         if polar:
             mc = Claim("meaning", clause, name, cs, ce, clause, cs, polar)
             mc.extra["sentence"] = next((text[s:e] for s, e in sentences(text) if s <= cs < e), clause)
-            out.append((mc, align.check_meaning(facts, mc)))
-        for m in align._PRIZES.finditer(clause):
-            pc = Claim("rank", m.group(0), name, cs + m.start(), cs + m.end(), clause, cs, (m.group("p"), m.group("q")))
-            out.append((pc, align.check_prize(facts, pc)))
-        topic = align.topic_phrase(clause)
+            out.append((mc, meaning.check_meaning(facts, mc)))
+        for m in meaning._PRIZES.finditer(clause):
+            pc = Claim(
+                "rank",
+                m.group(0),
+                name,
+                cs + m.start(),
+                cs + m.end(),
+                clause,
+                cs,
+                (m.group("p"), m.group("q")),
+            )
+            out.append((pc, meaning.check_prize(facts, pc)))
+        topic = meaning.topic_phrase(clause)
         # a specific topic (named in two or three passages, not the releasing body) and the rare words
         # said of it must meet in one passage: "이천 … 선수촌에서는 양궁훈련장" where the range is at 진천
         if topic and 2 <= facts.spread(topic[0]) <= 3 and len(topic[0]) >= 4 and not org_names(topic[0]):
@@ -132,8 +152,17 @@ def _claims_of_field(name: str, text: str, facts: SourceFacts) -> list[tuple[Cla
             for w, s, _ in content_words(rest):
                 if w in topic[0] or not facts.mentions(w) or facts.spread(w) > 2 or len(w) < 3:
                     continue
-                pc = Claim("pairing", f"{topic[0]} … {w}", name, cs, cs + topic[1] + s + len(w), clause, cs, (topic[0], w))
-                v = align.check_pairing(facts, pc)
+                pc = Claim(
+                    "pairing",
+                    f"{topic[0]} … {w}",
+                    name,
+                    cs,
+                    cs + topic[1] + s + len(w),
+                    clause,
+                    cs,
+                    (topic[0], w),
+                )
+                v = meaning.check_pairing(facts, pc)
                 out.append((pc, v))
                 if v.verdict != "supported":
                     break
@@ -147,7 +176,18 @@ def check(summary: Any, source: str | SourceFacts, published: date | None = None
     for name, text in summary_fields(summary):
         for c, v in _claims_of_field(name, text, facts):
             checks.append(
-                ClaimCheck(c.kind, c.text, c.field, c.start, c.end, v.verdict, v.reason, v.evidence, v.computed, v.source_says)
+                ClaimCheck(
+                    c.kind,
+                    c.text,
+                    c.field,
+                    c.start,
+                    c.end,
+                    v.verdict,
+                    v.reason,
+                    v.evidence,
+                    v.computed,
+                    v.source_says,
+                )
             )
     return _result(checks)
 
@@ -173,8 +213,14 @@ def apply_verdicts(result: FaithfulnessResult, verdicts: dict[int, str]) -> Fait
     for i, c in enumerate(result.claims):
         v = verdicts.get(i)
         if c.verdict == "undecided" and v in ("supported", "contradicted", "not_found"):
-            reason = {"supported": "", "contradicted": "원문과 맞지 않음", "not_found": "원문에서 찾을 수 없음"}[v]
-            c = ClaimCheck(c.kind, c.text, c.field, c.start, c.end, v, reason, c.evidence, c.computed, c.source_says)
+            reason = {
+                "supported": "",
+                "contradicted": "원문과 맞지 않음",
+                "not_found": "원문에서 찾을 수 없음",
+            }[v]
+            c = ClaimCheck(
+                c.kind, c.text, c.field, c.start, c.end, v, reason, c.evidence, c.computed, c.source_says
+            )
         checks.append(c)
     return _result(checks)
 

@@ -39,7 +39,9 @@ class Passage:
         return f"{self.heading} {self.text}" if self.heading else self.text
 
 
-_UNIT_LINE = re.compile(r"[(\[<［]\s*단\s*위\s*[:：]?\s*([^)\]>］]{1,30})[)\]>］]|^\s*[(（]\s*([억만천조]?\s*(?:원|불|달러|명|개|건|톤|%))\s*[)）]\s*$")
+_UNIT_LINE = re.compile(
+    r"[(\[<［]\s*단\s*위\s*[:：]?\s*([^)\]>］]{1,30})[)\]>］]|^\s*[(（]\s*([억만천조]?\s*(?:원|불|달러|명|개|건|톤|%))\s*[)）]\s*$"
+)
 _FIGURE = re.compile(r"\d")
 # Sentence ends: a Hangul syllable (or closing quote/bracket) + period/?/! + space. Digits before a
 # period are dates ("2025. 12. 2."), so they never end a sentence.
@@ -48,7 +50,9 @@ _NUMBERED_ITEM = re.compile(r"\s(?=(?:\d{1,2}\.|[①-⑳]|[가-하]\.)\s)")
 
 
 # A cell holding a figure: "376,761", "△0.4", "1점", "각 1,000만원", "23.7%" (not "2026년 예산 (B)").
-_FIGURE_CELL = re.compile(r"^(?!(?:19|20)\d{2}\s*(?:년|예산|실적|\(|$))[각총약]?\s*[△▲▼+\-–]?\d[\d,.]*\s*[가-힣%/㎎㎍a-zA-Z]{0,4}$")
+_FIGURE_CELL = re.compile(
+    r"^(?!(?:19|20)\d{2}\s*(?:년|예산|실적|\(|$))[각총약]?\s*[△▲▼+\-–]?\d[\d,.]*\s*[가-힣%/㎎㎍a-zA-Z]{0,4}$"
+)
 
 
 def _table_line_ahead(text: str, lines: list[tuple[int, int]], j: int) -> bool:
@@ -158,8 +162,11 @@ def split_passages(text: str, part: str = "s") -> list[Passage]:
                 break
             if _is_table_line(cur):
                 prev = text[rows[-1][0] : rows[-1][1]] if rows else ""
-                if rows and cur.lstrip().startswith("|") and not _FIGURE.search(prev.split("|", 1)[-1]) and (
-                    prev.lstrip().startswith("|") or "\n" in prev
+                if (
+                    rows
+                    and cur.lstrip().startswith("|")
+                    and not _FIGURE.search(prev.split("|", 1)[-1])
+                    and (prev.lstrip().startswith("|") or "\n" in prev)
                 ):
                     rows[-1] = (rows[-1][0], le)  # the figures of a row whose label spans lines
                 else:

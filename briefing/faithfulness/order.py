@@ -1,0 +1,116 @@
+"""Direction and rank of a figure, in the claim and in the source.
+
+A claim's direction is the first 증가/늘/상승/확대… or 감소/줄/하락/축소… after the figure; the source's is
+its sign (△, ▼, −, +) or the word right after it. A claim's rank is 가장 많/적, 역대 최고/최저, 두 번째로…
+or N위; the source's is what it says after the figure, or the figure's order among the figures of its
+table row (or column) or sentence, a total (the sum of the others) left out.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from briefing.faithfulness.claims import Claim, after_words
+from briefing.faithfulness.facts import PassageFacts, SourceFacts
+from briefing.faithfulness.numbers import Num
+from briefing.faithfulness.passages import _FIGURE_CELL, Passage
+
+_CLAIM_UP = re.compile(r"증가|늘[었어고린는리]|상승|확대|높[였아이은게고]|흑자|증원|인상|상향|늘어|증대|급증")
+_CLAIM_DOWN = re.compile(r"감소|줄[었어고인는이]|하락|축소|낮[았아추은게고]|적자|감원|인하|하향|감축|급감")
+_SRC_UP = re.compile(r"^\s*(?:[)%]\s*)?(?:으로|로)?\s*(?:증가|늘|상승|확대|흑자|증원|인상|↑|▲)")
+_SRC_DOWN = re.compile(r"^\s*(?:[)%]\s*)?(?:으로|로)?\s*(?:감소|줄|하락|축소|적자|감원|인하|↓|▼)")
+_RANK_TOP = re.compile(
+    r"가장\s?(?:많|크|높|길|큰|긴|높은|많은)|역대\s?최(?:고|대)|최고치|최대치|(?<![두세])1위"
+)
+_RANK_BOTTOM = re.compile(r"가장\s?(?:적|작|낮|짧|적은|작은|낮은|짧은)|역대\s?최(?:저|소)|최저치")
+_RANK_NTH = re.compile(r"(?P<n>두|세|네|\d)\s?번째로?\s?(?P<dir>많|크|높|길|적|작|낮|짧)|(?P<k>\d)위")
+_NTH = {"두": 2, "세": 3, "네": 4}
+
+
+def claim_direction(claim: Claim) -> str:
+    after = after_words(claim, 30)
+    up, down = _CLAIM_UP.search(after), _CLAIM_DOWN.search(after)
+    if up and (not down or up.start() < down.start()):
+        return "up"
+    if down:
+        return "down"
+    return ""
+
+
+def source_direction(pf: PassageFacts, n: Num) -> str:
+    if n.negative:
+        return "down"
+    before = pf.passage.text[max(0, n.start - 2) : n.start]
+    if "+" in before:
+        return "up"
+    after = pf.passage.text[n.end : n.end + 12]
+    if _SRC_DOWN.search(after):
+        return "down"
+    if _SRC_UP.search(after):
+        return "up"
+    return ""
+
+
+def claim_rank(claim: Claim) -> tuple[str, int] | None:
+    after = after_words(claim, 25)
+    m = _RANK_NTH.search(after)
+    if m:
+        k = int(m.group("k")) if m.group("k") else _NTH.get(m.group("n") or "", 0) or int(m.group("n") or 0)
+        side = "bottom" if (m.group("dir") or "") in ("적", "작", "낮", "짧") else "top"
+        return (side, k)
+    if _RANK_TOP.search(after):
+        return ("top", 1)
+    if _RANK_BOTTOM.search(after):
+        return ("bottom", 1)
+    return None
+
+
+def source_rank(facts: SourceFacts, i: int, n: Num) -> tuple[str, int] | None:
+    pf = facts.passages[i]
+    after = pf.passage.text[n.end : n.end + 25]
+    if re.search(r"역대\s?최(?:고|대)|최고치|최대치", after):
+        return ("top", 1)
+    if re.search(r"역대\s?최(?:저|소)|최저치", after):
+        return ("bottom", 1)
+    values = _peer_values(facts, i, n)
+    if len(values) < 3:
+        return None
+    me = n.value
+    above = sum(1 for v in values if v > me)
+    below = sum(1 for v in values if v < me)
+    return ("top", above + 1) if above <= below else ("bottom", below + 1)
+
+
+def _in_figure_cell(p: Passage, n: Num) -> bool:
+    col = p.text[: n.start].count("|")
+    return 0 <= col < len(p.cells) and bool(_FIGURE_CELL.match(p.cells[col]))
+
+
+def _peer_values(facts: SourceFacts, i: int, n: Num) -> list[Decimal]:
+    """The figures the claim's figure is ranked among: its table column, or the figures of its sentence
+    with the same unit; a total (the sum of the others) is left out."""
+    pf = facts.passages[i]
+    p = pf.passage
+    if p.kind == "row":
+        col = p.text[: n.start].count("|")
+        row_vals = [x.value for x in pf.numbers if x.unit == n.unit and _in_figure_cell(p, x)]
+        column = []
+        for q in facts.passages:
+            if (
+                q.passage.table == p.table
+                and q.passage.part == p.part
+                and q.passage.kind == "row"
+                and len(q.passage.cells) == len(p.cells)
+            ):
+                for x in q.numbers:
+                    if q.passage.text[: x.start].count("|") == col and x.unit == n.unit:
+                        column.append(x.value)
+        values = row_vals if len(row_vals) >= 3 else column
+    else:
+        values = [x.value for x in pf.numbers if x.unit == n.unit and not x.negative]
+    if len(values) >= 3:
+        top = max(values)
+        if top == sum(values) - top:
+            values = [v for v in values if v != top]
+    return values
