@@ -94,6 +94,35 @@ def evaluate(cases_dir: Path = CASES, corpus: Path = CORPUS, only: set[str] | No
     return figures
 
 
+def copied(corpus: Path = CORPUS, per_doc: int = 12) -> dict:
+    """False flags on sentences copied word for word from every corpus document (most of them not in
+    cases.json): a check that generalises flags none of them."""
+    from briefing.faithfulness import split_passages
+
+    out: dict = {"documents": 0, "claims": 0, "flags": [], "times": []}
+    for path in sorted(corpus.rglob("*")):
+        if path.suffix.lower() not in (".hwp", ".hwpx", ".pdf"):
+            continue
+        try:
+            source = extract_document(path.read_bytes(), name=str(path)).text
+        except Exception:  # noqa: BLE001 - a document the extractor refuses is not a test of the check
+            continue
+        sentences = [p.text for p in split_passages(source) if p.kind == "sentence" and len(p.text) >= 25]
+        if not sentences:
+            continue
+        step = max(1, len(sentences) // per_doc)
+        summary = "\n".join(sentences[::step][:per_doc])
+        facts = SourceFacts(source)
+        t = time.perf_counter()
+        result = check(summary, facts)
+        out["times"].append(time.perf_counter() - t)
+        out["documents"] += 1
+        out["claims"] += result.checked
+        reasons = {c.text: c.reason for c in result.claims if c.verdict in ("contradicted", "not_found")}
+        out["flags"] += [(path.name, text, reasons.get(text, "")) for text in result.unsupported]
+    return out
+
+
 def _pct(a: int, b: int) -> str:
     return f"{100 * a / b:.1f} %" if b else "-"
 
@@ -145,6 +174,15 @@ def main() -> None:
         report(evaluate(only=held), args.verbose)
         return
     report(evaluate(), args.verbose)
+    if CORPUS.exists():
+        c = copied()
+        print(
+            f"copied sentences, {c['documents']} corpus documents: {len(c['flags'])} flags on {c['claims']} claims"
+            f" = {_pct(len(c['flags']), c['claims'])} (every flag here is false)"
+        )
+        if args.verbose:
+            for name, text, reason in c["flags"]:
+                print(f"COPY  {name}: {text!r} ({reason})")
 
 
 if __name__ == "__main__":

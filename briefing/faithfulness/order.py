@@ -29,7 +29,18 @@ _NTH = {"두": 2, "세": 3, "네": 4}
 
 
 def claim_direction(claim: Claim) -> str:
-    after = after_words(claim, 30)
+    """The direction the claim gives its figure: its own sign, else a word right after it. A figure in
+    brackets after a word ("전월(+0.3조원) 대비 감소") is a point of comparison, not the change."""
+    num: Num = claim.payload
+    rel = claim.start - claim.clause_start
+    before = claim.clause[max(0, rel - 2) : rel]
+    if num.negative:
+        return "down"
+    if "+" in before:
+        return "up"
+    if before.endswith("(") and rel >= 2 and before[0] not in " (":
+        return ""
+    after = after_words(claim, 16)
     up, down = _CLAIM_UP.search(after), _CLAIM_DOWN.search(after)
     if up and (not down or up.start() < down.start()):
         return "up"
