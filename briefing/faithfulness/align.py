@@ -11,11 +11,12 @@ table, the row label and the figure's own column heading), year, direction (증�
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from briefing.faithfulness.claims import Claim, after_words, content_words, stem, subject_words
-from briefing.faithfulness.facts import PassageFacts, SourceFacts
+from briefing.faithfulness.facts import PassageFacts, SourceFacts, _values
 from briefing.faithfulness.numbers import Num, precision
 from briefing.faithfulness.order import claim_direction, claim_rank, source_direction, source_rank
 
@@ -59,35 +60,32 @@ def _close(claim: Num, value: Decimal, src: Num | None = None) -> bool:
     return abs(value - claim.value) <= precision(claim) / 2
 
 
-def _values(pf: PassageFacts, n: Num) -> list[tuple[Decimal, str]]:
-    """The values a source figure may stand for: with its own unit, or a bare figure with the units
-    of its table or row."""
-    if n.unit:
-        return [(n.value, n.unit)]
-    out = [(n.value * scale, unit) for unit, scale in pf.units]
-    if not out or pf.passage.kind == "sentence" or not pf.passage.unit:
-        out.append((n.value, ""))  # no unit line: the figure may carry the unit the text implies
-    return out
-
-
 def number_candidates(facts: SourceFacts, claim: Num) -> list[tuple[int, Num, str]]:
     """(passage index, source figure, computed note) for every passage holding the claim's value."""
-    found = []
-    for i, pf in enumerate(facts.passages):
-        for n in pf.numbers:
-            for value, unit in _values(pf, n):
-                if unit and claim.unit and not _units_ok(claim.unit, unit):
-                    continue
-                if (
-                    not unit
-                    and claim.unit
-                    and not (n.has_mag or claim.unit in ("원", "달러"))
-                    and not _bare_ok(pf, claim)
-                ):
-                    continue
-                if _close(claim, value, n):
-                    found.append((i, n, ""))
-                    break
+    keys, items = facts.value_index
+    low, high = claim.value - precision(claim), claim.value + precision(claim)
+    if claim.bound == "min" and claim.unit == "배":
+        high = claim.value * 2
+    found: list[tuple[int, Num, str]] = []
+    seen: set[tuple[int, int]] = set()
+    for pos in range(bisect_left(keys, low), bisect_right(keys, high)):
+        i, n, unit = items[pos]
+        pf = facts.passages[i]
+        if (i, id(n)) in seen:
+            continue
+        if unit and claim.unit and not _units_ok(claim.unit, unit):
+            continue
+        if (
+            not unit
+            and claim.unit
+            and not (n.has_mag or claim.unit in ("원", "달러"))
+            and not _bare_ok(pf, claim)
+        ):
+            continue
+        if _close(claim, keys[pos], n):
+            seen.add((i, id(n)))
+            found.append((i, n, ""))
+    found.sort(key=lambda c: (c[0], c[1].start))
     return found
 
 

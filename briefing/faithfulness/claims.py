@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from briefing.faithfulness.dates import DateRef, parse_dates
@@ -158,6 +159,7 @@ STOPWORDS = frozenset(
 )
 
 
+@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A word without its trailing particle (kept when stripping would leave one syllable)."""
     for p in _PARTICLES:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 
 from briefing.faithfulness.claims import content_words
 from briefing.faithfulness.dates import infer_release_date, parse_dates
@@ -44,6 +45,7 @@ class SourceFacts:
     persons: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # name → [(title, passage id)]
     orgs: set[str] = field(default_factory=set)
     doc_freq: dict[str, int] = field(default_factory=dict)
+    value_index: tuple[list[Decimal], list[tuple[int, Num, str]]] = ([], [])
 
     def __init__(
         self, text: str = "", published: date | None = None, *, parts: list[tuple[str, str]] | None = None
@@ -62,6 +64,7 @@ class SourceFacts:
         for pf in self.passages:
             for w in {w for w, _, _ in content_words(pf.passage.text)}:
                 self.doc_freq[w] = self.doc_freq.get(w, 0) + 1
+        self.value_index = _value_index(self)
 
     @classmethod
     def from_parts(cls, parts: list[tuple[str, str]], published: date | None = None) -> SourceFacts:
@@ -149,3 +152,31 @@ def _ranges(text: str, nums: list[Num]) -> list[Num]:
                 a.mag * scale,
             )
     return out
+
+
+def _values(pf: PassageFacts, n: Num) -> list[tuple[Decimal, str]]:
+    """The values a source figure may stand for: with its own unit, or a bare figure with the units
+    of its table or row."""
+    if n.unit:
+        return [(n.value, n.unit)]
+    out = [(n.value * scale, unit) for unit, scale in pf.units]
+    if not out or pf.passage.kind == "sentence" or not pf.passage.unit:
+        out.append((n.value, ""))  # no unit line: the figure may carry the unit the text implies
+    return out
+
+
+def _value_index(facts: SourceFacts) -> tuple[list[Decimal], list[tuple[int, Num, str]]]:
+    """Every value the source's figures may stand for, sorted, built once per source: a claim's value
+    is then found by bisection instead of a scan of every passage."""
+    rows = sorted(
+        (
+            (value, i, k, unit)
+            for i, pf in enumerate(facts.passages)
+            for k, n in enumerate(pf.numbers)
+            for value, unit in _values(pf, n)
+        ),
+        key=lambda r: (r[0], r[1], r[2]),
+    )
+    keys = [r[0] for r in rows]
+    items = [(r[1], facts.passages[r[1]].numbers[r[2]], r[3]) for r in rows]
+    return keys, items
