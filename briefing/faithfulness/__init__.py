@@ -125,6 +125,11 @@ def _claims_of_field(name: str, text: str, facts: SourceFacts) -> list[tuple[Cla
             continue
         seen.add(c.clause_start)
 
+    for ss, se in spans:
+        sentence = text[ss:se]
+        for keys, ls, le in meaning.list_items(sentence):
+            lc = Claim("list", sentence[ls:le], name, ss + ls, ss + le, sentence, ss, keys)
+            out.append((lc, meaning.check_list(facts, lc)))
     for cs, ce in clauses(text):
         clause = text[cs:ce]
         polar = meaning.polar_words(clause)

@@ -277,3 +277,49 @@ def topic_phrase(clause: str) -> tuple[str, int] | None:
     if re.search(r"\d", topic) or len(topic) > 30:
         return None
     return topic, m.end()
+
+
+_ITEM = r"[가-힣A-Za-z][가-힣A-Za-z0-9·]*(?:\s[가-힣A-Za-z][가-힣A-Za-z0-9·]*)?"
+_LIST = re.compile(rf"(?<![가-힣A-Za-z0-9])({_ITEM})((?:,\s{_ITEM})+)")
+
+
+def list_items(text: str) -> list[tuple[list[str], int, int]]:
+    """Enumerations in a sentence ("방한복 착용, 따뜻한 물 제공 등"): the key word of each item (its first
+    content word), with the span of the list. Two items only when "등" follows (a headline's comma is
+    not a list)."""
+    out = []
+    for m in _LIST.finditer(text):
+        first = m.group(1).split()
+        if len(first) > 1 and re.search(r"(?:은|는|이|가|을|를|에|의|로|와|과)$", first[0]):
+            first = first[1:]  # "지정과제는 SK텔레콤": the topic is not an item
+        items = [" ".join(first), *[x.strip() for x in m.group(2).split(",") if x.strip()]]
+        keys = []
+        for item in items:
+            words = [w for w, _, _ in content_words(item)]
+            if words:
+                keys.append(words[0])
+        follows = text[m.end() : m.end() + 3]
+        if len(keys) >= 3 or (len(keys) == 2 and follows.strip().startswith("등")):
+            out.append((keys, m.start(), m.end()))
+    return out
+
+
+def check_list(facts: SourceFacts, claim: Claim) -> Verdict:
+    """Items listed together in a summary come from one list of the source: they must meet in one
+    passage or one table, and an item no other part of the source names is not supported."""
+    keys = claim.payload
+    found = [k for k in keys if facts.mentions(k)]
+    missing = [k for k in keys if not facts.mentions(k) and len(k) >= 3 and not facts.mentions(k[:2])]
+    if missing and len(found) >= 2:
+        return Verdict(NOT_FOUND, "원문에 없는 항목", [], "", missing[0])
+    if len(found) < 2:
+        return Verdict(UNDECIDED, "맞는 원문 목록을 찾지 못함")
+    groups: dict[tuple, str] = {}
+    for pf in facts.passages:
+        p = pf.passage
+        key = (p.part, "t", p.table) if p.kind == "row" else (p.part, "p", p.id)
+        groups[key] = groups.get(key, "") + pf.compact
+    for text in groups.values():
+        if all(k in text for k in found):
+            return Verdict(SUPPORTED)
+    return Verdict(CONTRADICTED, "원문에서 함께 나오지 않음")
