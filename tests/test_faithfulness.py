@@ -285,27 +285,10 @@ def evaluation() -> dict:
     return evaluate(CASES, CASES.parent / "corpus")
 
 
-def test_evaluation_false_flags_and_value_kinds_meet_the_targets(evaluation: dict) -> None:
+def test_evaluation_meets_the_targets(evaluation: dict) -> None:
+    """False flags ≤ 2 % of faithful claims, ≥ 90 % of fabrications caught, every kind ≥ 75 %."""
     assert evaluation["false_flags"] <= 0.02 * evaluation["faithful_claims"], evaluation["false"]
-    for kind in (
-        "wrong_amount",
-        "wrong_unit",
-        "wrong_date",
-        "swapped_year",
-        "fake_quote",
-        "fake_org",
-        "fake_person",
-    ):
-        assert evaluation["caught"][kind] >= 0.75 * evaluation["total"][kind], kind
-    for kind in ("negation_flip", "wrong_rank"):
-        assert evaluation["caught"][kind] >= 0.75 * evaluation["total"][kind], kind
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="wrong_subject is caught 7/12 (58 %), overall 105/117 (89.7 %): see docs/faithfulness.md",
-)
-def test_evaluation_meets_every_target(evaluation: dict) -> None:
     caught, total = evaluation["caught"], evaluation["total"]
-    assert sum(caught.values()) >= 0.90 * sum(total.values())
-    assert all(caught[k] >= 0.75 * total[k] for k in total)
+    assert sum(caught.values()) >= 0.90 * sum(total.values()), evaluation["missed"]
+    for kind in total:
+        assert caught[kind] >= 0.75 * total[kind], (kind, evaluation["missed"])

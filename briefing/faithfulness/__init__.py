@@ -88,6 +88,21 @@ def _year_before(text: str, pos: int, clause_start: int, published: date | None)
     return last.key[1]
 
 
+def _actor_words(facts: SourceFacts, c: Claim) -> list[str] | None:
+    """When a person opens a clause as its topic ("송미령 장관은 …"), the clause's rare words (named in
+    at most two passages) that the person must be named with."""
+    lead = c.clause[: c.start - c.clause_start].strip()
+    after = c.clause[c.end - c.clause_start : c.end - c.clause_start + 2]
+    if len(lead) > 12 or not re.match(r"(?:은|는|이|가)\s", after):
+        return None
+    words = [
+        w
+        for w, s, _ in content_words(c.clause[c.end - c.clause_start :])
+        if len(w) >= 2 and facts.mentions(w) and facts.spread(w) <= 2
+    ]
+    return words[:3] or None
+
+
 def _sentence_of(spans: list[tuple[int, int]], pos: int) -> int:
     return next((s for s, e in spans if s <= pos < e), -1)
 
@@ -113,6 +128,18 @@ def _claims_of_field(name: str, text: str, facts: SourceFacts) -> list[tuple[Cla
             v = meaning.check_date(facts, c)
         elif c.kind == "person":
             v = meaning.check_person(facts, c)
+            actor = _actor_words(facts, c) if v.verdict == "supported" else None
+            if actor:
+                ac = Claim(
+                    "actor",
+                    c.clause,
+                    name,
+                    c.clause_start,
+                    c.clause_start + len(c.clause),
+                    c.clause,
+                    c.clause_start,
+                )
+                out.append((ac, meaning.check_actor(facts, c.payload.name, actor)))
         elif c.kind == "org":
             v = meaning.check_org(facts, c)
         else:

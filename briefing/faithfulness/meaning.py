@@ -323,3 +323,17 @@ def check_list(facts: SourceFacts, claim: Claim) -> Verdict:
         if all(k in text for k in found):
             return Verdict(SUPPORTED)
     return Verdict(CONTRADICTED, "원문에서 함께 나오지 않음")
+
+
+def check_actor(facts: SourceFacts, name: str, words: list[str]) -> Verdict:
+    """A person made the actor of a clause ("송미령 장관은 … 방문해") must be named with what the clause
+    says outside a bracketed attribution: "농림축산식품부(장관 송미령, 이하 농식품부) 한훈 차관은 …
+    방문" names the minister, but the visit is the vice-minister's."""
+    bracket = re.compile(r"[(（][^()（）]*" + re.escape(name) + r"[^()（）]*[)）]")
+    for pf in facts.passages:
+        if name not in pf.passage.text:
+            continue
+        text = bracket.sub("", pf.passage.text).replace(" ", "")
+        if name in text and all(w in text for w in words):
+            return Verdict(SUPPORTED, "", [pf.passage.id])
+    return Verdict(CONTRADICTED, "원문에서 함께 나오지 않음")
