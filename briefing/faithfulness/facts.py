@@ -119,10 +119,11 @@ class SourceFacts:
         return word in self.compact
 
     def spread(self, word: str) -> int:
-        """In how many passages the word occurs (as a substring, so compounds count)."""
+        """In how many passages the word occurs in their own text (as a substring, so compounds count;
+        a table's heading repeated on every row counts once)."""
         cache = self.__dict__.setdefault("_spread", {})
         if word not in cache:
-            cache[word] = sum(1 for pf in self.passages if word in pf.compact)
+            cache[word] = sum(1 for pf in self.passages if word in pf.squashed)
         return cache[word]
 
     def window(self, index: int) -> str:
