@@ -19,6 +19,7 @@ from briefing.faithfulness.claims import Claim, after_words, content_words, stem
 from briefing.faithfulness.facts import PassageFacts, SourceFacts, _values
 from briefing.faithfulness.numbers import Num, precision
 from briefing.faithfulness.order import claim_direction, claim_rank, source_direction, source_rank
+from briefing.faithfulness.passages import cell_index
 
 SUPPORTED, CONTRADICTED, NOT_FOUND, UNDECIDED = "supported", "contradicted", "not_found", "undecided"
 _COUNT_UNITS = {"개", "팀", "점", "건", "편", "곳"}
@@ -145,7 +146,7 @@ def _cell_context(pf: PassageFacts, n: Num) -> str:
     p = pf.passage
     if p.kind != "row" or not p.header_cells or len(p.header_cells) != len(p.cells):
         return pf.compact
-    pos = p.text[: n.start - 0].count("|") if n.start <= len(p.text) else -1
+    pos = cell_index(p.text, n.start)
     if not 0 <= pos < len(p.cells):
         return pf.compact
     left = next((c for c in reversed(p.cells[:pos]) if _is_label(c)), "")

@@ -14,7 +14,7 @@ from decimal import Decimal
 from briefing.faithfulness.claims import Claim, after_words
 from briefing.faithfulness.facts import PassageFacts, SourceFacts
 from briefing.faithfulness.numbers import Num
-from briefing.faithfulness.passages import _FIGURE_CELL, Passage
+from briefing.faithfulness.passages import _FIGURE_CELL, Passage, cell_index
 
 _CLAIM_UP = re.compile(r"증가|늘[었어고린는리]|상승|확대|높[였아이은게고]|흑자|증원|인상|상향|늘어|증대|급증")
 _CLAIM_DOWN = re.compile(r"감소|줄[었어고인는이]|하락|축소|낮[았아추은게고]|적자|감원|인하|하향|감축|급감")
@@ -94,8 +94,17 @@ def source_rank(facts: SourceFacts, i: int, n: Num) -> tuple[str, int] | None:
 
 
 def _in_figure_cell(p: Passage, n: Num) -> bool:
-    col = p.text[: n.start].count("|")
+    col = cell_index(p.text, n.start)
     return 0 <= col < len(p.cells) and bool(_FIGURE_CELL.match(p.cells[col]))
+
+
+_TOTAL = re.compile(r"^\s*(?:소\s?계|합\s?계|총\s?계|계|총\s?합)")
+
+
+def _figures_from_right(pf: PassageFacts) -> list[Num]:
+    """The row's figures standing alone in their cells, right to left: a column is read as "the k-th
+    figure from the right", which survives merged cells on the left of irregular tables."""
+    return [x for x in reversed(pf.numbers) if _in_figure_cell(pf.passage, x)]
 
 
 def _peer_values(facts: SourceFacts, i: int, n: Num) -> list[Decimal]:
@@ -104,19 +113,22 @@ def _peer_values(facts: SourceFacts, i: int, n: Num) -> list[Decimal]:
     pf = facts.passages[i]
     p = pf.passage
     if p.kind == "row":
-        col = p.text[: n.start].count("|")
         row_vals = [x.value for x in pf.numbers if x.unit == n.unit and _in_figure_cell(p, x)]
+        mine = _figures_from_right(pf)
+        k = next((j for j, x in enumerate(mine) if x is n), -1)
         column = []
         for q in facts.passages:
+            qp = q.passage
             if (
-                q.passage.table == p.table
-                and q.passage.part == p.part
-                and q.passage.kind == "row"
-                and len(q.passage.cells) == len(p.cells)
+                qp.table != p.table
+                or qp.part != p.part
+                or qp.kind != "row"
+                or _TOTAL.search(qp.cells[0] if qp.cells else "")
             ):
-                for x in q.numbers:
-                    if q.passage.text[: x.start].count("|") == col and x.unit == n.unit:
-                        column.append(x.value)
+                continue
+            figures = _figures_from_right(q)
+            if 0 <= k < len(figures) and figures[k].unit == n.unit:
+                column.append(figures[k].value)
         values = row_vals if len(row_vals) >= 3 else column
     else:
         values = [x.value for x in pf.numbers if x.unit == n.unit and not x.negative]

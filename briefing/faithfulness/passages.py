@@ -121,7 +121,13 @@ def _long_spans(text: str, base: int) -> list[tuple[int, int]]:
 
 
 def _cells(row: str) -> tuple[str, ...]:
-    return tuple(c.strip() for c in row.replace("\n", " ").split("|"))
+    """A row's cells; a line break inside a row starts a cell too (extracted merged cells)."""
+    return tuple(c.strip() for c in re.split(r"[|\n]", row))
+
+
+def cell_index(row: str, pos: int) -> int:
+    """The index in ``_cells(row)`` of the cell holding offset ``pos``."""
+    return len(re.findall(r"[|\n]", row[:pos]))
 
 
 def split_passages(text: str, part: str = "s") -> list[Passage]:
