@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from briefing.faithfulness.claims import Claim, after_words, content_words, stem, subject_words
-from briefing.faithfulness.facts import PassageFacts, SourceFacts, _values
+from briefing.faithfulness.facts import PassageFacts, SourceFacts, _values, item_counts
 from briefing.faithfulness.numbers import Num, precision
 from briefing.faithfulness.order import claim_direction, claim_rank, source_direction, source_rank
 from briefing.faithfulness.passages import cell_index
@@ -83,6 +83,8 @@ def number_candidates(facts: SourceFacts, claim: Num) -> list[tuple[int, Num, st
             and not _bare_ok(pf, claim)
         ):
             continue
+        if not unit and any(_same_kind(claim.unit, u) and u != claim.unit for u, _ in pf.units):
+            continue  # the row measures in ㎎/L: its bare 51 is not 51㎍/L
         if _close(claim, keys[pos], n):
             seen.add((i, id(n)))
             found.append((i, n, ""))
@@ -165,6 +167,13 @@ def check_number(facts: SourceFacts, claim: Claim) -> Verdict:
     if not cands:
         cands = derived_candidates(facts, num)
         computed = cands[0][2] if cands else ""
+    if (
+        not cands
+        and num.unit == "개"
+        and int(num.value) == num.value
+        and int(num.value) in item_counts(facts)
+    ):
+        return Verdict(SUPPORTED, "", [], f"1.…{int(num.value)}. 번호를 센 값")
     if not cands:
         return _not_found_number(facts, claim, words)
 

@@ -56,6 +56,7 @@ class SourceFacts:
         )
         self.passages, self.date_keys, self.years, self.months = [], {}, set(), set()
         self.persons, self.orgs, self.doc_freq = {}, set(), {}
+        self.item_numbers: dict[tuple[str, int], set[int]] = {}
         for part, text_ in self.parts:
             for p in split_passages(text_, part):
                 self.passages.append(self._read(p))
@@ -97,6 +98,11 @@ class SourceFacts:
         years |= {int(y) for y in re.findall(r"(?<!\d)((?:19|20)\d{2})(?!\d)", p.heading)}
         nums = parse_numbers(p.text, [(r.start, r.end) for r in refs])
         nums = _ranges(p.text, nums)
+        if p.kind == "row":  # "33. 총트리할로메탄": the number of an item, not a figure
+            items = [n for n in nums if _ITEM_NO.match(p.text, n.start) and _starts_cell(p.text, n.start)]
+            for n in items:
+                self.item_numbers.setdefault((p.part, p.table), set()).add(int(n.value))
+            nums = [n for n in nums if n not in items]
         units = parse_unit_line(p.unit) if p.unit else []
         units += [(n.unit, 1) for n in nums if n.unit and (n.unit, 1) not in units]
         for m in re.finditer(r"[(（]\s*([억만천조]?\s*(?:원|불|달러|명|개|건|톤|%))\s*[)）]", p.heading):
@@ -130,6 +136,23 @@ class SourceFacts:
         """A passage with its neighbours (a sentence often continues on the next line)."""
         lo, hi = max(0, index - 1), min(len(self.passages), index + 2)
         return "".join(self.passages[i].compact for i in range(lo, hi))
+
+
+_ITEM_NO = re.compile(r"\d{1,3}\.\s+\S")
+
+
+def _starts_cell(text: str, pos: int) -> bool:
+    return not text[:pos].strip() or text[:pos].rstrip().endswith(("|", "\n"))
+
+
+def item_counts(facts: SourceFacts) -> set[int]:
+    """How many items the source's numbered lists hold: items 1…N all present → N."""
+    out = set()
+    for numbers in facts.item_numbers.values():
+        top = max(numbers)
+        if top >= 5 and len(numbers) >= 0.9 * top and 1 in numbers:
+            out.add(top)
+    return out
 
 
 def _ranges(text: str, nums: list[Num]) -> list[Num]:
