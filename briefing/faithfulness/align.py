@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from briefing.faithfulness.claims import Claim, after_words, content_words, stem, subject_words
 from briefing.faithfulness.facts import PassageFacts, SourceFacts, _values, item_counts
-from briefing.faithfulness.numbers import Num, precision
+from briefing.faithfulness.numbers import Num, parse_numbers, precision
 from briefing.faithfulness.order import claim_direction, claim_rank, source_direction, source_rank
 from briefing.faithfulness.passages import cell_index
 
@@ -175,6 +175,10 @@ def check_number(facts: SourceFacts, claim: Claim) -> Verdict:
     ):
         return Verdict(SUPPORTED, "", [], f"1.…{int(num.value)}. 번호를 센 값")
     if not cands:
+        each = _each_times_count(facts, claim)
+        if each:
+            return each
+    if not cands:
         return _not_found_number(facts, claim, words)
 
     # best candidate: the most subject words in its passage (with neighbours for prose)
@@ -240,6 +244,32 @@ def check_number(facts: SourceFacts, claim: Claim) -> Verdict:
         if src_rank and src_rank != rank:
             return Verdict(CONTRADICTED, "원문 순위와 다름", [], "", _short(pf.passage.text))
     return Verdict(SUPPORTED, "", evidence, computed)
+
+
+def _each_times_count(facts: SourceFacts, claim: Claim) -> Verdict | None:
+    """ "두 팀을 합쳐 2,000만 원" where the source gives "각 1,000만원": a product of the source's "각"
+    amount with a count the claim itself states."""
+    num: Num = claim.payload
+    counts = [
+        n.value
+        for n in parse_numbers(claim.clause)
+        if n.unit in _COUNT_UNITS | {"명"}
+        and 1 < n.value <= 20
+        and n.start != claim.start - claim.clause_start
+    ]
+    if not counts:
+        return None
+    for pf in facts.passages:
+        for n in pf.numbers:
+            if "각" not in pf.passage.text[max(0, n.start - 3) : n.start]:
+                continue
+            for value, unit in _values(pf, n):
+                if unit and not _units_ok(num.unit, unit):
+                    continue
+                for k in counts:
+                    if value * k == num.value:
+                        return Verdict(SUPPORTED, "", [pf.passage.id], f"각 {n.text}×{k}")
+    return None
 
 
 def _is_label(cell: str) -> bool:

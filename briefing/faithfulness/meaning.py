@@ -256,11 +256,24 @@ def check_prize(facts: SourceFacts, claim: Claim) -> Verdict:
 
 
 def check_pairing(facts: SourceFacts, claim: Claim) -> Verdict:
-    """Two specific words close together in the claim must be together somewhere in the source."""
+    """A clause's topic and a rare word said of it must be together in one passage — or the word in a
+    sentence with no topic of its own right after one naming the topic (Korean drops a topic that
+    carries on: "국가보조항로는 …. 하지만, 국가 보조에 따른 도덕적 해이 …")."""
     a, b = claim.payload
+    previous = None
     for pf in facts.passages:
         if a in pf.compact and b in pf.compact:
             return Verdict(SUPPORTED, "", [pf.passage.id])
+        if (
+            b in pf.compact
+            and previous is not None
+            and previous.passage.part == pf.passage.part
+            and a in previous.compact
+            and pf.passage.kind == "sentence"
+            and topic_phrase(pf.passage.text.lstrip("-ㅇ○□*• ")) is None
+        ):
+            return Verdict(SUPPORTED, "", [previous.passage.id, pf.passage.id])
+        previous = pf
     return Verdict(CONTRADICTED, "원문에서 함께 나오지 않음")
 
 
