@@ -222,10 +222,11 @@ def check_number(facts: SourceFacts, claim: Claim) -> Verdict:
         and head in siblings
         and all(w in pf.passage.text for w in siblings)
     ):
-        before = pf.passage.text[: n.start]
-        where = {w: before.rfind(w) for w in siblings}
-        nearest = max(where, key=lambda w: where[w])
-        if where[nearest] >= 0 and nearest != head and where.get(head, -1) < where[nearest]:
+        if not any(
+            _nearest_label(pf.passage.text, x, siblings) in (head, None)
+            for x in pf.numbers
+            if x.value == n.value
+        ):
             return Verdict(CONTRADICTED, "원문과 다른 항목의 수치", [], "", _short(pf.passage.text))
     # year: "2027년 말 120일" — the passage must not give the figure for another year
     year = claim.extra.get("year")
@@ -244,6 +245,14 @@ def check_number(facts: SourceFacts, claim: Claim) -> Verdict:
         if src_rank and src_rank != rank:
             return Verdict(CONTRADICTED, "원문 순위와 다름", [], "", _short(pf.passage.text))
     return Verdict(SUPPORTED, "", evidence, computed)
+
+
+def _nearest_label(text: str, n: Num, labels: set[str]) -> str | None:
+    """Which of ``labels`` is written nearest before the figure (None when none is)."""
+    before = text[: n.start]
+    where = {w: before.rfind(w) for w in labels}
+    nearest = max(where, key=lambda w: where[w])
+    return nearest if where[nearest] >= 0 else None
 
 
 def _each_times_count(facts: SourceFacts, claim: Claim) -> Verdict | None:
