@@ -221,13 +221,10 @@ def check_number(facts: SourceFacts, claim: Claim) -> Verdict:
         and len(siblings) > 1
         and head in siblings
         and all(w in pf.passage.text for w in siblings)
+    ) and not any(
+        _nearest_label(pf.passage.text, x, siblings) in (head, None) for x in pf.numbers if x.value == n.value
     ):
-        if not any(
-            _nearest_label(pf.passage.text, x, siblings) in (head, None)
-            for x in pf.numbers
-            if x.value == n.value
-        ):
-            return Verdict(CONTRADICTED, "원문과 다른 항목의 수치", [], "", _short(pf.passage.text))
+        return Verdict(CONTRADICTED, "원문과 다른 항목의 수치", [], "", _short(pf.passage.text))
     # year: "2027년 말 120일" — the passage must not give the figure for another year
     year = claim.extra.get("year")
     if year and pf.years and year not in pf.years and not computed:
