@@ -17,7 +17,7 @@ from briefing.faithfulness.align import CONTRADICTED, NOT_FOUND, SUPPORTED, UNDE
 from briefing.faithfulness.claims import Claim, content_words
 from briefing.faithfulness.dates import DateRef, weekday_ok
 from briefing.faithfulness.facts import SourceFacts
-from briefing.faithfulness.names import ALIASES, ORGS, quote_pieces, squash, titles_compatible
+from briefing.faithfulness.names import ALIASES, ORGS, org_names, quote_pieces, squash, titles_compatible
 
 # Polar words of a clause and their opposites (a clause saying one where its passage says only the
 # other is contradicted). Negated forms ("검출되지 않았다") are read as the opposite word.
@@ -259,16 +259,16 @@ def check_pairing(facts: SourceFacts, claim: Claim) -> Verdict:
     """A clause's topic and a rare word said of it must be together in one passage — or the word in a
     sentence with no topic of its own right after one naming the topic (Korean drops a topic that
     carries on: "국가보조항로는 …. 하지만, 국가 보조에 따른 도덕적 해이 …")."""
-    a, b = claim.payload
+    a, b = (squash(w) for w in claim.payload)
     previous = None
     for pf in facts.passages:
-        if a in pf.compact and b in pf.compact:
+        if a in pf.squashed and b in pf.squashed:
             return Verdict(SUPPORTED, "", [pf.passage.id])
         if (
-            b in pf.compact
+            b in pf.squashed
             and previous is not None
             and previous.passage.part == pf.passage.part
-            and a in previous.compact
+            and a in previous.squashed
             and pf.passage.kind == "sentence"
             and topic_phrase(pf.passage.text.lstrip("-ㅇ○□*• ")) is None
         ):
@@ -286,6 +286,8 @@ def topic_phrase(clause: str) -> tuple[str, int] | None:
     m = _TOPIC.match(clause)
     if not m:
         return None
+    if "(" in m.group("t") or org_names(m.group("t")):
+        return None  # "외교부(장관 강하은)는": the releasing body, said of everything
     topic = re.sub(r"[\s「」｢｣‘’“”'\"()]", "", m.group("t"))
     if re.search(r"\d", topic) or len(topic) > 30:
         return None
