@@ -229,6 +229,70 @@ def test_a_figure_attached_to_another_row_is_flagged(facts: SourceFacts) -> None
     assert any(c.reason == "원문과 다른 항목의 수치" for c in result.claims)
 
 
+SECOND = """행정안전부(장관 박민수, 이하 행안부) 김영호 차관은 3월 4일 세종 정부청사에서 재난안전 점검회의를 주재했다.
+특히 겨울철 작업을 고려해 ▲ 방한복 착용 ▲ 휴식 공간 확보 ▲ 따뜻한 물 제공을 안전 수칙으로 정했다.
+올해는 드론 등 새 장비를 도입해 위험을 줄여갈 계획이다.
+진천 선수촌에서는 양궁장 시설을 점검했다.
+대상과 금상 수상자 각 2팀에게는 각 500만원의 상금을 준다.
+
+< 검사 결과 >
+번호 | 항목 | 기준 | 결과
+1. 일반세균 | 100CFU/mL이하 | 0
+2. 경도 | 300㎎/L이하 | 51
+3. 탁도 | 0.5 NTU이하 | 0.08
+4. 염소이온 | 250㎎/L이하 | 17.2
+5. 철 | 0.3㎎/L이하 | 불검출
+
+구분 | 내용 | 배점
+수행계획 | 목표 및 추진계획(15) | 25
+지원기술 | 우수성(10) | 20
+성과도출 | 합리성(15) | 15
+소계 | 60
+"""
+
+
+@pytest.fixture(scope="module")
+def second() -> SourceFacts:
+    return SourceFacts(SECOND, date(2025, 3, 4))
+
+
+def test_list_items_come_from_one_list_of_the_source(second: SourceFacts) -> None:
+    assert flagged("수칙은 방한복 착용, 따뜻한 물 제공 등이다.", second) == []
+    assert (
+        flagged("수칙은 방한복 착용, 드론 도입 등이다.", second) != []
+    )  # 드론 is in the source, not in the list
+    assert (
+        flagged("수칙은 방한복 착용, 휴식 공간 확보, 핫팩세트 지급이다.", second) != []
+    )  # 핫팩세트 is not in the source
+
+
+def test_a_person_in_a_bracketed_attribution_is_not_the_actor(second: SourceFacts) -> None:
+    assert flagged("김영호 차관은 3월 4일 세종 정부청사에서 점검회의를 주재했다.", second) == []
+    assert flagged("박민수 장관은 3월 4일 세종 정부청사에서 점검회의를 주재했다.", second) != []
+
+
+def test_numbered_items_are_counted_not_read_as_figures(second: SourceFacts) -> None:
+    assert flagged("검사는 5개 항목에 대해 이뤄졌다.", second) == []
+    assert flagged("경도는 51mg/L로 기준 300mg/L 이하였다.", second) == []
+    assert flagged("경도는 51㎍/L였다.", second) != []  # the row measures in ㎎/L
+
+
+def test_rank_in_an_irregular_table_column(second: SourceFacts) -> None:
+    assert flagged("수행계획이 25점으로 배점이 가장 크다.", second) == []
+    assert flagged("수행계획이 25점으로 배점이 두 번째로 크다.", second) != []
+    assert flagged("지원기술이 25점으로 배점이 가장 크다.", second) != []  # 25 belongs to 수행계획
+
+
+def test_each_amount_times_a_stated_count(second: SourceFacts) -> None:
+    result = check("대상 수상자 두 팀은 합쳐 1,000만 원을 받는다.", second)
+    assert result.unsupported == []
+    assert any(c.computed.startswith("각 500만원") for c in result.claims)
+
+
+def test_a_topic_and_what_is_said_of_it_meet_in_one_passage(second: SourceFacts) -> None:
+    assert flagged("진천 선수촌에서는 양궁장 시설을 점검했다.", second) == []
+
+
 # --------------------------------------------------------------------------- summaries, model hook, callers
 
 
