@@ -15,11 +15,18 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from briefing.faithfulness import align
-from briefing.faithfulness.align import SourceFacts
-from briefing.faithfulness.claims import Claim, content_words, extract_claims, summary_fields
+from briefing.faithfulness import align, meaning
+from briefing.faithfulness.claims import (
+    Claim,
+    clauses,
+    content_words,
+    extract_claims,
+    sentences,
+    summary_fields,
+)
 from briefing.faithfulness.dates import parse_dates
-from briefing.faithfulness.names import ORGS, ALIASES, org_names
+from briefing.faithfulness.facts import SourceFacts
+from briefing.faithfulness.names import ALIASES, ORGS, org_names
 from briefing.faithfulness.passages import Passage, split_passages
 
 __all__ = [
@@ -68,7 +75,11 @@ class FaithfulnessResult:
 
 def _year_before(text: str, pos: int, clause_start: int, published: date | None) -> int | None:
     """The year written just before a figure in its clause ("2027년 말 120일")."""
-    refs = [r for r in parse_dates(text[clause_start:pos], published) if len(r.key) > 1 and r.key[0] in ("y", "ym", "ymd", "q", "h")]
+    refs = [
+        r
+        for r in parse_dates(text[clause_start:pos], published)
+        if len(r.key) > 1 and r.key[0] in ("y", "ym", "ymd", "q", "h")
+    ]
     if not refs:
         return None
     last = refs[-1]
@@ -77,25 +88,62 @@ def _year_before(text: str, pos: int, clause_start: int, published: date | None)
     return last.key[1]
 
 
-_PAIR_WINDOW = 0  # words: two specific words this close in a claim must be together in the source
+def _actor_words(facts: SourceFacts, c: Claim) -> list[str] | None:
+    """When a person opens a clause as its topic ("송미령 장관은 …"), the clause's rare words (named in
+    at most two passages) that the person must be named with."""
+    lead = c.clause[: c.start - c.clause_start].strip()
+    after = c.clause[c.end - c.clause_start : c.end - c.clause_start + 2]
+    if len(lead) > 12 or not re.match(r"(?:은|는|이|가)\s", after):
+        return None
+    words = [
+        w
+        for w, s, _ in content_words(c.clause[c.end - c.clause_start :])
+        if len(w) >= 2 and facts.mentions(w) and facts.spread(w) <= 2
+    ]
+    return words[:3] or None
+
+
+def _sentence_of(spans: list[tuple[int, int]], pos: int) -> int:
+    return next((s for s, e in spans if s <= pos < e), -1)
 
 
 def _claims_of_field(name: str, text: str, facts: SourceFacts) -> list[tuple[Claim, align.Verdict]]:
     out = []
     claims = extract_claims(name, text, facts.published)
+    heads: dict[tuple[int, str], set[str]] = {}  # (sentence, unit) → the subjects of its figures
+    spans = sentences(text)
     for c in claims:
+        if c.kind == "number":
+            phrase = align._phrase_before(c)
+            if phrase:
+                heads.setdefault((_sentence_of(spans, c.start), c.payload.unit), set()).add(phrase[0])
+    for c in claims:
+        if c.kind == "number":
+            c.extra["siblings"] = heads.get((_sentence_of(spans, c.start), c.payload.unit), set())
         if c.kind == "number":
             c.extra["year"] = _year_before(text, c.start, c.clause_start, facts.published)
             v = align.check_number(facts, c)
         elif c.kind == "date":
             c.extra["year"] = _year_before(text, c.start, c.clause_start, facts.published)
-            v = align.check_date(facts, c)
+            v = meaning.check_date(facts, c)
         elif c.kind == "person":
-            v = align.check_person(facts, c)
+            v = meaning.check_person(facts, c)
+            actor = _actor_words(facts, c) if v.verdict == "supported" else None
+            if actor:
+                ac = Claim(
+                    "actor",
+                    c.clause,
+                    name,
+                    c.clause_start,
+                    c.clause_start + len(c.clause),
+                    c.clause,
+                    c.clause_start,
+                )
+                out.append((ac, meaning.check_actor(facts, c.payload.name, actor)))
         elif c.kind == "org":
-            v = align.check_org(facts, c)
+            v = meaning.check_org(facts, c)
         else:
-            v = align.check_quote(facts, c)
+            v = meaning.check_quote(facts, c)
         out.append((c, v))
     # meaning of each clause: polar words, prize ranks, specific words that belong together
     seen: set[int] = set()
@@ -103,27 +151,53 @@ def _claims_of_field(name: str, text: str, facts: SourceFacts) -> list[tuple[Cla
         if c.clause_start in seen:
             continue
         seen.add(c.clause_start)
-    from briefing.faithfulness.claims import clauses
 
+    for ss, se in spans:
+        sentence = text[ss:se]
+        for keys, ls, le in meaning.list_items(sentence):
+            lc = Claim("list", sentence[ls:le], name, ss + ls, ss + le, sentence, ss, keys)
+            out.append((lc, meaning.check_list(facts, lc)))
     for cs, ce in clauses(text):
         clause = text[cs:ce]
-        polar = align.polar_words(clause)
+        polar = meaning.polar_words(clause)
         if polar:
             mc = Claim("meaning", clause, name, cs, ce, clause, cs, polar)
-            out.append((mc, align.check_meaning(facts, mc)))
-        for m in align._PRIZES.finditer(clause):
-            pc = Claim("rank", m.group(0), name, cs + m.start(), cs + m.end(), clause, cs, (m.group("p"), m.group("q")))
-            out.append((pc, align.check_prize(facts, pc)))
-        words = [(w, s) for w, s, _ in content_words(clause) if align.specific(facts, w)]
-        for k in range(len(words)):
-            for j in range(k + 1, len(words)):
-                (a, sa), (b, sb) = words[k], words[j]
-                if a in b or b in a or len(clause[sa:sb].split()) > _PAIR_WINDOW:
+            mc.extra["sentence"] = next((text[s:e] for s, e in sentences(text) if s <= cs < e), clause)
+            out.append((mc, meaning.check_meaning(facts, mc)))
+        for m in meaning._PRIZES.finditer(clause):
+            pc = Claim(
+                "rank",
+                m.group(0),
+                name,
+                cs + m.start(),
+                cs + m.end(),
+                clause,
+                cs,
+                (m.group("p"), m.group("q")),
+            )
+            out.append((pc, meaning.check_prize(facts, pc)))
+        topic = meaning.topic_phrase(clause)
+        # a specific topic (named in two or three passages, not the releasing body) and the rare words
+        # said of it must meet in one passage: "이천 … 선수촌에서는 양궁훈련장" where the range is at 진천
+        if topic and 2 <= facts.spread(topic[0]) <= 3 and len(topic[0]) >= 4 and not org_names(topic[0]):
+            rest = clause[topic[1] :]
+            for w, s, _ in content_words(rest):
+                if w in topic[0] or not facts.mentions(w) or facts.spread(w) > 2 or len(w) < 3:
                     continue
-                pc = Claim("pairing", f"{a} … {b}", name, cs + sa, cs + sb + len(b), clause, cs, (a, b))
-                v = align.check_pairing(facts, pc)
+                pc = Claim(
+                    "pairing",
+                    f"{topic[0]} … {w}",
+                    name,
+                    cs,
+                    cs + topic[1] + s + len(w),
+                    clause,
+                    cs,
+                    (topic[0], w),
+                )
+                v = meaning.check_pairing(facts, pc)
+                out.append((pc, v))
                 if v.verdict != "supported":
-                    out.append((pc, v))
+                    break
     return out
 
 
@@ -134,7 +208,18 @@ def check(summary: Any, source: str | SourceFacts, published: date | None = None
     for name, text in summary_fields(summary):
         for c, v in _claims_of_field(name, text, facts):
             checks.append(
-                ClaimCheck(c.kind, c.text, c.field, c.start, c.end, v.verdict, v.reason, v.evidence, v.computed, v.source_says)
+                ClaimCheck(
+                    c.kind,
+                    c.text,
+                    c.field,
+                    c.start,
+                    c.end,
+                    v.verdict,
+                    v.reason,
+                    v.evidence,
+                    v.computed,
+                    v.source_says,
+                )
             )
     return _result(checks)
 
@@ -160,8 +245,14 @@ def apply_verdicts(result: FaithfulnessResult, verdicts: dict[int, str]) -> Fait
     for i, c in enumerate(result.claims):
         v = verdicts.get(i)
         if c.verdict == "undecided" and v in ("supported", "contradicted", "not_found"):
-            reason = {"supported": "", "contradicted": "원문과 맞지 않음", "not_found": "원문에서 찾을 수 없음"}[v]
-            c = ClaimCheck(c.kind, c.text, c.field, c.start, c.end, v, reason, c.evidence, c.computed, c.source_says)
+            reason = {
+                "supported": "",
+                "contradicted": "원문과 맞지 않음",
+                "not_found": "원문에서 찾을 수 없음",
+            }[v]
+            c = ClaimCheck(
+                c.kind, c.text, c.field, c.start, c.end, v, reason, c.evidence, c.computed, c.source_says
+            )
         checks.append(c)
     return _result(checks)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from briefing.faithfulness.dates import DateRef, parse_dates
@@ -21,21 +22,144 @@ TEXT_FIELDS = ("headline", "key_summary", "main_points", "background", "details"
 
 # Endings of particles and verb forms, stripped to get a word's stem for look-ups.
 _PARTICLES = (
-    "에서는", "에서도", "으로는", "으로도", "에게는", "까지는", "부터는", "이라는", "에서의", "으로의",
-    "에서", "에게", "으로", "부터", "까지", "보다", "처럼", "만큼", "라는", "이며", "이고", "에는", "와는",
-    "과는", "에도", "이나", "이란", "와", "과", "은", "는", "이", "가", "을", "를", "의", "에", "도", "로", "만",
+    "에서는",
+    "에서도",
+    "으로는",
+    "으로도",
+    "에게는",
+    "까지는",
+    "부터는",
+    "이라는",
+    "에서의",
+    "으로의",
+    "에서",
+    "에게",
+    "으로",
+    "부터",
+    "까지",
+    "보다",
+    "처럼",
+    "만큼",
+    "라는",
+    "이며",
+    "이고",
+    "에는",
+    "와는",
+    "과는",
+    "에도",
+    "이나",
+    "이란",
+    "와",
+    "과",
+    "은",
+    "는",
+    "이",
+    "가",
+    "을",
+    "를",
+    "의",
+    "에",
+    "도",
+    "로",
+    "만",
 )
 _WORD = re.compile(r"[가-힣A-Za-z0-9][가-힣A-Za-z0-9·ㆍ‧\-]*")
 # Words too common in releases to tell two passages apart.
 STOPWORDS = frozenset(
-    """정부 올해 내년 작년 지난해 전년 이번 관련 통해 위해 대한 대해 등을 등의 등이 등은 있다 있는 없는 한다 했다
-    이다 것으로 것이다 밝혔다 말했다 계획이다 예정이다 방침이다 기준 대비 규모 사업 추진 지원 계획 강화 확대 마련
-    운영 실시 진행 경우 이상 이하 미만 이내 최대 최소 모두 각각 가장 함께 또한 또는 그리고 따라 따른 위한 대한민국
-    국민 정책 분야 방안 내용 현황 결과 부문 제도 기관 관계자 전체 주요 이후 당시 현재 가운데 중심 만원 억원 원문
-    통한 기대 기대된다 수준 제시 제시되지 않았다""".split()
+    [
+        "정부",
+        "올해",
+        "내년",
+        "작년",
+        "지난해",
+        "전년",
+        "이번",
+        "관련",
+        "통해",
+        "위해",
+        "대한",
+        "대해",
+        "등을",
+        "등의",
+        "등이",
+        "등은",
+        "있다",
+        "있는",
+        "없는",
+        "한다",
+        "했다",
+        "이다",
+        "것으로",
+        "것이다",
+        "밝혔다",
+        "말했다",
+        "계획이다",
+        "예정이다",
+        "방침이다",
+        "기준",
+        "대비",
+        "규모",
+        "사업",
+        "추진",
+        "지원",
+        "계획",
+        "강화",
+        "확대",
+        "마련",
+        "운영",
+        "실시",
+        "진행",
+        "경우",
+        "이상",
+        "이하",
+        "미만",
+        "이내",
+        "최대",
+        "최소",
+        "모두",
+        "각각",
+        "가장",
+        "함께",
+        "또한",
+        "또는",
+        "그리고",
+        "따라",
+        "따른",
+        "위한",
+        "대한민국",
+        "국민",
+        "정책",
+        "분야",
+        "방안",
+        "내용",
+        "현황",
+        "결과",
+        "부문",
+        "제도",
+        "기관",
+        "관계자",
+        "전체",
+        "주요",
+        "이후",
+        "당시",
+        "현재",
+        "가운데",
+        "중심",
+        "만원",
+        "억원",
+        "원문",
+        "통한",
+        "기대",
+        "기대된다",
+        "수준",
+        "제시",
+        "제시되지",
+        "않았다",
+    ]
 )
 
 
+@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A word without its trailing particle (kept when stripping would leave one syllable)."""
     for p in _PARTICLES:
@@ -44,8 +168,10 @@ def stem(word: str) -> str:
     return word
 
 
-_VERBISH = re.compile(r"(?:했다|한다|된다|됐다|였다|이다|했으며|하며|하고|되고|되어|하여|해|한|할|하는|되는|된|될|됐고|했고|"
-                      r"였고|으며|며|고|다|지만|으나|는데|면서|도록|려면|으면|면|어|아|게|지)$")
+_VERBISH = re.compile(
+    r"(?:했다|한다|된다|됐다|였다|이다|했으며|하며|하고|되고|되어|하여|해|한|할|하는|되는|된|될|됐고|했고|"
+    r"였고|으며|며|고|다|지만|으나|는데|면서|도록|려면|으면|면|어|아|게|지)$"
+)
 
 
 def content_words(text: str) -> list[tuple[str, int, int]]:
@@ -55,7 +181,7 @@ def content_words(text: str) -> list[tuple[str, int, int]]:
         raw = m.group(0)
         for piece in re.split(r"[·ㆍ‧]", raw):
             w = stem(piece)
-            if len(w) < 2 or w in STOPWORDS or w.isdigit():
+            if len(w) < 2 or w in STOPWORDS or w[0].isdigit():
                 continue
             if _VERBISH.search(w) and not re.search(r"\d", w) and len(w) <= 4:
                 continue
@@ -103,6 +229,10 @@ _CLAUSE = re.compile(
 )
 
 
+def sentences(text: str) -> list[tuple[int, int]]:
+    return _split(text, _SENT, 0, len(text))
+
+
 def clauses(text: str) -> list[tuple[int, int]]:
     """Spans of the clauses of ``text``."""
     spans = []
@@ -148,8 +278,6 @@ def extract_claims(field_name: str, text: str, published: date | None) -> list[C
         add("person", p.start, p.end, p)
         taken.append((p.start, p.end))
     for name, s, e in org_names(text):
-        if any(ts <= s < te for ts, te in taken):
-            continue  # the unit inside "과기정통부 이도규 정보통신정책실장" is read with the person
         add("org", s, e, name)
     dates = parse_dates(text, published)
     for d in dates:
@@ -173,11 +301,9 @@ def _ignorable(n: Num, text: str) -> bool:
     before = text[max(0, n.start - 1) : n.start]
     if re.match(r"\s?(?:차|번째|위|호|조|항|장|절|급|단계|세대|분기|기|회차)", after) and not n.unit:
         return True
-    if re.match(r"[-)]\d|\.\d", after) or before in ("-", "(") and re.match(r"\d*-", after):
+    if re.match(r"[-)]\d|\.\d", after) or (before in ("-", "(") and re.match(r"\d*-", after)):
         return True  # 041-731-8226
-    if not n.unit and "." not in n.digits and len(n.digits) < 2 and not n.has_mag:
-        return True
-    return False
+    return bool(not n.unit and "." not in n.digits and len(n.digits) < 2 and not n.has_mag)
 
 
 def subject_words(claim: Claim) -> list[str]:
@@ -192,4 +318,13 @@ def after_words(claim: Claim, limit: int = 40) -> str:
     return claim.clause[rel : rel + limit]
 
 
-__all__ = ["Claim", "DateRef", "Person", "clauses", "content_words", "extract_claims", "stem", "summary_fields"]
+__all__ = [
+    "Claim",
+    "DateRef",
+    "Person",
+    "clauses",
+    "content_words",
+    "extract_claims",
+    "stem",
+    "summary_fields",
+]

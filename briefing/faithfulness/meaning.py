@@ -17,16 +17,41 @@ from briefing.faithfulness.align import CONTRADICTED, NOT_FOUND, SUPPORTED, UNDE
 from briefing.faithfulness.claims import Claim, content_words
 from briefing.faithfulness.dates import DateRef, weekday_ok
 from briefing.faithfulness.facts import SourceFacts
-from briefing.faithfulness.names import ALIASES, ORGS, quote_pieces, squash, titles_compatible
+from briefing.faithfulness.names import ALIASES, ORGS, org_names, quote_pieces, squash, titles_compatible
 
 # Polar words of a clause and their opposites (a clause saying one where its passage says only the
 # other is contradicted). Negated forms ("검출되지 않았다") are read as the opposite word.
 _POLAR: list[tuple[str, str]] = [
-    ("증가", "감소"), ("상승", "하락"), ("확대", "축소"), ("흑자", "적자"), ("최고", "최저"), ("최대", "최소"),
-    ("부적합", "적합"), ("불검출", "검출"), ("가중", "완화"), ("사후", "사전"), ("부진", "선전"), ("아쉬", "감동"),
-    ("저득점", "고득점"), ("금지", "허용"), ("불가", "가능"), ("수없", "수있"), ("악화", "개선"), ("감원", "증원"),
-    ("인하", "인상"), ("하향", "상향"), ("연장", "단축"), ("폐지", "신설"), ("반대", "찬성"), ("실패", "성공"),
-    ("낮", "높"), ("줄", "늘"), ("절반", "전액"), ("미흡", "우수"), ("불합격", "합격"), ("부결", "가결"),
+    ("증가", "감소"),
+    ("상승", "하락"),
+    ("확대", "축소"),
+    ("흑자", "적자"),
+    ("최고", "최저"),
+    ("최대", "최소"),
+    ("부적합", "적합"),
+    ("불검출", "검출"),
+    ("가중", "완화"),
+    ("사후", "사전"),
+    ("부진", "선전"),
+    ("아쉬", "감동"),
+    ("저득점", "고득점"),
+    ("금지", "허용"),
+    ("불가", "가능"),
+    ("수없", "수있"),
+    ("악화", "개선"),
+    ("감원", "증원"),
+    ("인하", "인상"),
+    ("하향", "상향"),
+    ("연장", "단축"),
+    ("폐지", "신설"),
+    ("반대", "찬성"),
+    ("실패", "성공"),
+    ("낮", "높"),
+    ("줄", "늘"),
+    ("절반", "전액"),
+    ("미흡", "우수"),
+    ("불합격", "합격"),
+    ("부결", "가결"),
 ]
 _OPPOSITE: dict[str, list[str]] = {}
 for _a, _b in _POLAR:
@@ -35,8 +60,10 @@ for _a, _b in _POLAR:
 _OPPOSITE["수있"] += ["불가", "금지"]
 _OPPOSITE["수없"] += ["가능"]
 _POLAR_RE = re.compile("|".join(sorted(_OPPOSITE, key=len, reverse=True)))
-_PRIZES = re.compile(r"(?P<p>大)")
-
+_NEGATED = re.compile(r"^[가-힣]{0,3}(?:지\s?않|지\s?못|되지\s?않)")
+_PRIZES = re.compile(
+    r"(?P<p>대상|금상|은상|동상|장려상|최우수상|우수상|특별상|대통령상|국무총리상)\s?\((?P<q>[^)]{2,40})\)"
+)
 
 
 def check_date(facts: SourceFacts, claim: Claim) -> Verdict:
@@ -58,14 +85,24 @@ def check_date(facts: SourceFacts, claim: Claim) -> Verdict:
             ids = [i for k, v in facts.date_keys.items() if k[0] == "ymd" and k[2:] == key[1:] for i in v]
         elif kind == "ym":
             ids = [i for k, v in facts.date_keys.items() if k[0] == "ymd" and k[1:3] == key[1:] for i in v]
-            if not ids and key[1] == pub_year or not ids and key[1] in facts.years:
+            if (not ids and key[1] == pub_year) or (not ids and key[1] in facts.years):
                 ids = [i for k, v in facts.date_keys.items() if k == ("m", key[2]) for i in v]
         elif kind == "y":
-            ids = [i for k, v in facts.date_keys.items() if len(k) > 1 and k[0] in ("ymd", "ym", "q", "h") and k[1] == key[1] for i in v]
+            ids = [
+                i
+                for k, v in facts.date_keys.items()
+                if len(k) > 1 and k[0] in ("ymd", "ym", "q", "h") and k[1] == key[1]
+                for i in v
+            ]
             if not ids and key[1] in facts.years:
                 ids = ["?"]
         elif kind == "m":
-            ids = [i for k, v in facts.date_keys.items() if k[0] in ("ymd", "ym") and k[2] == key[1] or k[0] == "md" and k[1] == key[1] for i in v]
+            ids = [
+                i
+                for k, v in facts.date_keys.items()
+                if (k[0] in ("ymd", "ym") and k[2] == key[1]) or (k[0] == "md" and k[1] == key[1])
+                for i in v
+            ]
         elif kind == "t":
             ids = []
     if not ids and kind == "y" and str(key[1]) in facts.compact:
@@ -129,8 +166,6 @@ def check_quote(facts: SourceFacts, claim: Claim) -> Verdict:
             return Verdict(NOT_FOUND, "원문에 없는 인용")
         ids.append(hit or "")
     return Verdict(SUPPORTED, "", sorted({i for i in ids if i}))
-
-
 
 
 def polar_words(clause: str) -> list[str]:
@@ -201,9 +236,13 @@ def check_meaning(facts: SourceFacts, claim: Claim) -> Verdict:
         family = _family(word)
         if any(_count(ctx, w) > 0 for w in family):
             continue
-        opposite = [o for w in family for o in _OPPOSITE.get(w, []) for o2 in _family(o) if _count(own, o2) > 0]
+        opposite = [
+            o for w in family for o in _OPPOSITE.get(w, []) for o2 in _family(o) if _count(own, o2) > 0
+        ]
         if opposite:
-            return Verdict(CONTRADICTED, f"원문은 {opposite[0]}", [], "", _short(facts.passages[i].passage.text))
+            return Verdict(
+                CONTRADICTED, f"원문은 {opposite[0]}", [], "", _short(facts.passages[i].passage.text)
+            )
     return Verdict(SUPPORTED, "", [facts.passages[i].passage.id])
 
 
@@ -217,11 +256,24 @@ def check_prize(facts: SourceFacts, claim: Claim) -> Verdict:
 
 
 def check_pairing(facts: SourceFacts, claim: Claim) -> Verdict:
-    """Two specific words close together in the claim must be together somewhere in the source."""
-    a, b = claim.payload
+    """A clause's topic and a rare word said of it must be together in one passage — or the word in a
+    sentence with no topic of its own right after one naming the topic (Korean drops a topic that
+    carries on: "국가보조항로는 …. 하지만, 국가 보조에 따른 도덕적 해이 …")."""
+    a, b = (squash(w) for w in claim.payload)
+    previous = None
     for pf in facts.passages:
-        if a in pf.compact and b in pf.compact:
+        if a in pf.squashed and b in pf.squashed:
             return Verdict(SUPPORTED, "", [pf.passage.id])
+        if (
+            b in pf.squashed
+            and previous is not None
+            and previous.passage.part == pf.passage.part
+            and a in previous.squashed
+            and pf.passage.kind == "sentence"
+            and topic_phrase(pf.passage.text.lstrip("-ㅇ○□*• ")) is None
+        ):
+            return Verdict(SUPPORTED, "", [previous.passage.id, pf.passage.id])
+        previous = pf
     return Verdict(CONTRADICTED, "원문에서 함께 나오지 않음")
 
 
@@ -234,7 +286,69 @@ def topic_phrase(clause: str) -> tuple[str, int] | None:
     m = _TOPIC.match(clause)
     if not m:
         return None
+    if "(" in m.group("t") or org_names(m.group("t")):
+        return None  # "외교부(장관 강하은)는": the releasing body, said of everything
     topic = re.sub(r"[\s「」｢｣‘’“”'\"()]", "", m.group("t"))
     if re.search(r"\d", topic) or len(topic) > 30:
         return None
     return topic, m.end()
+
+
+_ITEM = r"[가-힣A-Za-z][가-힣A-Za-z0-9·]*(?:\s[가-힣A-Za-z][가-힣A-Za-z0-9·]*)?"
+_LIST = re.compile(rf"(?<![가-힣A-Za-z0-9])({_ITEM})((?:,\s{_ITEM})+)")
+
+
+def list_items(text: str) -> list[tuple[list[str], int, int]]:
+    """Enumerations in a sentence ("방한복 착용, 따뜻한 물 제공 등"): the key word of each item (its first
+    content word), with the span of the list. Two items only when "등" follows (a headline's comma is
+    not a list)."""
+    out = []
+    for m in _LIST.finditer(text):
+        first = m.group(1).split()
+        if len(first) > 1 and re.search(r"(?:은|는|이|가|을|를|에|의|로|와|과)$", first[0]):
+            first = first[1:]  # "지정과제는 SK텔레콤": the topic is not an item
+        items = [" ".join(first), *[x.strip() for x in m.group(2).split(",") if x.strip()]]
+        keys = []
+        for item in items:
+            words = [w for w, _, _ in content_words(item)]
+            if words:
+                keys.append(words[0])
+        follows = text[m.end() : m.end() + 3]
+        if len(keys) >= 3 or (len(keys) == 2 and follows.strip().startswith("등")):
+            out.append((keys, m.start(), m.end()))
+    return out
+
+
+def check_list(facts: SourceFacts, claim: Claim) -> Verdict:
+    """Items listed together in a summary come from one list of the source: they must meet in one
+    passage or one table, and an item no other part of the source names is not supported."""
+    keys = claim.payload
+    found = [k for k in keys if facts.mentions(k)]
+    missing = [k for k in keys if not facts.mentions(k) and len(k) >= 3 and not facts.mentions(k[:2])]
+    if missing and len(found) >= 2:
+        return Verdict(NOT_FOUND, "원문에 없는 항목", [], "", missing[0])
+    if len(found) < 2:
+        return Verdict(UNDECIDED, "맞는 원문 목록을 찾지 못함")
+    groups: dict[tuple, str] = {}
+    for pf in facts.passages:
+        p = pf.passage
+        key = (p.part, "t", p.table) if p.kind == "row" else (p.part, "p", p.id)
+        groups[key] = groups.get(key, "") + pf.compact
+    for text in groups.values():
+        if all(k in text for k in found):
+            return Verdict(SUPPORTED)
+    return Verdict(CONTRADICTED, "원문에서 함께 나오지 않음")
+
+
+def check_actor(facts: SourceFacts, name: str, words: list[str]) -> Verdict:
+    """A person made the actor of a clause ("송미령 장관은 … 방문해") must be named with what the clause
+    says outside a bracketed attribution: "농림축산식품부(장관 송미령, 이하 농식품부) 한훈 차관은 …
+    방문" names the minister, but the visit is the vice-minister's."""
+    bracket = re.compile(r"[(（][^()（）]*" + re.escape(name) + r"[^()（）]*[)）]")
+    for pf in facts.passages:
+        if name not in pf.passage.text:
+            continue
+        text = bracket.sub("", pf.passage.text).replace(" ", "")
+        if name in text and all(w in text for w in words):
+            return Verdict(SUPPORTED, "", [pf.passage.id])
+    return Verdict(CONTRADICTED, "원문에서 함께 나오지 않음")

@@ -18,30 +18,104 @@ MAGNITUDE = {"조": 10**12, "억": 10**8, "만": 10**4, "천": 1000, "백": 100,
 # Unit spellings → (canonical unit, scale). Counts of things share one unit: a summary says
 # "다섯 가지 수칙" for the source's "5대 수칙", "10곳" for "10개소".
 UNITS: dict[str, tuple[str, int]] = {
-    "%p": ("%p", 1), "％p": ("%p", 1), "%P": ("%p", 1), "퍼센트포인트": ("%p", 1), "포인트": ("%p", 1),
-    "%": ("%", 1), "％": ("%", 1), "퍼센트": ("%", 1), "프로": ("%", 1),
-    "원": ("원", 1), "달러": ("달러", 1), "불": ("달러", 1), "유로": ("유로", 1), "엔": ("엔", 1),
+    "%p": ("%p", 1),
+    "％p": ("%p", 1),
+    "%P": ("%p", 1),
+    "퍼센트포인트": ("%p", 1),
+    "포인트": ("%p", 1),
+    "%": ("%", 1),
+    "％": ("%", 1),
+    "퍼센트": ("%", 1),
+    "프로": ("%", 1),
+    "원": ("원", 1),
+    "달러": ("달러", 1),
+    "불": ("달러", 1),
+    "유로": ("유로", 1),
+    "엔": ("엔", 1),
     "위안": ("위안", 1),
-    "명": ("명", 1), "인": ("명", 1), "팀": ("팀", 1), "가구": ("가구", 1), "세대": ("가구", 1),
-    "개국": ("개국", 1), "개소": ("개", 1), "개사": ("개", 1), "개": ("개", 1), "가지": ("개", 1),
-    "곳": ("개", 1), "종": ("개", 1), "대": ("개", 1), "항목": ("개", 1), "기관": ("개", 1),
-    "건": ("건", 1), "회": ("회", 1), "차례": ("회", 1), "번": ("회", 1), "배": ("배", 1),
-    "점": ("점", 1), "위": ("위", 1), "세": ("세", 1), "호": ("호", 1), "척": ("척", 1),
-    "마리": ("마리", 1), "채": ("채", 1), "편": ("편", 1),
-    "개월": ("개월", 1), "년": ("년", 1), "주": ("주", 1), "일": ("일", 1), "시간": ("시간", 1),
+    "명": ("명", 1),
+    "인": ("명", 1),
+    "팀": ("팀", 1),
+    "가구": ("가구", 1),
+    "세대": ("가구", 1),
+    "개국": ("개국", 1),
+    "개소": ("개", 1),
+    "개사": ("개", 1),
+    "개": ("개", 1),
+    "가지": ("개", 1),
+    "곳": ("개", 1),
+    "종": ("개", 1),
+    "대": ("개", 1),
+    "항목": ("개", 1),
+    "기관": ("개", 1),
+    "건": ("건", 1),
+    "회": ("회", 1),
+    "차례": ("회", 1),
+    "번": ("회", 1),
+    "배": ("배", 1),
+    "점": ("점", 1),
+    "위": ("위", 1),
+    "세": ("세", 1),
+    "호": ("호", 1),
+    "척": ("척", 1),
+    "마리": ("마리", 1),
+    "채": ("채", 1),
+    "편": ("편", 1),
+    "개월": ("개월", 1),
+    "년": ("년", 1),
+    "주": ("주", 1),
+    "일": ("일", 1),
+    "시간": ("시간", 1),
     "분": ("분", 1),
-    "톤": ("톤", 1), "t": ("톤", 1), "kg": ("kg", 1), "㎏": ("kg", 1), "km": ("km", 1), "㎞": ("km", 1),
-    "㎡": ("㎡", 1), "m²": ("㎡", 1), "m2": ("㎡", 1), "㎢": ("㎢", 1), "km²": ("㎢", 1), "ha": ("ha", 1),
-    "헥타르": ("ha", 1), "MW": ("W", 10**6), "GW": ("W", 10**9), "kW": ("W", 10**3),
-    "mg/L": ("mg/L", 1), "㎎/L": ("mg/L", 1), "mg/ℓ": ("mg/L", 1), "㎎/ℓ": ("mg/L", 1),
-    "㎍/L": ("µg/L", 1), "μg/L": ("µg/L", 1), "µg/L": ("µg/L", 1), "ug/L": ("µg/L", 1),
-    "NTU": ("NTU", 1), "CFU/mL": ("CFU/mL", 1), "도": ("도", 1), "℃": ("℃", 1),
+    "톤": ("톤", 1),
+    "t": ("톤", 1),
+    "kg": ("kg", 1),
+    "㎏": ("kg", 1),
+    "km": ("km", 1),
+    "㎞": ("km", 1),
+    "㎡": ("㎡", 1),
+    "m²": ("㎡", 1),
+    "m2": ("㎡", 1),
+    "㎢": ("㎢", 1),
+    "km²": ("㎢", 1),
+    "ha": ("ha", 1),
+    "헥타르": ("ha", 1),
+    "MW": ("W", 10**6),
+    "GW": ("W", 10**9),
+    "kW": ("W", 10**3),
+    "mg/L": ("mg/L", 1),
+    "㎎/L": ("mg/L", 1),
+    "mg/ℓ": ("mg/L", 1),
+    "㎎/ℓ": ("mg/L", 1),
+    "㎍/L": ("µg/L", 1),
+    "μg/L": ("µg/L", 1),
+    "µg/L": ("µg/L", 1),
+    "ug/L": ("µg/L", 1),
+    "NTU": ("NTU", 1),
+    "CFU/mL": ("CFU/mL", 1),
+    "도": ("도", 1),
+    "℃": ("℃", 1),
 }
 _UNIT_RE = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
 # Units that are also the start of ordinary words: "3개월" fine, but "5대 수칙" vs "5대도시"? keep.
 _HANGUL_NUM = {
-    "한": 1, "하나": 1, "두": 2, "둘": 2, "세": 3, "셋": 3, "석": 3, "네": 4, "넷": 4, "다섯": 5,
-    "여섯": 6, "일곱": 7, "여덟": 8, "아홉": 9, "열": 10, "스무": 20, "스물": 20,
+    "한": 1,
+    "하나": 1,
+    "두": 2,
+    "둘": 2,
+    "세": 3,
+    "셋": 3,
+    "석": 3,
+    "네": 4,
+    "넷": 4,
+    "다섯": 5,
+    "여섯": 6,
+    "일곱": 7,
+    "여덟": 8,
+    "아홉": 9,
+    "열": 10,
+    "스무": 20,
+    "스물": 20,
 }
 _HANGUL_UNITS = "가지|곳|차례|배|번|명|개|팀|건|해|달|군데|분야|개국|종류"
 _HANGUL_RE = re.compile(
@@ -54,7 +128,7 @@ _SINO_RE = re.compile(r"일금\s?(?P<d>[일이삼사오육칠팔구])(?P<m>[조�
 APPROX_BEFORE = ("약", "대략", "근", "총 약")
 APPROX_AFTER = ("여", "가량", "남짓", "내외", "안팎", "정도", "수준", "쯤", "께")
 _TERM = re.compile(
-    r"(?<![\d.,\w])(?P<sign>[△▲▼+\-–−]\s?)?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+    r"(?<![\d.,A-Za-z])(?P<sign>[△▲▼+\-–−]\s?)?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
     r"(?P<mag>(?:\s?[십백천]?[조억만]|\s?[천백십](?!(?!여)[가-힣]))*)"
 )
 _AFTER = re.compile(
@@ -77,6 +151,19 @@ class Num:
     has_mag: bool = False  # a Korean magnitude was written (억, 만…)
     digits: str = ""  # the written figure without separators, to know its precision
     mag: int = 1  # the magnitude multiplier that was written
+
+
+def _tail_term(prev: re.Match[str], term: re.Match[str]) -> bool:
+    """ "21만 976명": a last term without magnitude, smaller than the magnitude before it."""
+    mag = prev.group("mag").strip()[-1:]
+    try:
+        return (
+            "," not in term.group("num")
+            and Decimal(term.group("num")) < MAGNITUDE.get(mag, 0)
+            and not term.group("sign")
+        )
+    except InvalidOperation:
+        return False
 
 
 def _term_value(num: str, mag: str) -> tuple[Decimal, int] | None:
@@ -114,13 +201,16 @@ def parse_numbers(text: str, skip: list[tuple[int, int]] | None = None) -> list[
             group[-1].group("mag").strip()
             and i + 1 < len(terms)
             and not text[group[-1].end() : terms[i + 1].start()].strip()
-            and terms[i + 1].group("mag").strip()
+            and (terms[i + 1].group("mag").strip() or _tail_term(group[-1], terms[i + 1]))
         ):
             i += 1
             group.append(terms[i])
         i += 1
         start, end = group[0].start(), group[-1].end()
         before = text[max(0, start - 1) : start]
+        if before in "’‘'" and before and re.match(r"\d{3}", group[0].group("num")):
+            continue  # "’293.5%": a year glued to a figure ("3.1→’293.5%"); the figure is read below
+
         if before in ("제", "第") or text[max(0, start - 2) : start] in ("제 ",):
             continue  # 제64조, 제2차관: an identifier, not a quantity
         values = [_term_value(t.group("num"), t.group("mag")) for t in group]
@@ -166,6 +256,11 @@ def parse_numbers(text: str, skip: list[tuple[int, int]] | None = None) -> list[
                 mag=last_mag[1] if last_mag else 1,
             )
         )
+    for m in re.finditer(r"[’‘'](\d{2})(\d+(?:\.\d+)?)\s?(%p|%|명|개|원|억원|배)", text):
+        unit, scale = UNITS.get(m.group(3), ("원", 10**8) if m.group(3) == "억원" else ("", 1))
+        out.append(
+            Num(Decimal(m.group(2)) * scale, unit, m.start(2), m.end(), m.group(0)[3:], digits=m.group(2))
+        )
     out.extend(_hangul_numbers(text, skip))
     out.sort(key=lambda n: n.start)
     return out
@@ -176,10 +271,44 @@ def _unit_is_word(text: str, match: re.Match[str]) -> bool:
     glued to more Hangul that makes another word ("3세대", "1위원회") is not a unit."""
     unit = match.group("unit")
     after = text[match.end() : match.end() + 2]
-    if unit in ("세", "위", "인", "대", "회", "일", "주", "분", "도", "번", "호", "종", "점", "채", "편", "건"):
+    if unit == "대" and re.search(r"\d0[·ㆍ,]\s?\d0$", text[max(0, match.start() - 6) : match.start()]):
+        return True  # "20·30대"
+    if (
+        unit == "대"
+        and re.match(r"\d0$", text[match.start() - 2 : match.start()])
+        and re.match(
+            r"\s?(?:청년|남성|여성|이하|이상|·|연령|인구|노동자|근로자|가구)",
+            text[match.end() : match.end() + 4],
+        )
+    ):
+        return True  # "20·30대 청년": an age group
+    if unit in (
+        "세",
+        "위",
+        "인",
+        "대",
+        "회",
+        "일",
+        "주",
+        "분",
+        "도",
+        "번",
+        "호",
+        "종",
+        "점",
+        "채",
+        "편",
+        "건",
+        "개",
+        "곳",
+    ):
         if unit == "세" and after.startswith("대"):
             return False
-        if after[:1] and "가" <= after[:1] <= "힣" and after[:1] not in "의이가은는을를에로와과도만씩간째내까부":
+        if (
+            after[:1]
+            and "가" <= after[:1] <= "힣"
+            and after[:1] not in "의이가은는을를에로와과도만씩간째내까부으"
+        ):
             return True
     return False
 
@@ -195,14 +324,23 @@ def _hangul_numbers(text: str, skip: list[tuple[int, int]]) -> list[Num]:
         canonical = {"해": "년", "달": "개월", "군데": "개", "분야": "개", "종류": "개"}.get(unit, unit)
         canonical = UNITS.get(canonical, (canonical, 1))[0]
         out.append(
-            Num(Decimal(_HANGUL_NUM[word]), canonical, m.start(), m.end(), m.group(0), digits=str(_HANGUL_NUM[word]))
+            Num(
+                Decimal(_HANGUL_NUM[word]),
+                canonical,
+                m.start(),
+                m.end(),
+                m.group(0),
+                digits=str(_HANGUL_NUM[word]),
+            )
         )
     for m in _SINO_RE.finditer(text):
         value = Decimal(_SINO[m.group("d")])
         mult = 1
         for ch in m.group("m"):
             mult *= MAGNITUDE[ch]
-        out.append(Num(value * mult, "원", m.start(), m.end(), m.group(0), has_mag=True, digits="1", mag=mult))
+        out.append(
+            Num(value * mult, "원", m.start(), m.end(), m.group(0), has_mag=True, digits="1", mag=mult)
+        )
     return out
 
 

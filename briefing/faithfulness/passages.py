@@ -32,13 +32,16 @@ class Passage:
     table: int = -1  # index of the table in the part (rows only), to compare rows of one table
     cells: tuple[str, ...] = ()  # the row's cells (rows only)
     header_cells: tuple[str, ...] = ()  # the last header row's cells, to read a cell's column
+    caption: str = ""  # short lines right above the table (its title), rows only
 
     def context(self) -> str:
         """Text a claim may draw its subject words from: the passage with its headings."""
         return f"{self.heading} {self.text}" if self.heading else self.text
 
 
-_UNIT_LINE = re.compile(r"[(\[<［]\s*단\s*위\s*[:：]?\s*([^)\]>］]{1,30})[)\]>］]|^\s*[(（]\s*([억만천조]?\s*(?:원|불|달러|명|개|건|톤|%))\s*[)）]\s*$")
+_UNIT_LINE = re.compile(
+    r"[(\[<［]\s*단\s*위\s*[:：]?\s*([^)\]>］]{1,30})[)\]>］]|^\s*[(（]\s*([억만천조]?\s*(?:원|불|달러|명|개|건|톤|%))\s*[)）]\s*$"
+)
 _FIGURE = re.compile(r"\d")
 # Sentence ends: a Hangul syllable (or closing quote/bracket) + period/?/! + space. Digits before a
 # period are dates ("2025. 12. 2."), so they never end a sentence.
@@ -47,7 +50,9 @@ _NUMBERED_ITEM = re.compile(r"\s(?=(?:\d{1,2}\.|[①-⑳]|[가-하]\.)\s)")
 
 
 # A cell holding a figure: "376,761", "△0.4", "1점", "각 1,000만원", "23.7%" (not "2026년 예산 (B)").
-_FIGURE_CELL = re.compile(r"^[각총약]?\s*[△▲▼+\-–]?\d[\d,.]*\s*[가-힣%/㎎㎍a-zA-Z]{0,4}$")
+_FIGURE_CELL = re.compile(
+    r"^(?!(?:19|20)\d{2}\s*(?:년|예산|실적|\(|$))[각총약]?\s*[△▲▼+\-–]?\d[\d,.]*\s*[가-힣%/㎎㎍a-zA-Z]{0,4}$"
+)
 
 
 def _table_line_ahead(text: str, lines: list[tuple[int, int]], j: int) -> bool:
@@ -59,6 +64,21 @@ def _table_line_ahead(text: str, lines: list[tuple[int, int]], j: int) -> bool:
         if "|" in line:
             return True
     return False
+
+
+def _caption(text: str, lines: list[tuple[int, int]], i: int) -> str:
+    """Short prose lines right above a table (its title, "< 시상 내역 >", "(2010.11월 누계 기준)")."""
+    out: list[str] = []
+    k = i - 1
+    while k >= 0 and len(out) < 3:
+        line = text[lines[k][0] : lines[k][1]].strip()
+        k -= 1
+        if not line:
+            continue
+        if "|" in line or len(line) > 60 or line.endswith(("다.", "다")):
+            break
+        out.append(line)
+    return " ".join(reversed(out))
 
 
 def _is_table_line(line: str) -> bool:
@@ -101,7 +121,13 @@ def _long_spans(text: str, base: int) -> list[tuple[int, int]]:
 
 
 def _cells(row: str) -> tuple[str, ...]:
-    return tuple(c.strip() for c in row.replace("\n", " ").split("|"))
+    """A row's cells; a line break inside a row starts a cell too (extracted merged cells)."""
+    return tuple(c.strip() for c in re.split(r"[|\n]", row))
+
+
+def cell_index(row: str, pos: int) -> int:
+    """The index in ``_cells(row)`` of the cell holding offset ``pos``."""
+    return len(re.findall(r"[|\n]", row[:pos]))
 
 
 def split_passages(text: str, part: str = "s") -> list[Passage]:
@@ -142,8 +168,11 @@ def split_passages(text: str, part: str = "s") -> list[Passage]:
                 break
             if _is_table_line(cur):
                 prev = text[rows[-1][0] : rows[-1][1]] if rows else ""
-                if rows and cur.lstrip().startswith("|") and not _FIGURE.search(prev.split("|", 1)[-1]) and (
-                    prev.lstrip().startswith("|") or "\n" in prev
+                if (
+                    rows
+                    and cur.lstrip().startswith("|")
+                    and not _FIGURE.search(prev.split("|", 1)[-1])
+                    and (prev.lstrip().startswith("|") or "\n" in prev)
                 ):
                     rows[-1] = (rows[-1][0], le)  # the figures of a row whose label spans lines
                 else:
@@ -156,6 +185,7 @@ def split_passages(text: str, part: str = "s") -> list[Passage]:
                 break
             j += 1
         table_unit = unit if unit_age <= 3 else ""
+        caption = _caption(text, lines, i)
         header: list[str] = []
         header_cells: tuple[str, ...] = ()
         seen_figures = False
@@ -180,11 +210,12 @@ def split_passages(text: str, part: str = "s") -> list[Passage]:
                     "kind": "row",
                     "start": rs,
                     "end": re_,
-                    "heading": "" if is_header else " ".join(header),
+                    "heading": "" if is_header else " ".join([caption, *header]).strip(),
                     "unit": table_unit,
                     "table": table_no,
                     "cells": cells,
                     "header_cells": header_cells,
+                    "caption": caption,
                 }
             )
         table_no += 1
