@@ -135,7 +135,7 @@ def test_summary_is_stored_as_json_and_a_second_run_calls_and_writes_nothing(
     # the claim the rules could not decide was decided by the model, with a passage as evidence
     counted = [c for c in claims if c["by"] == "model"]
     assert counted and all(c["verdict"] == "supported" and c["evidence"] for c in counted)
-    assert all(c["field"] == "main_points[3]" for c in counted)
+    assert "main_points[3]" in {c["field"] for c in counted}
     assert data["verification"]["asked"] == len(counted)
 
     article = article_path(settings.content_dir, record)

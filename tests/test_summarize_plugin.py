@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -118,7 +119,7 @@ def test_plugin_with_a_model_calls_once_then_never_again(tmp_path: Path) -> None
         assert read_meta(path)["summary_kind"] == "llm"
         stamp = path.stat().st_mtime_ns
         page = _page(site, record)
-        assert "1,000억 원 투입" in page and "<b>반도체</b>" not in page
+        assert "1,000억 원 투입" in re.sub(r"<[^>]+>", "", page) and "<b>반도체</b>" not in page
 
         _build(site, briefing, OPENAI_API_KEY="sk-test-dummy")
         assert fake.calls == 1  # second build: zero calls
