@@ -101,9 +101,11 @@ class ClaimMarks:
             return f"<span {attrs}>", "</span>"
         self.count += 1
         rid = f"claim-reason-{self.count}"
-        reason = claim.reason.strip() or (
-            UNDECIDED_REASON if mark == "undecided" else "원문에서 찾을 수 없음"
-        )
+        reason = claim.reason.strip() or "원문에서 찾을 수 없음"
+        if mark == "undecided":  # not a finding against the summary: say so first
+            reason = (
+                f"{UNDECIDED_REASON} ({claim.reason.strip()})" if claim.reason.strip() else UNDECIDED_REASON
+            )
         attrs += (
             f' data-verdict="{_attr(claim.verdict)}" tabindex="0" title="{_attr(reason)}"'
             f' aria-describedby="{rid}"'

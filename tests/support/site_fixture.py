@@ -119,7 +119,9 @@ def store_flagged_summary(data_dir: Path, record: ReleaseRecord, sentence: str) 
 
     stored = read_summary(summary_path(data_dir, record))
     assert stored is not None and stored.summary is not None
-    stored.summary = stored.summary.model_copy(update={"key_summary": f"{stored.summary.key_summary} {sentence}"})
+    stored.summary = stored.summary.model_copy(
+        update={"key_summary": f"{stored.summary.key_summary} {sentence}"}
+    )
     stored.kind, stored.model, stored.prompt_version = "llm", "openai/test-model", PROMPT_VERSION
     stored.faithfulness = check(stored.summary, source_facts(record)[1])
     assert not stored.faithfulness.ok
