@@ -160,7 +160,8 @@ def test_hostile_original_text_stays_inert(built_site: BuiltSite, browser) -> No
             " e => Array.from(e.attributes, a => a.name + '=' + a.value)).flat()"
         )
         assert all(
-            a == "class=ev" or (a.startswith("id=ev-") and a[6:].replace("-", "").isalnum()) for a in attributes
+            a == "class=ev" or (a.startswith("id=ev-") and a[6:].replace("-", "").isalnum())
+            for a in attributes
         ), attributes
         assert any(a.startswith("id=ev-page-") for a in attributes)  # passages are there to point to
         page.wait_for_timeout(300)  # a dialog from a live handler would have appeared by now

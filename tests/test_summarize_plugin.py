@@ -146,7 +146,9 @@ def test_original_text_comes_from_the_record_not_the_markdown(tmp_path: Path) ->
     # the original-text file is made from the record (briefing.article.original), escaped
     original = original_html(view_of_record(data, record))
     assert '<span class="ev" id="ev-page-1">본문 첫 줄 해양쓰레기수거선</span>' in original
-    assert '<span class="ev" id="ev-page-2">&lt;script&gt;alert("b")&lt;/script&gt; 둘째 줄</span>' in original
+    assert (
+        '<span class="ev" id="ev-page-2">&lt;script&gt;alert("b")&lt;/script&gt; 둘째 줄</span>' in original
+    )
     assert "<td>첨부 본문 수소충전소확충</td><td>*별표* &lt;img src=x onerror=alert(2)&gt;</td>" in original
     assert "<script>" not in original and "<img" not in original
     unreadable = original_html(view_of_record(data, broken))
