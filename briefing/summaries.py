@@ -12,6 +12,7 @@ A plain data module: the summariser and the article view both import it, neither
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import re
@@ -179,6 +180,7 @@ class StoredSummary:
     faithfulness: FaithfulnessResult | None = None
     claims_by: list[str] = field(default_factory=list)  # per claim: "rules" or "model"
     verification: dict[str, Any] = field(default_factory=dict)  # the model's second look, if any
+    read_from: str = field(default="", repr=False, compare=False)  # the JSON it was read from
 
     @property
     def extract(self) -> bool:
@@ -226,6 +228,12 @@ class StoredSummary:
         """Stable serialisation: the same summary gives the same bytes (so reruns write nothing)."""
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
+    def digest(self) -> str:
+        """A short hash of the stored JSON: the article records it, so an unchanged summary is not
+        even rendered again on the next run (see ``briefing.article.markdown.render_key``)."""
+        text = self.read_from or self.to_json()
+        return hashlib.blake2b(text.encode("utf-8"), digest_size=12).hexdigest()
+
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> StoredSummary:
         faith = data.get("faithfulness")
@@ -268,10 +276,13 @@ def read_summary(path: Path) -> StoredSummary | None:
     """The stored summary at ``path``; None when absent, unreadable or of another format (then the
     release is summarised again: a broken file never stops a run)."""
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        text = Path(path).read_text(encoding="utf-8")
+        data = json.loads(text)
         if data.get("format") != FORMAT:
             return None
-        return StoredSummary.from_dict(data)
+        stored = StoredSummary.from_dict(data)
+        stored.read_from = text
+        return stored
     except FileNotFoundError:
         return None
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:

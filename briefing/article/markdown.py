@@ -14,6 +14,7 @@ original text stays in the record and reaches the site as a separate file
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import logging
@@ -100,6 +101,16 @@ def _attachments_meta(record: ReleaseRecord) -> str:
     return _meta_json(items)
 
 
+RENDER_VERSION = "1"  # bump when the rendering changes: every article is then rendered again
+
+
+def render_key(record: ReleaseRecord, stored: StoredSummary) -> str:
+    """What an article is rendered from, as a short hash (its ``Rendered`` metadata): the stored
+    summary, this module's version and the record fields the header shows beyond the source hash."""
+    parts = (RENDER_VERSION, stored.digest(), record.url, record.modified or "", _attachments_meta(record))
+    return hashlib.blake2b("\x00".join(parts).encode("utf-8"), digest_size=12).hexdigest()
+
+
 def _header(record: ReleaseRecord, stored: StoredSummary, key_summary: str) -> list[str]:
     summary = stored.summary
     category = summary.category if summary else stored.category
@@ -125,6 +136,7 @@ def _header(record: ReleaseRecord, stored: StoredSummary, key_summary: str) -> l
         "Tokens": str(stored.tokens),
         "Cost": f"{stored.cost:.6f}",
         "Original_url": safe_url(record.url),
+        "Rendered": render_key(record, stored),
     }
     return [f"{key}: {value}" for key, value in meta.items() if key == "Category" or value != ""] + [""]
 

@@ -30,6 +30,7 @@ from briefing.article.markdown import (
     is_ours,
     read_meta,
     render_article,
+    render_key,
     write_article,
 )
 from briefing.categories import guess_category
@@ -372,7 +373,8 @@ class _Run:
             stored = read_summary(summary_path(self.settings.data_dir, record))
             if not self.force and is_cached(stored, source_hash, self.settings):
                 assert stored is not None
-                self.render(record, stored)  # writes only when the rendering changed
+                if meta.get("rendered") != render_key(record, stored):
+                    self.render(record, stored)  # a new renderer or a lost article: no model needed
                 self.report.cached += 1
                 continue
             if not self.force and stored is None and legacy_llm_article(meta, source_hash, self.settings):
