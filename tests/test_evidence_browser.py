@@ -43,22 +43,30 @@ def test_clicking_a_supported_claim_opens_the_original_at_its_passage(
 ) -> None:
     context, page, problems = _open(browser, evidence_site.url(evidence_site.faithful), width)
     try:
-        claim = page.locator('.summary .claim[data-claim="supported"][data-evidence]').first
-        target = claim.get_attribute("data-evidence").split()[0]
+        # innermost marks (a clause may hold figures marked inside it): the click lands on this claim
+        leaves = '.summary .claim[data-claim="supported"][data-evidence]:not(:has(.claim))'
+        claim = page.locator(leaves).first
+        cited = claim.get_attribute("data-evidence").split()
+        target = cited[0]
         assert page.locator(f"#ev-{target}").count() == 0  # the original is not in the page yet
         layout = page.evaluate("document.querySelector('.summary').getBoundingClientRect().height")
         claim.click()
         page.wait_for_selector(f"#ev-{target}.ev-target", timeout=10_000)
         assert page.locator("#original").get_attribute("open") is not None
-        assert _highlighted(page) == [f"ev-{target}"]
+        assert _highlighted(page) == [f"ev-{i}" for i in cited]  # every passage it cites, in page order
         assert _in_view(page, f"#ev-{target}")
         assert page.evaluate("document.activeElement.id") == f"ev-{target}"  # focus follows
         # another claim moves the highlight; the summary above did not change size
-        other = page.locator(f'.summary .claim[data-evidence]:not([data-evidence^="{target}"])').first
-        other_target = other.get_attribute("data-evidence").split()[0]
+        other = page.locator(f'{leaves}:not([data-evidence="{" ".join(cited)}"])').first
+        other_cited = other.get_attribute("data-evidence").split()
+        assert other_cited != cited
         other.click()
-        page.wait_for_selector(f"#ev-{other_target}.ev-target", timeout=10_000)
-        assert _highlighted(page) == [f"ev-{other_target}"]
+        # the highlight moves: exactly the passages the second claim cites (the first one's cleared)
+        page.wait_for_function(
+            "ids => Array.from(document.querySelectorAll('.ev-target'), e => e.id).join(' ') === ids",
+            arg=" ".join(f"ev-{i}" for i in other_cited),
+            timeout=10_000,
+        )
         assert page.evaluate("document.querySelector('.summary').getBoundingClientRect().height") == layout
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"{width}px overflows by {overflow}px"
