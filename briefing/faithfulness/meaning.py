@@ -294,7 +294,8 @@ def topic_phrase(clause: str) -> tuple[str, int] | None:
     return topic, m.end()
 
 
-_ITEM = r"[가-힣A-Za-z][가-힣A-Za-z0-9·]*(?:\s[가-힣A-Za-z][가-힣A-Za-z0-9·]*)?"
+_TOKEN = r"(?!등(?:[\s,.]|$|이|은|을|의|과|도|으로|에))[가-힣A-Za-z][가-힣A-Za-z0-9·]*"
+_ITEM = rf"{_TOKEN}(?:\s{_TOKEN}){{0,2}}"
 _LIST = re.compile(rf"(?<![가-힣A-Za-z0-9])({_ITEM})((?:,\s{_ITEM})+)")
 
 
@@ -307,6 +308,7 @@ def list_items(text: str) -> list[tuple[list[str], int, int]]:
         first = m.group(1).split()
         if len(first) > 1 and re.search(r"(?:은|는|이|가|을|를|에|의|로|와|과)$", first[0]):
             first = first[1:]  # "지정과제는 SK텔레콤": the topic is not an item
+        first = first[-2:]  # the list starts at most two words before its first comma
         items = [" ".join(first), *[x.strip() for x in m.group(2).split(",") if x.strip()]]
         keys = []
         for item in items:
