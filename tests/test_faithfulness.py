@@ -356,3 +356,17 @@ def test_evaluation_meets_the_targets(evaluation: dict) -> None:
     assert sum(caught.values()) >= 0.90 * sum(total.values()), evaluation["missed"]
     for kind in total:
         assert caught[kind] >= 0.75 * total[kind], (kind, evaluation["missed"])
+
+
+def test_odd_input_never_raises() -> None:
+    import random
+
+    rnd = random.Random(7)
+    alphabet = "가나다 장관 국장 0123456789.,()|%억조만천년월일‘’“”「」\n△·~-"
+    for _ in range(20):
+        source = "".join(rnd.choice(alphabet) for _ in range(1500))
+        summary = "".join(rnd.choice(alphabet) for _ in range(400))
+        result = check(summary, source)
+        assert result.checked == len(result.claims)
+        assert all(c.verdict in ("supported", "contradicted", "not_found", "undecided") for c in result.claims)
+    assert check("", "").checked == 0

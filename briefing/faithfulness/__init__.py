@@ -10,6 +10,7 @@ Pure functions, no I/O; ``SourceFacts`` is built once per source and reused.
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -40,6 +41,8 @@ __all__ = [
     "split_passages",
     "undecided",
 ]
+
+log = logging.getLogger(__name__)
 
 VERDICTS = ("supported", "contradicted", "not_found", "undecided")
 
@@ -206,7 +209,12 @@ def check(summary: Any, source: str | SourceFacts, published: date | None = None
     facts = source if isinstance(source, SourceFacts) else SourceFacts(str(source), published)
     checks: list[ClaimCheck] = []
     for name, text in summary_fields(summary):
-        for c, v in _claims_of_field(name, text, facts):
+        try:
+            found = _claims_of_field(name, text, facts)
+        except Exception:  # a bug in one rule must not stop a run: the field goes unchecked, loudly
+            log.exception("faithfulness check failed on %s", name)
+            continue
+        for c, v in found:
             checks.append(
                 ClaimCheck(
                     c.kind,
