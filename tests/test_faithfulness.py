@@ -368,5 +368,7 @@ def test_odd_input_never_raises() -> None:
         summary = "".join(rnd.choice(alphabet) for _ in range(400))
         result = check(summary, source)
         assert result.checked == len(result.claims)
-        assert all(c.verdict in ("supported", "contradicted", "not_found", "undecided") for c in result.claims)
+        assert all(
+            c.verdict in ("supported", "contradicted", "not_found", "undecided") for c in result.claims
+        )
     assert check("", "").checked == 0
