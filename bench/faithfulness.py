@@ -80,6 +80,9 @@ def evaluate(cases_dir: Path = CASES, corpus: Path = CORPUS, only: set[str] | No
         figures["faithful_claims"] += base.checked
         figures["false_flags"] += len(base.unsupported)
         figures["flagged_summaries"] += bool(base.unsupported)
+        figures["undecided"] = figures.get("undecided", 0) + sum(
+            c.verdict == "undecided" for c in base.claims
+        )
         figures["false"] += [
             (doc["key"], c.text, c.reason) for c in base.claims if c.text in base.unsupported
         ]
@@ -158,6 +161,7 @@ def report(f: dict, verbose: bool) -> None:
         f"false flags:                {f['false_flags']} = {_pct(f['false_flags'], f['faithful_claims'])} of faithful"
         f" claims; {f['flagged_summaries']} of {f['summaries']} faithful summaries flagged"
     )
+    print(f"undecided (left to a model):  {f.get('undecided', 0)} claims of the faithful summaries")
     for group, kinds in (
         ("value-introducing", VALUE_KINDS),
         ("meaning (subject/negation/rank)", MEANING_KINDS),
