@@ -145,6 +145,8 @@ def _claims_of_field(name: str, text: str, facts: SourceFacts) -> list[tuple[Cla
                 out.append((ac, meaning.check_actor(facts, c.payload.name, actor)))
         elif c.kind == "org":
             v = meaning.check_org(facts, c)
+        elif c.kind == "ordinal":
+            v = meaning.check_ordinal(facts, c)
         else:
             v = meaning.check_quote(facts, c)
         out.append((c, v))
@@ -162,6 +164,9 @@ def _claims_of_field(name: str, text: str, facts: SourceFacts) -> list[tuple[Cla
             out.append((lc, meaning.check_list(facts, lc)))
     for cs, ce in clauses(text):
         clause = text[cs:ce]
+        compared = meaning.check_comparison(Claim("comparison", clause, name, cs, ce, clause, cs))
+        if compared is not None:
+            out.append((Claim("comparison", clause, name, cs, ce, clause, cs), compared))
         polar = meaning.polar_words(clause)
         if polar:
             mc = Claim("meaning", clause, name, cs, ce, clause, cs, polar)

@@ -222,7 +222,9 @@ def check_number(facts: SourceFacts, claim: Claim) -> Verdict:
         and head in siblings
         and all(w in pf.passage.text for w in siblings)
     ) and not any(
-        _nearest_label(pf.passage.text, x, siblings) in (head, None) for x in pf.numbers if x.value == n.value
+        _nearest_label(pf.passage.text, x, siblings, head) in (head, None)
+        for x in pf.numbers
+        if x.value == n.value
     ):
         return Verdict(CONTRADICTED, "원문과 다른 항목의 수치", [], "", _short(pf.passage.text))
     # year: "2027년 말 120일" — the passage must not give the figure for another year
@@ -244,12 +246,17 @@ def check_number(facts: SourceFacts, claim: Claim) -> Verdict:
     return Verdict(SUPPORTED, "", evidence, computed)
 
 
-def _nearest_label(text: str, n: Num, labels: set[str]) -> str | None:
-    """Which of ``labels`` is written nearest before the figure (None when none is)."""
+def _nearest_label(text: str, n: Num, labels: set[str], head: str) -> str | None:
+    """The label a figure is written under: the one of ``labels`` right before it ("공공:3.8"), unless
+    ``head`` is also close before it (compound labels: "월평균 가계대출 증가규모 4.4조원")."""
     before = text[: n.start]
     where = {w: before.rfind(w) for w in labels}
     nearest = max(where, key=lambda w: where[w])
-    return nearest if where[nearest] >= 0 else None
+    if where[nearest] < 0 or n.start - (where[nearest] + len(nearest)) > 8:
+        return None
+    if head in before[-15:]:
+        return head
+    return nearest
 
 
 def _each_times_count(facts: SourceFacts, claim: Claim) -> Verdict | None:

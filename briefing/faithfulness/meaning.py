@@ -354,3 +354,35 @@ def check_actor(facts: SourceFacts, name: str, words: list[str]) -> Verdict:
         if name in text and all(w in text for w in words):
             return Verdict(SUPPORTED, "", [pf.passage.id])
     return Verdict(CONTRADICTED, "원문에서 함께 나오지 않음")
+
+
+def check_ordinal(facts: SourceFacts, claim: Claim) -> Verdict:
+    """A stage or round ("3단계", "1차") is written so in the source."""
+    form = claim.payload
+    hits = [pf.passage.id for pf in facts.passages if form in pf.squashed]
+    if hits:
+        return Verdict(SUPPORTED, "", hits[:3])
+    return Verdict(NOT_FOUND, "원문에서 찾을 수 없음")
+
+
+_COMPARE = re.compile(
+    r"보다\s?(?:더\s?|훨씬\s?|크게\s?)?(?P<w>많|크|높|길|늘|증가|적|작|낮|짧|줄|감소)(?:았|었|은|다|고|어|했|한|하|된)"
+)
+
+
+def check_comparison(claim: Claim) -> Verdict | None:
+    """ "8월 평균은 7.9조 원으로 월평균 4.4조 원보다 많았다": the claim's own two figures must be in the
+    order it states (None when the clause compares no two figures of one unit)."""
+    from briefing.faithfulness.numbers import parse_numbers
+
+    m = _COMPARE.search(claim.clause)
+    if not m:
+        return None
+    nums = [n for n in parse_numbers(claim.clause[: m.start()]) if n.unit]
+    if len(nums) < 2 or nums[-1].unit != nums[-2].unit or nums[-1].end < m.start() - 2:
+        return None
+    a, b = nums[-2].value, nums[-1].value
+    more = m.group("w") in ("많", "크", "높", "길", "늘", "증가")
+    if (a > b) == more or a == b:
+        return Verdict(SUPPORTED)
+    return Verdict(CONTRADICTED, "비교가 수치와 맞지 않음", [], "", f"{nums[-2].text} / {nums[-1].text}")
