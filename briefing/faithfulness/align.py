@@ -162,6 +162,9 @@ def _known(facts: SourceFacts, word: str) -> bool:
 def check_number(facts: SourceFacts, claim: Claim) -> Verdict:
     num: Num = claim.payload
     words = subject_words(claim)
+    own = _own_arithmetic(claim)
+    if own is not None:
+        return own
     cands = number_candidates(facts, num)
     computed = ""
     if not cands:
@@ -244,6 +247,26 @@ def check_number(facts: SourceFacts, claim: Claim) -> Verdict:
         if src_rank and src_rank != rank:
             return Verdict(CONTRADICTED, "원문 순위와 다름", [], "", _short(pf.passage.text))
     return Verdict(SUPPORTED, "", evidence, computed)
+
+
+def _own_arithmetic(claim: Claim) -> Verdict | None:
+    """ "47.2m로 시험발사체(25.8m)의 약 1.8배": a ratio written next to the two figures it compares must
+    be their ratio (None when the clause does not hold two such figures)."""
+    num: Num = claim.payload
+    if num.unit != "배":
+        return None
+    rel = claim.start - claim.clause_start
+    others = [n for n in parse_numbers(claim.clause[:rel]) if n.unit and n.unit != "배"]
+    if len(others) < 2 or others[-1].unit != others[-2].unit:
+        return None
+    a, b = sorted((others[-2].value, others[-1].value), reverse=True)
+    if not b:
+        return None
+    note = f"{others[-2].text}÷{others[-1].text}={_fmt(a / b)}" if a == others[-2].value else ""
+    note = note or f"{others[-1].text}÷{others[-2].text}={_fmt(a / b)}"
+    if _close(num, a / b):
+        return Verdict(SUPPORTED, "", [], note)
+    return Verdict(CONTRADICTED, "계산이 맞지 않음", [], "", note)
 
 
 def _nearest_label(text: str, n: Num, labels: set[str], head: str) -> str | None:
