@@ -365,7 +365,11 @@ def _phrase_before(claim: Claim) -> list[str]:
             and not re.search(r"\d", core)
         ):
             break
+        if len(core) == 2 and core[1] in "은는이가을를의에도":
+            continue  # "죄는": a one-syllable noun names nothing specific
         stemmed = stem(core)
+        if out and stemmed != core:
+            break  # "관광객의 출국 대기시간이": a word with its own particle is a modifier, not the name
         if len(stemmed) >= 2 and not stemmed[0].isdigit():
             out.append(stemmed)
         if len(out) >= 3:
