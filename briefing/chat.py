@@ -28,6 +28,7 @@ from typing import Any
 from urllib.parse import quote
 
 from briefing.chat_index import ChatIndexError, Hit, open_chat_index, question_words
+from briefing.search.particles import STOPWORDS, strip_suffix
 from briefing.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -65,25 +66,6 @@ _QUESTION_WORDS = re.compile(
 _FILLERS = re.compile(
     r"(?<![가-힣])(그럼|그러면|그런데|그리고|그래서|그건|이건|혹시|또|좀|저기요?)(?![가-힣])"
 )
-_PARTICLES = (
-    "으로",
-    "에서",
-    "에게",
-    "까지",
-    "부터",
-    "은",
-    "는",
-    "이",
-    "가",
-    "을",
-    "를",
-    "의",
-    "에",
-    "도",
-    "와",
-    "과",
-    "로",
-)
 
 
 # --- retrieval -----------------------------------------------------------------------------------
@@ -95,14 +77,25 @@ def retrieval_text(question: str) -> str:
     return " ".join(text.split()) or question
 
 
+# A word still ending like this after the particles are stripped is a predicate (어때요, 있습니까,
+# 좋겠죠, 됩니까): it names nothing to search for.
+_PREDICATE_ENDING = re.compile(r"(요|까|죠|니다|니까|래|냐|나|네|지|자)$")
+# Words of time that fit any question and narrow no search ("오늘 발표된 정책은?").
+_TIME_WORDS = frozenset("오늘 내일 어제 요즘 최근 지금 현재 올해 작년 내년 이번주 이번달 저녁 아침".split())
+
+
 def search_suggestions(question: str) -> list[str]:
-    """A few search queries built from the question's content words (for the no-match answer)."""
-    words = []
-    for word in re.findall(r"[0-9A-Za-z가-힣·]+", retrieval_text(question)):
-        for particle in _PARTICLES:
-            if word.endswith(particle) and len(word) > len(particle) + 1:
-                word = word[: -len(particle)]
-                break
+    """A few search queries built from the question's content words (for the no-match answer).
+
+    Particles and endings are stripped with the search index's own table, so a suggestion is what
+    the index would match; stop words and predicates (어때요) are never suggested."""
+    words: list[str] = []
+    for raw in re.findall(r"[0-9A-Za-z가-힣·]+", retrieval_text(question)):
+        word = strip_suffix(raw)
+        if raw == word + "이":  # 떡볶이, 어린이: a final 이 is as often the noun's as a particle
+            word = raw
+        if word in STOPWORDS or word in _TIME_WORDS or (word == raw and _PREDICATE_ENDING.search(word)):
+            continue
         if len(word) >= 2 and word not in words:
             words.append(word)
     suggestions = []
