@@ -81,7 +81,24 @@ def retrieval_text(question: str) -> str:
 # 좋겠죠, 됩니까): it names nothing to search for.
 _PREDICATE_ENDING = re.compile(r"(요|까|죠|니다|니까|래|냐|나|네|지|자)$")
 # Words of time that fit any question and narrow no search ("오늘 발표된 정책은?").
-_TIME_WORDS = frozenset("오늘 내일 어제 요즘 최근 지금 현재 올해 작년 내년 이번주 이번달 저녁 아침".split())
+_TIME_WORDS = frozenset(
+    [
+        "오늘",
+        "내일",
+        "어제",
+        "요즘",
+        "최근",
+        "지금",
+        "현재",
+        "올해",
+        "작년",
+        "내년",
+        "이번주",
+        "이번달",
+        "저녁",
+        "아침",
+    ]
+)
 
 
 def search_suggestions(question: str) -> list[str]:
