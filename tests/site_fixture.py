@@ -32,6 +32,7 @@ CSP = (
 HOSTILE_TITLE = '<script>alert("t")</script> 예산 "><img src=x onerror=alert(1)> 발표'
 HOSTILE_FILE = '"><img src=x onerror=alert(2)><script>alert(3)</script>.hwpx'
 START = date(2026, 10, 1)
+REPOSITORY = "https://github.com/example/briefing"  # where the site's corrections links point
 
 
 class CSPHandler(SimpleHTTPRequestHandler):
@@ -44,6 +45,20 @@ class CSPHandler(SimpleHTTPRequestHandler):
 
     def log_message(self, format: str, *args: object) -> None:  # quiet
         pass
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """A missing address gets the site's 404.html, as GitHub Pages serves it."""
+        page = Path(self.directory) / "404.html"
+        if code != 404 or not page.is_file():
+            super().send_error(code, message, explain)
+            return
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
 
 
 @dataclass
@@ -144,6 +159,7 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BuiltSite]:
             SITEURL=base_url,
             RELATIVE_URLS=False,
             FEED_DOMAIN=base_url,
+            REPOSITORY_URL=REPOSITORY,
         )
         categories = {}
         for path in (content / "releases").rglob("*.md"):

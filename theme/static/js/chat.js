@@ -410,6 +410,10 @@
     send = doc.getElementById("chat-send");
     stop = doc.getElementById("chat-stop");
     status = doc.getElementById("chat-status");
+    // a touch screen has no Enter/Shift+Enter to speak of: the placeholder keeps to the question
+    if (window.matchMedia && window.matchMedia("(hover: none), (pointer: coarse)").matches) {
+      input.placeholder = "질문을 입력하세요";
+    }
     var announce = el("p", "chat-announce");
     announce.id = "chat-announce";
     announce.setAttribute("aria-live", "polite");
