@@ -146,6 +146,8 @@ ORIGINAL_TEXT_FILES = True  # original text as releases/YYYY/MM/<id>.original.ht
 TAG_MIN_ARTICLES = 3  # tags used by fewer releases get no page (plain text on articles)
 PORTAL_NAME = "대한민국 정책브리핑"
 PORTAL_URL = "https://www.korea.kr/briefing/pressReleaseList.do"
+# A line across the top of every page saying the releases are samples (make demo, screenshots).
+SAMPLE_BANNER = os.environ.get("BRIEFING_SAMPLE_BANNER", "")
 CARD_IMAGE_URL = "images/cards/{slug}.png"  # share cards: "site" and one per category slug
 LICENSE_NOTE = "원문 보도자료는 공공누리 제1유형에 따라 출처를 밝혀 이용합니다."
 

@@ -33,6 +33,7 @@ HOSTILE_TITLE = '<script>alert("t")</script> 예산 "><img src=x onerror=alert(1
 HOSTILE_FILE = '"><img src=x onerror=alert(2)><script>alert(3)</script>.hwpx'
 START = date(2026, 10, 1)
 REPOSITORY = "https://github.com/example/briefing"  # where the site's corrections links point
+SAMPLE_BANNER = "예시 화면 — 가상의 보도자료로 만든 사이트입니다"
 
 
 class CSPHandler(SimpleHTTPRequestHandler):
@@ -160,6 +161,7 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BuiltSite]:
             RELATIVE_URLS=False,
             FEED_DOMAIN=base_url,
             REPOSITORY_URL=REPOSITORY,
+            SAMPLE_BANNER=SAMPLE_BANNER,  # every release here is synthetic (and the screenshots say so)
         )
         categories = {}
         for path in (content / "releases").rglob("*.md"):
