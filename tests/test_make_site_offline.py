@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.sitebuild import ROOT
+from tests.support.sitebuild import ROOT
 
 
 def _refused_url() -> str:
