@@ -23,8 +23,8 @@ from sample_portal import load_samples, sample_dates, sample_feeds, sample_relea
 
 from briefing.testing.browser import CHROMIUM_FLAGS, chromium_path  # noqa: E402
 from briefing.testing.fakeportal import FakePortal  # noqa: E402
+from briefing.testing.static_site import serve_with_csp  # noqa: E402
 from demo import demo_env, prepare_site, run  # noqa: E402
-from tests.support.site_fixture import serve_with_csp  # noqa: E402
 
 SHOTS = ROOT / "docs" / "screenshots"
 

@@ -7,59 +7,27 @@ releases collected by the real collector from the fake portal over the corpus do
 
 from __future__ import annotations
 
-import functools
 import json
 import shutil
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
 from briefing.records import Attachment, ReleaseRecord
+from briefing.testing.static_site import CSP, CSPHandler, serve_with_csp  # noqa: F401  (re-exported)
 from briefing.testing.synthetic import generate_records, write_synthetic_articles
 from tests.support.sitebuild import ROOT, build_site
 
 CORPUS = ROOT.parent / "shared" / "corpus"
 
-CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
-    "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
-)
 HOSTILE_TITLE = '<script>alert("t")</script> 예산 "><img src=x onerror=alert(1)> 발표'
 HOSTILE_FILE = '"><img src=x onerror=alert(2)><script>alert(3)</script>.hwpx'
 START = date(2026, 10, 1)
 REPOSITORY = "https://github.com/example/briefing"  # where the site's corrections links point
 SAMPLE_BANNER = "예시 화면 — 가상의 보도자료로 만든 사이트입니다"
-
-
-class CSPHandler(SimpleHTTPRequestHandler):
-    """Static files with the strict Content-Security-Policy the site must work under."""
-
-    def end_headers(self) -> None:
-        self.send_header("Content-Security-Policy", CSP)
-        self.send_header("X-Content-Type-Options", "nosniff")
-        super().end_headers()
-
-    def log_message(self, format: str, *args: object) -> None:  # quiet
-        pass
-
-    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
-        """A missing address gets the site's 404.html, as GitHub Pages serves it."""
-        page = Path(self.directory) / "404.html"
-        if code != 404 or not page.is_file():
-            super().send_error(code, message, explain)
-            return
-        body = page.read_bytes()
-        self.send_response(404)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
 
 
 @dataclass
@@ -123,14 +91,6 @@ def collect_corpus_records(data_dir: Path, count: int = 3) -> list[ReleaseRecord
         report = run_collect(portal.settings(data_dir, feeds=[]), since=day, until=day)
     assert report.exit_code == 0, report.summary_line()
     return list(Store(data_dir).iter_records())
-
-
-def serve_with_csp(directory: Path) -> tuple[ThreadingHTTPServer, str]:
-    """Serve ``directory`` on a free loopback port with the strict CSP: (server, base URL)."""
-    handler = functools.partial(CSPHandler, directory=str(directory))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}"
 
 
 @pytest.fixture(scope="session")
