@@ -40,9 +40,11 @@ _PLAN = re.compile(
     r"나가겠(다|습니다)|^(이후|내년)|(^|\s)(향후|앞으로도?)[\s,]"
 )
 _EFFECT = re.compile(
-    r"기대(된다|한다|됩니다|합니다|되며|되고|효과|할 수)|효과|개선될|도움이 될|도움을 줄|"
-    r"줄어들 것|늘어날 것|높아질 것|낮아질 것|전망(이다|된다|입니다)|될 것으로|할 수 있을 것"
+    r"기대(된다|한다|됩니다|합니다|되며|되고|할 수)|개선될|도움이 될|도움을 줄|줄어들 것|늘어날 것|높아질 것|"
+    r"낮아질 것|전망(이다|된다|입니다)|될 것으로|할 수 있을 것|기여할 것"
 )
+_EFFECT_WORD = re.compile(r"효과|개선|기대")  # an effect only when not the aim of a measure ("…높이기 위해")
+_PURPOSE = re.compile(r"위해|위한|하고자|도록")
 _BACKGROUND_STRONG = re.compile(
     r"^(그간|그동안|최근|지난해|이는|이에)\b|배경|목적|때문|필요(하다|성|가 있|하)|우려|지적|어려움|급증|"
     r"에 대응|대응하기|발맞춰"
@@ -69,7 +71,7 @@ def _classify(unit: Unit) -> str:
         return "quote"
     if _PLAN.search(text):
         return "plan"
-    if _EFFECT.search(text):
+    if _EFFECT.search(text) or (_EFFECT_WORD.search(text) and not _PURPOSE.search(text)):
         return "effect"
     if _BACKGROUND_STRONG.search(text):
         return "background"
@@ -130,7 +132,9 @@ def extract_summary(
     """The sections made of sentences copied from ``source``; never fails (a short source gives
     short or empty sections, built without validation since an extract may hold one sentence).
     ``frequencies`` (titles of the whole run) weigh the tags; without it the release stands alone."""
-    units, rows = summary_units(_texts(record, source), record.title, record.subtitles)
+    units, rows, items = summary_units(_texts(record, source), record.title, record.subtitles)
+    if len(units) < 3:  # a report written in items ("…마련", "…확대"): its items are its statements
+        units = sorted(units + items[: 8 - len(units)], key=lambda u: u.position)
     units = _without_restatements(units)
     classes = {id(u): _classify(u) for u in units}
     facts = [u for u in units if classes[id(u)] in ("general", "detail")]

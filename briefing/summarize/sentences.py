@@ -29,7 +29,7 @@ _FURNITURE = re.compile(
     r"^붙\s*임\b|^붙임\s*\d|^별\s*첨|별첨\)?\.?\s*끝\.?$|^끝\.?$|^\[?사진\s*\d*\]?|^<\s*사진|"
     r"이\s*자료는.{0,30}(샘플|가상|데모)|실제\s*정부\s*발표가\s*아닙니다|"
     r"(본문|내용)은\s*첨부\s*파일을?\s*참[고조]|첨부\s*파일을?\s*참[고조]하|"
-    r"자세한\s*내용을\s*원하시면|자세한\s*사항은.{0,20}문의|공공누리|무단\s*전재|재배포\s*금지"
+    r"자세한\s*내용을\s*원하시면|자세한\s*(사항|내용)은.{0,20}(문의|참[고조])|붙임\s*자료를?\s*참[고조]|공공누리|무단\s*전재|재배포\s*금지"
 )
 _STAMP = re.compile(
     r"^[|\s]*[가-힣]{0,12}\s*[|\s]*(보도\s*자료|보도\s*설명\s*자료|설명\s*자료|해명\s*자료|동정\s*자료|참고\s*자료)[|\s]*$"
@@ -59,7 +59,7 @@ class Unit:
 
     text: str
     position: int
-    kind: str = "sentence"  # "sentence" | "row"
+    kind: str = "sentence"  # "sentence" | "row" | "item"
     nouns: frozenset[str] = field(default_factory=frozenset)
 
     @property
@@ -218,17 +218,33 @@ def _table_rows(table: list[list[str]]) -> list[str]:
     return out
 
 
-def summary_units(texts: list[str], title: str, subtitles: list[str]) -> tuple[list[Unit], list[Unit]]:
-    """Sentences and table-row lines of ``texts`` (in order), without the headline or furniture,
-    each sentence once."""
+def _is_item(paragraph: str) -> bool:
+    """A list item written without a predicate ("감독관 증원(’25~’26년, 1,200명) 등 현장 밀착관리"):
+    the text of a report written in items, used only when it has too few whole sentences."""
+    hangul = len(_HANGUL.findall(paragraph))
+    return hangul >= 15 and len(paragraph) <= 200 and not is_sentence(paragraph)
+
+
+def summary_units(
+    texts: list[str], title: str, subtitles: list[str]
+) -> tuple[list[Unit], list[Unit], list[Unit]]:
+    """Sentences, table-row lines and predicate-less list items of ``texts`` (in order), without
+    the headline or furniture, each once."""
     headlines = _Headlines(title, subtitles)
     sentences: list[Unit] = []
     rows: list[Unit] = []
+    items: list[Unit] = []
     seen: set[str] = set()
     position = 0
     for text in texts:
         paragraphs, tables = _blocks(text, headlines)
         for paragraph in paragraphs:
+            item = BULLET.sub("", paragraph).strip()
+            if _is_item(item) and compact(item) not in seen and not headlines.matches(item):
+                seen.add(compact(item))
+                items.append(Unit(item, position, kind="item"))
+                position += 1
+                continue
             for piece in _split(paragraph):
                 piece = headlines.strip_prefix(BULLET.sub("", piece).strip())
                 key = compact(piece)
@@ -243,11 +259,11 @@ def summary_units(texts: list[str], title: str, subtitles: list[str]) -> tuple[l
                     seen.add(compact(line))
                     rows.append(Unit(line, position, kind="row"))
                     position += 1
-    return sentences, rows
+    return sentences, rows, items
 
 
 def sentences(text: str) -> list[str]:
     """The whole sentences of ``text`` (no title known): bullets stripped, table rows, furniture
     and fragments left out."""
-    found, _ = summary_units([text], "", [])
+    found, _, _ = summary_units([text], "", [])
     return [u.text for u in found]

@@ -6,9 +6,9 @@ not a verbal noun. A verbal noun alone (착수, 돌파, 투입, 신청, 참여, 
 uses as verbs, "착수하다") says what happened, not what it is about, so it is never a tag.
 
 A term's weight is its frequency in the release (title counted thrice) times its inverse document
-frequency over the titles of every release in the run (:class:`TitleFrequencies`): titles are short,
-so counting them is cheap even for ten thousand releases, and they carry each release's topic, so a
-word in many titles ("지원", "추진", "개최") weighs little. Without an archive the release is
+frequency over the titles of every release in the run (:class:`TitleFrequencies`): titles carry each
+release's topic, so a word in many titles ("지원", "추진", "개최") weighs little, and counting a
+term in ten thousand titles is a substring count, not an analysis. Without an archive the release is
 weighed alone. Every tag is a substring of the source.
 """
 
@@ -33,21 +33,27 @@ _STOP = frozenset(
     "분석 결정 부담 활용 연구 공개 방문 격려 통과 개정 제정 폐지 보도 설명 자료 보도자료 샘플 내용 구분 "
     "대상 기간 현재 올해 작년 내년 정부 경우 관련 이상 이하 미만 초과 이번 당시 기준 전년 전월 동월 대비 "
     "수준 규모 현황 결과 방안 목표 부분 분야 사업 정책 기관 관계 주요 전국 지역 국민 우리 최대 최소 총 "
-    "현장 작업 최선 이름 해소 증가세 증가폭 감소세 감소폭 학년 학년도 추가 동안 회의 체계 무상 주간 이날 오후 오전 당부 강조 언급 시간 금년 동기 사항 문제 필요 경우 이후 이전 위해 통해 대한 정도 일부 전체 단계 과정".split()
+    "최초 독자 현장 작업 최선 이름 해소 증가세 증가폭 감소세 감소폭 학년 학년도 추가 동안 회의 체계 무상 주간 이날 오후 오전 당부 강조 언급 시간 금년 동기 사항 문제 필요 경우 이후 이전 위해 통해 대한 정도 일부 전체 단계 과정".split()
 )
 _TITLE_NOTE = re.compile(r"\s*[(\[][^()\[\]]{1,20}[)\]]\s*$")  # "(샘플 보도자료)", "(종합)"
 
 
 @dataclass
 class TitleFrequencies:
-    """In how many titles of the run each term occurs (document frequency over ``documents``)."""
+    """In how many titles of the run a term occurs (its document frequency over the archive).
 
-    documents: int = 0
-    counts: Counter[str] = field(default_factory=Counter)
+    Titles are only collected; a term is counted when a tag candidate asks for it (a substring
+    count over all titles joined, remembered per term), so a run that writes no extract pays
+    nothing and one that writes thousands never runs the analyser over ten thousand titles.
+    """
+
+    titles: list[str] = field(default_factory=list)
+    _joined: str = ""
+    _counts: dict[str, int] = field(default_factory=dict)
 
     def add(self, title: str) -> None:
-        self.documents += 1
-        self.counts.update(set(title_terms(title)))
+        self.titles.append(" ".join(title.split()))
+        self._joined = ""
 
     @classmethod
     def of(cls, titles: Iterable[str]) -> TitleFrequencies:
@@ -56,10 +62,21 @@ class TitleFrequencies:
             frequencies.add(title)
         return frequencies
 
+    @property
+    def documents(self) -> int:
+        return len(self.titles)
+
+    def count(self, term: str) -> int:
+        if not self._joined:
+            self._joined, self._counts = "\n".join(self.titles), {}
+        if term not in self._counts:
+            self._counts[term] = self._joined.count(term)
+        return self._counts[term]
+
     def idf(self, term: str) -> float:
-        if self.documents == 0:
+        if not self.titles:
             return 1.0
-        return math.log((self.documents + 1) / (self.counts.get(term, 0) + 1)) + 1.0
+        return math.log((self.documents + 1) / (min(self.count(term), self.documents) + 1)) + 1.0
 
 
 def _terms(text: str) -> tuple[list[tuple[str, bool]], set[str]]:
@@ -99,12 +116,6 @@ def _terms(text: str) -> tuple[list[tuple[str, bool]], set[str]]:
             run.append(token)
     flush()
     return terms, verbal
-
-
-def title_terms(title: str) -> list[str]:
-    """The tag candidates of a title (for the archive's document frequencies)."""
-    terms, _ = _terms(_TITLE_NOTE.sub("", title))
-    return [t for t, _ in terms]
 
 
 def pick_tags(
