@@ -9,6 +9,7 @@ way collection reads them; corpus releases are real attachments from ``../shared
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -45,7 +46,12 @@ def _demo_record(sample: dict[str, Any]) -> ReleaseRecord:
         data = write(sample["title"], source["paragraphs"], source.get("table"))
         text = extract_document(data, name=spec["name"]).text
         attachments.append(
-            Attachment(name=spec["name"], url=f"https://example.invalid/{sample['id']}/{n}", type=spec["format"], text=text)
+            Attachment(
+                name=spec["name"],
+                url=f"https://example.invalid/{sample['id']}/{n}",
+                type=spec["format"],
+                text=text,
+            )
         )
     month, day, rest = sample["approved"].split("/")
     year, clock = rest.split(" ")
@@ -71,7 +77,11 @@ def _corpus_record(name: str, spec: dict[str, Any]) -> ReleaseRecord:
         published=spec["published"],
         ministry=spec["ministry"],
         body_text=spec.get("body", ""),
-        attachments=[Attachment(name=path.name, url=f"https://example.invalid/{path.name}", type=path.suffix[1:], text=text)],
+        attachments=[
+            Attachment(
+                name=path.name, url=f"https://example.invalid/{path.name}", type=path.suffix[1:], text=text
+            )
+        ],
     )
 
 
@@ -90,3 +100,148 @@ def corpus_cases() -> list[ReferenceCase]:
         if (CORPUS / spec["file"]).is_file():
             cases.append(ReferenceCase(name, _corpus_record(name, spec), spec))
     return cases
+
+
+# --------------------------------------------------------------------------- the checks
+
+SECTIONS = ("key_summary", "main_points", "background", "details", "effects", "next_steps")
+# Verbal nouns that say what happened, not what a release is about: never a tag on their own.
+BARE_VERBAL_NOUNS = frozenset(
+    (
+        "착수",
+        "돌파",
+        "투입",
+        "신청",
+        "참여",
+        "대비",
+        "추진",
+        "지원",
+        "운영",
+        "개최",
+        "실시",
+        "확대",
+        "점검",
+        "발표",
+    )
+)
+_NOUN_PARTS = frozenset(("NNG", "NNP", "NNB", "NR", "XSN", "XPN", "SL", "SN", "SH", "SO", "SP", "SW"))
+_NOUN_ENDS = frozenset(("NNG", "NNP", "XSN", "SL", "SN", "NR"))
+
+
+@dataclass
+class Review:
+    """What one extract got right and wrong against its reference entry."""
+
+    name: str
+    title_in_key: bool = False
+    repeated: list[str] = field(default_factory=list)
+    sections_expected: int = 0
+    sections_found: int = 0
+    misplaced: list[str] = field(default_factory=list)  # "next_steps: <text>" not where it belongs
+    missing: list[str] = field(default_factory=list)  # "contains" text not in the extract
+    present: list[str] = field(default_factory=list)  # "absent" text in the extract
+    too_short: list[str] = field(default_factory=list)
+    bad_tags: list[str] = field(default_factory=list)  # not in the source, not a noun, a bare verbal noun
+    tags: list[str] = field(default_factory=list)
+    good_tags: int = 0
+    says_source_lacks: bool = False
+    unfaithful: list[str] = field(default_factory=list)
+
+
+def section_texts(summary: Any) -> dict[str, str]:
+    texts = {name: getattr(summary, name) for name in SECTIONS}
+    texts["main_points"] = "\n".join(summary.main_points)
+    return texts
+
+
+def summary_sentences(summary: Any) -> list[str]:
+    """Every sentence (and main point) of the summary, for the repetition check."""
+    from briefing.summarize.sentences import kiwi
+
+    out: list[str] = list(summary.main_points)
+    for name in SECTIONS:
+        if name != "main_points" and getattr(summary, name):
+            out += [s.text for s in kiwi().split_into_sents(getattr(summary, name))]
+    return out
+
+
+_ROW_LABEL = re.compile(r"^[^:.]{1,30}: ")  # a table row rendered as "label: values"
+
+
+def _restates(a: str, b: str) -> bool:
+    """True when ``a`` and ``b`` are one statement: equal, or the shorter's 3-letter pieces mostly
+    found in the longer (a page's lead restating the attachment's, in other words)."""
+    if _squash(a) == _squash(b):
+        return True
+    # words only: figures and the header names a table's rows share do not make two rows one
+    short, long = sorted((re.sub(r"[^가-힣A-Za-z]", "", a), re.sub(r"[^가-힣A-Za-z]", "", b)), key=len)
+    if _ROW_LABEL.match(a) and _ROW_LABEL.match(b):
+        return False
+    grams = {short[i : i + 3] for i in range(len(short) - 2)}
+    other = {long[i : i + 3] for i in range(len(long) - 2)}
+    return len(short) >= 25 and len(grams & other) / len(grams) >= 0.6
+
+
+def _squash(text: str) -> str:
+    return "".join(ch for ch in text if ch.isalnum())
+
+
+def tag_problem(tag: str, source_text: str) -> str:
+    """Why ``tag`` is not a good tag of a release whose source is ``source_text`` ("" when it is):
+    it must occur in the source, analysed there (in context) as nouns, and not be a bare verbal noun."""
+    from briefing.summarize.sentences import kiwi
+
+    text = " ".join(source_text.split())
+    if tag not in text:
+        return f"{tag}: not in the source"
+    if tag in BARE_VERBAL_NOUNS:
+        return f"{tag}: a bare verbal noun"
+    tokens = kiwi().tokenize(text)
+    start = text.find(tag)
+    while start != -1:
+        end = start + len(tag)
+        inside = [t for t in tokens if t.start < end and t.start + t.len > start]
+        if inside and all(t.tag in _NOUN_PARTS for t in inside) and inside[-1].tag in _NOUN_ENDS:
+            return ""
+        start = text.find(tag, start + 1)
+    return f"{tag}: not a noun where the source uses it"
+
+
+def review(case: ReferenceCase, summary: Any, source_text: str, article: str) -> Review:
+    """``summary`` (an extract of ``case.record``) checked against the case's reference entry;
+    ``article`` is the rendered Markdown, ``source_text`` what claims are checked against."""
+    from briefing.faithfulness import check
+
+    found = Review(case.name)
+    texts = section_texts(summary)
+    everything = "\n".join(texts.values())
+    title = _squash(case.record.title)
+    found.title_in_key = bool(summary.key_summary) and (
+        title in _squash(summary.key_summary) or _squash(summary.key_summary).startswith(title[:15])
+    )
+    shown: list[str] = []
+    for sentence in summary_sentences(summary):
+        # the same sentence, or a restatement of one already shown (most of its 5-letter pieces)
+        if any(_restates(sentence, earlier) for earlier in shown):
+            found.repeated.append(sentence)
+        shown.append(sentence)
+    for section, wanted in case.expect.get("sections", {}).items():
+        for text in wanted:
+            found.sections_expected += 1
+            if text in texts[section]:
+                found.sections_found += 1
+            else:
+                found.misplaced.append(f"{section}: {text}")
+    found.missing = [t for t in case.expect.get("contains", []) if t not in everything]
+    found.present = [t for t in case.expect.get("absent", []) if t in everything]
+    if len(summary.main_points) < case.expect.get("min_points", 0):
+        found.too_short.append("main_points")
+    if not summary.key_summary or len(summary.key_summary) < case.expect.get("min_key", 1):
+        found.too_short.append("key_summary")
+    found.tags = list(summary.tags)
+    found.bad_tags = [p for p in (tag_problem(t, source_text) for t in summary.tags) if p]
+    good = set(case.expect.get("good_tags", []))
+    found.good_tags = sum(1 for t in summary.tags if t in good)
+    found.says_source_lacks = "제시되지 않았" in article
+    found.unfaithful = check(summary, source_text).unsupported
+    return found

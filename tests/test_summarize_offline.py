@@ -11,16 +11,25 @@ from pathlib import Path
 
 import markdown
 
-from briefing.articles import article_path, escape_inline, original_html, read_meta, safe_url
+from briefing.articles import (
+    ArticleInfo,
+    article_path,
+    escape_inline,
+    original_html,
+    read_meta,
+    render_article,
+    safe_url,
+)
 from briefing.categories import BY_NAME
 from briefing.faithfulness import check
 from briefing.records import Attachment
 from briefing.store import Store
 from briefing.summarize import run_summarize
-from briefing.summarize.offline import LABEL, OFFLINE_VERSION, sentences
+from briefing.summarize.offline import LABEL, OFFLINE_VERSION, extract_summary, sentences
+from briefing.summarize.schema import Summary
 from briefing.summarize.source import build_source
 from briefing.synthetic import generate_records
-from tests.summarize_data import ATTACHMENT_TEXT, make_record, offline_settings, save
+from tests.summarize_data import ATTACHMENT_TEXT, make_record, offline_settings, save, valid_summary
 
 HOSTILE_TITLE = '<script>alert("t")</script> 보도자료 "><img src=x onerror=alert(1)>'
 HOSTILE_NAME = '"><img src=x onerror=alert(2)>.hwp'
@@ -255,3 +264,37 @@ def test_pdf_layout_wraps_are_joined_into_whole_sentences() -> None:
     assert not any("향후 계획 정부는" in s for s in found)  # a heading is not glued to the next line
     assert not any("2026년 계획 보급" in s for s in found)  # nor are table rows
     assert not any("|" in s for s in found)  # table rows are figures, not sentences to quote
+
+
+def test_only_the_model_says_the_source_lacks_a_section() -> None:
+    """An empty section is left out; the placeholder appears only when the model wrote it."""
+    record = make_record()
+    info = ArticleInfo(kind="llm", source_hash="x", model="m")
+    empty = Summary.model_validate(valid_summary(effects="", background=""))
+    text = render_article(record, empty, info)
+    assert "## 기대 효과" not in text and "## 배경 및 목적" not in text
+    assert "제시되지 않았" not in text and "## 향후 계획" in text
+    said = Summary.model_validate(valid_summary())  # effects: "원문에 기대 효과가 제시되지 않았다."
+    assert "## 기대 효과\n\n원문에 기대 효과가 제시되지 않았다." in render_article(record, said, info)
+
+
+def test_extract_places_cue_sentences_and_skips_furniture() -> None:
+    body = (
+        "※ 이 자료는 briefing 데모용 가상 샘플입니다. 실제 정부 발표가 아닙니다.\n"
+        "해양수산부는 12월 1일부터 연안 여객선 요금을 20% 낮춘다고 밝혔다.\n\n"
+        "그간 섬 주민들은 높은 뱃삯으로 육지 병원과 시장을 오가기 어려웠다.\n"
+        "요금 인하로 섬 주민의 교통비 부담이 크게 줄어들 것으로 기대된다.\n"
+        "해양수산부는 2027년까지 모든 연안 항로로 지원을 넓힐 계획이다.\n"
+        "담당 부서 | 연안해운과 | 담당자 | 사무관 | 홍길동 | (044-200-5730)\n"
+        "붙임 관련 사진 2매. 끝.\n"
+    )
+    record = make_record(title="연안 여객선 요금 20% 인하", body_text=body, attachments=[])
+    summary = extract_summary(record, build_source(record, 24_000))
+    assert summary.key_summary.startswith("해양수산부는 12월 1일부터")
+    assert summary.background.startswith("그간 섬 주민들은")
+    assert "줄어들 것으로 기대된다" in summary.effects
+    assert "2027년까지 모든 연안 항로" in summary.next_steps
+    everything = summary.all_text()
+    for furniture in ("샘플", "홍길동", "044-200", "붙임"):
+        assert furniture not in everything
+    assert check(summary, build_source(record, 24_000).full_text).ok

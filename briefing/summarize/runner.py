@@ -351,7 +351,9 @@ class _Run:
         for path, source_hash in self.pending_extracts:
             try:
                 record = self.store.read(path)
-                self.write_extract(record, build_source(record, self.settings.source_budget_chars), source_hash)
+                self.write_extract(
+                    record, build_source(record, self.settings.source_budget_chars), source_hash
+                )
             except Exception:  # one odd record must not stop the others' extracts
                 log.exception("%s: offline extract failed", path.name)
                 continue

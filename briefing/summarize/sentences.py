@@ -128,13 +128,10 @@ class _Headlines:
         c = compact(sentence)
         for item in self.items:
             if c.startswith(item) and len(c) > len(item) + 10:
-                count, cut = 0, 0
-                for cut, char in enumerate(sentence):
-                    if compact(char):
-                        count += 1
-                    if count == len(item):
-                        break
-                return BULLET.sub("", sentence[cut + 1 :].strip(" )]"))
+                # the cut falls after as many letters as the title has (spaces and marks skipped)
+                letters = [i for i, char in enumerate(sentence) if compact(char)]
+                cut = letters[len(item) - 1] + 1
+                return BULLET.sub("", sentence[cut:].strip(" )]"))
         return sentence
 
 
@@ -195,7 +192,9 @@ def row_sentence(header: list[str], row: list[str]) -> str:
     label, values = row[0], row[1:]
     generic = ("내용", "구분", "비고", "")
     named = len(header) == len(row) and any(h not in generic for h in header[1:])
-    parts = [f"{h} {v}" if named and h not in generic else v for h, v in zip(header[1:], values, strict=False) if v]
+    parts = [
+        f"{h} {v}" if named and h not in generic else v for h, v in zip(header[1:], values, strict=False) if v
+    ]
     return f"{label}: {', '.join(parts)}"
 
 
