@@ -27,12 +27,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from briefing.articles import ArticleInfo, render_article  # noqa: E402
+from briefing.article.markdown import ArticleInfo, render_article  # noqa: E402
 from briefing.summarize.offline import extract_summary  # noqa: E402
 from briefing.summarize.sentences import kiwi  # noqa: E402
 from briefing.summarize.source import build_source  # noqa: E402
 from briefing.summarize.tags import TitleFrequencies  # noqa: E402
-from tests.offline_reference import Review, corpus_cases, demo_cases, review  # noqa: E402
+from tests.support.offline_reference import Review, corpus_cases, demo_cases, review  # noqa: E402
 
 
 def main() -> int:

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from briefing.articles import ArticleInfo, render_article
+from briefing.article.markdown import ArticleInfo, render_article
 from briefing.summarize.offline import LABEL, extract_summary
 from briefing.summarize.source import build_source
 from briefing.summarize.tags import TitleFrequencies, pick_tags
-from tests.offline_reference import ReferenceCase, corpus_cases, demo_cases, review
+from tests.support.offline_reference import ReferenceCase, corpus_cases, demo_cases, review
 
 DEMO = demo_cases()
 CORPUS = corpus_cases()

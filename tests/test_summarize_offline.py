@@ -11,7 +11,7 @@ from pathlib import Path
 
 import markdown
 
-from briefing.articles import (
+from briefing.article.markdown import (
     ArticleInfo,
     article_path,
     escape_inline,
@@ -28,8 +28,8 @@ from briefing.summarize import run_summarize
 from briefing.summarize.offline import LABEL, OFFLINE_VERSION, extract_summary, sentences
 from briefing.summarize.schema import Summary
 from briefing.summarize.source import build_source
-from briefing.synthetic import generate_records
-from tests.summarize_data import ATTACHMENT_TEXT, make_record, offline_settings, save, valid_summary
+from briefing.testing.summaries import ATTACHMENT_TEXT, make_record, offline_settings, save, valid_summary
+from briefing.testing.synthetic import generate_records
 
 HOSTILE_TITLE = '<script>alert("t")</script> 보도자료 "><img src=x onerror=alert(1)>'
 HOSTILE_NAME = '"><img src=x onerror=alert(2)>.hwp'

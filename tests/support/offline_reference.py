@@ -16,9 +16,9 @@ from typing import Any
 
 from briefing.extract import extract_document
 from briefing.records import Attachment, ReleaseRecord
-from briefing.sample_documents import hwpx_bytes, pdf_bytes
+from briefing.testing.sample_documents import hwpx_bytes, pdf_bytes
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 REFERENCE_FILE = ROOT / "tests" / "offline_reference.json"
 DEMO_FILE = ROOT / "demo" / "releases.json"
 CORPUS = ROOT.parent / "shared" / "corpus"
