@@ -2,7 +2,7 @@
 
     python bench/offline.py [--verbose]
 
-Extracts the releases of ``tests/offline_reference.json`` (the eight ``make demo`` samples and the
+Extracts the releases of ``briefing/testing/offline_reference.json`` (the eight ``make demo`` samples and the
 press releases of ``../shared/corpus`` it names, when present), tags weighed by the titles of all of
 them as in one run, and prints per release and in total:
 
@@ -32,7 +32,7 @@ from briefing.summarize.offline import extract_summary  # noqa: E402
 from briefing.summarize.sentences import kiwi  # noqa: E402
 from briefing.summarize.source import build_source  # noqa: E402
 from briefing.summarize.tags import TitleFrequencies  # noqa: E402
-from tests.support.offline_reference import Review, corpus_cases, demo_cases, review  # noqa: E402
+from briefing.testing.offline_reference import Review, corpus_cases, demo_cases, review  # noqa: E402
 
 
 def main() -> int:

@@ -1,4 +1,4 @@
-"""The offline extract against its reference set (tests/offline_reference.json): the demo releases
+"""The offline extract against its reference set (briefing/testing/offline_reference.json): the demo releases
 and real press releases of ../shared/corpus (those skip when the corpus is absent)."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from briefing.article.markdown import ArticleInfo, render_article
 from briefing.summarize.offline import LABEL, extract_summary
 from briefing.summarize.source import build_source
 from briefing.summarize.tags import TitleFrequencies, pick_tags
-from tests.support.offline_reference import ReferenceCase, corpus_cases, demo_cases, review
+from briefing.testing.offline_reference import ReferenceCase, corpus_cases, demo_cases, review
 
 DEMO = demo_cases()
 CORPUS = corpus_cases()

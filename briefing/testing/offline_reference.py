@@ -1,4 +1,4 @@
-"""The releases of the offline-extract reference set (``tests/offline_reference.json``) as records.
+"""The offline-extract reference set (``offline_reference.json`` beside this module) as records.
 
 Demo releases come from ``demo/releases.json`` with their attachments generated and read back the
 way collection reads them; corpus releases are real attachments from ``../shared/corpus`` (read with
@@ -19,7 +19,7 @@ from briefing.records import Attachment, ReleaseRecord
 from briefing.testing.sample_documents import hwpx_bytes, pdf_bytes
 
 ROOT = Path(__file__).resolve().parent.parent.parent
-REFERENCE_FILE = ROOT / "tests" / "offline_reference.json"
+REFERENCE_FILE = Path(__file__).with_name("offline_reference.json")
 DEMO_FILE = ROOT / "demo" / "releases.json"
 CORPUS = ROOT.parent / "shared" / "corpus"
 
