@@ -285,6 +285,7 @@ def test_extract_places_cue_sentences_and_skips_furniture() -> None:
         "그간 섬 주민들은 높은 뱃삯으로 육지 병원과 시장을 오가기 어려웠다.\n"
         "요금 인하로 섬 주민의 교통비 부담이 크게 줄어들 것으로 기대된다.\n"
         "해양수산부는 2027년까지 모든 연안 항로로 지원을 넓힐 계획이다.\n"
+        "해양수산부는 섬 지역 지자체 담당자 교육도 함께 실시한다.\n"
         "담당 부서 | 연안해운과 | 담당자 | 사무관 | 홍길동 | (044-200-5730)\n"
         "붙임 관련 사진 2매. 끝.\n"
     )
@@ -295,6 +296,7 @@ def test_extract_places_cue_sentences_and_skips_furniture() -> None:
     assert "줄어들 것으로 기대된다" in summary.effects
     assert "2027년까지 모든 연안 항로" in summary.next_steps
     everything = summary.all_text()
+    assert "지자체 담당자 교육도 함께 실시한다" in everything  # a contact word inside content is content
     for furniture in ("샘플", "홍길동", "044-200", "붙임"):
         assert furniture not in everything
     assert check(summary, build_source(record, 24_000).full_text).ok

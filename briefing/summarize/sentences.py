@@ -24,9 +24,9 @@ _WRAP_MIN = 20  # a line at least this long that stops mid-sentence was wrapped 
 
 # Lines that are never a summary sentence (searched anywhere in the line).
 _FURNITURE = re.compile(
-    r"담당\s*부\s*서|담당\s*과\s*장|담\s*당\s*자|책\s*임\s*자|☎|\d{2,4}\)?-\d{3,4}-\d{4}|[\w.]+@[\w-]+\.\w+|"
+    r"☎|\d{2,4}\)?-\d{3,4}-\d{4}|[\w.]+@[\w-]+\.\w+|"
     r"보도\s*시점|보도\s*일시|배포\s*일시|엠바고|보도하여\s*주시기|보도해\s*주시기|^배\s*포\s*[:|]|"
-    r"^붙\s*임\b|^붙임\s*\d|^별\s*첨|별첨\)?\.?\s*끝\.?$|^끝\.?$|^\[?사진\s*\d*\]?|^<\s*사진|"
+    r"^붙\s*임\b|^붙임\s*\d|^별\s*첨|별첨\)?\.?\s*끝\.?$|^끝\.?$|^\[사진|^<\s*사진|^사진\s*\d+\s*[.:)]|"
     r"이\s*자료는.{0,30}(샘플|가상|데모)|실제\s*정부\s*발표가\s*아닙니다|"
     r"(본문|내용)은\s*첨부\s*파일을?\s*참[고조]|첨부\s*파일을?\s*참[고조]하|"
     r"자세한\s*내용을\s*원하시면|자세한\s*(사항|내용)은.{0,20}(문의|참[고조])|붙임\s*자료를?\s*참[고조]|공공누리|무단\s*전재|재배포\s*금지"
@@ -36,6 +36,9 @@ _STAMP = re.compile(
     r"|^-\s*\d+\s*-$|^\d+\s*/\s*\d+$|^<[^>]*>$"
 )
 _NOTE = re.compile(r"^\s*(※|\*)")
+# contact words make a contact line in a table row, a "담당자: …" line or a line that is no sentence
+# ("지자체 담당자 교육을 실시한다" is content)
+_CONTACT = re.compile(r"담당\s*부\s*서|담당\s*과\s*장|담\s*당\s*자|책\s*임\s*자|문\s*의\s*처")
 _SENTENCE_END = re.compile(r"(다|세요)[.!?]?$|(음|함|됨|임)\.$")
 # a piece cut off after a closing quotation mark ("…”이라고 강조하며, …") is not a sentence
 _CONTINUATION = re.compile(r"^(이?라(고|며|는)|고\s|며\s|이며|하며|라면서|이라면서)")
@@ -74,7 +77,9 @@ def compact(text: str) -> str:
 
 def is_furniture(line: str) -> bool:
     """True for a line no summary should quote: contacts, release stamps, notes, disclaimers."""
-    return bool(_FURNITURE.search(line) or _STAMP.search(line) or _NOTE.match(line))
+    bare = _TRAILING.sub("", line)
+    contact = _CONTACT.search(line) and ("|" in line or ":" in line or not _SENTENCE_END.search(bare))
+    return bool(contact or _FURNITURE.search(line) or _STAMP.search(line) or _NOTE.match(line))
 
 
 def unwrap_lines(text: str) -> list[str]:
