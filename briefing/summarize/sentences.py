@@ -45,6 +45,7 @@ _CONTINUATION = re.compile(r"^(이?라(고|며|는)|고\s|며\s|이며|하며|�
 _REPORTED = re.compile(r"^<\s*(언론\s*)?보도\s*(주요\s*)?내용")  # an explainer quoting the press
 _TRAILING = re.compile(r"[\s\"'”’)\]」』]+$")
 _HANGUL = re.compile(r"[가-힣]")
+_YEAR_MARK = re.compile(r"[‘’'](?=\d{2}\b|\d{2}[.년])")
 _PUNCT = re.compile(r"[\W_]+")
 
 
@@ -112,9 +113,10 @@ def is_sentence(text: str) -> bool:
         return False
     if _CONTINUATION.match(text):
         return False
-    opened = text.count("“") + text.count("‘") + text.count("「") + text.count("｢")
-    closed = text.count("”") + text.count("’") + text.count("」") + text.count("｣")
-    return opened == closed and text.count('"') % 2 == 0
+    marks = _YEAR_MARK.sub("", text)  # ’25 and ‘25.1월 abbreviate a year: no quotation
+    opened = marks.count("“") + marks.count("‘") + marks.count("「") + marks.count("｢")
+    closed = marks.count("”") + marks.count("’") + marks.count("」") + marks.count("｣")
+    return opened == closed and marks.count('"') % 2 == 0
 
 
 class _Headlines:

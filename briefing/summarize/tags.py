@@ -40,7 +40,7 @@ _STOP = _words(
     "이하 미만 초과 이번 당시 기준 전년 전월 동월 대비 수준 규모 현황 결과 방안 목표 부분 분야 사업 정책 기관 관계 주요 "
     "전국 지역 국민 우리 최대 최소 총 최초 독자 현장 작업 최선 이름 해소 증가세 증가폭 감소세 감소폭 학년 학년도 추가 동안 "
     "회의 체계 무상 주간 이날 오후 오전 당부 강조 언급 시간 금년 동기 사항 문제 필요 경우 이후 이전 위해 통해 대한 정도 "
-    "일부 전체 단계 과정 관계부처 특별 기한 대책 안정 평가"
+    "일부 전체 단계 과정 관계부처 특별 기한 대책 안정 평가 단축 가능성 관계기관 관리 동향"
 )
 _TITLE_NOTE = re.compile(r"\s*[(\[][^()\[\]]{1,20}[)\]]\s*$")  # "(샘플 보도자료)", "(종합)"
 
@@ -100,7 +100,11 @@ def _terms(text: str) -> tuple[list[tuple[str, bool]], set[str]]:
             or following.start > run[-1].start + run[-1].len
             or following.tag in ("SF", "SP", "SSO", "SSC", "SE", "SO", "SW")
         )
-        while run and (run[-1].tag == "XPN" or (run[-1].tag == "SN" and not (named_number and len(run) > 1))):
+        while run and (
+            run[-1].tag == "XPN"
+            or (run[-1].tag == "XSN" and run[-1].form == "들")  # plural: 참석자들 is 참석자
+            or (run[-1].tag == "SN" and not (named_number and len(run) > 1))
+        ):
             run.pop()
             named_number = False
         if run and run[0].tag in ("NNG", "NNP", "XPN", "SL"):
