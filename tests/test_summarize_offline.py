@@ -300,3 +300,22 @@ def test_extract_places_cue_sentences_and_skips_furniture() -> None:
     for furniture in ("샘플", "홍길동", "044-200", "붙임"):
         assert furniture not in everything
     assert check(summary, build_source(record, 24_000).full_text).ok
+
+
+def test_a_run_weighs_tags_against_every_title(tmp_path: Path) -> None:
+    """A word in every title of the run is no release's best tag; every tag occurs in its source."""
+    settings = offline_settings(tmp_path)
+    records = []
+    for n, topic in enumerate(["월세", "전세", "기숙사", "보증금", "이사"]):
+        body = f"국토교통부는 청년 {topic} 제도를 발표했다. 청년 가구의 부담을 덜기 위해 {topic} 한도를 높인다.\n"
+        body += f"청년 {topic} 신청은 다음 달부터 받는다. 청년 의견도 듣는다.\n"
+        records.append(make_record(f"1567000{n}", title=f"청년 {topic} 확대", body_text=body, attachments=[]))
+    save(settings.data_dir, *records)
+    alone = [extract_summary(r, build_source(r, 24_000)).tags[0] for r in records]
+    assert "청년" in alone  # weighed alone, the shared word can win
+
+    run_summarize(settings)
+    for record in records:
+        tags = read_meta(article_path(settings.content_dir, record))["tags"].split(", ")
+        assert tags[0] != "청년" and "확대" not in tags, tags
+        assert all(t in record.title + record.body_text for t in tags)
