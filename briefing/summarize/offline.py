@@ -113,16 +113,24 @@ def _new_figures(row: Unit, chosen: list[Unit]) -> bool:
     return any(re.search(r"\d", v) and compact(v.split(" ")[-1]) not in said for v in values)
 
 
+MAX_TEXT_CHARS = 60_000  # read per release: a press release is far shorter; a 300-page annex is cut
+
+
 def _texts(record: ReleaseRecord, source: Source) -> list[str]:
-    """The raw texts of the source's parts (with their blank lines, which mark paragraphs)."""
+    """The raw texts of the source's parts (with their blank lines, which mark paragraphs), cut
+    to :data:`MAX_TEXT_CHARS` in all so a huge attachment cannot make the extract slow."""
     out: list[str] = []
+    left = MAX_TEXT_CHARS
     for part in source.parts:
         if part.label == "보도자료 본문":
-            out.append(record.body_text)
-            continue
-        name = part.label.removeprefix("첨부: ")
-        match = next((a.text for a in record.attachments if a.name == name and a.text), part.text)
-        out.append(match)
+            text = record.body_text
+        else:
+            name = part.label.removeprefix("첨부: ")
+            text = next((a.text for a in record.attachments if a.name == name and a.text), part.text)
+        if left <= 0:
+            break
+        out.append(text[:left])
+        left -= len(text)
     return out
 
 
