@@ -80,6 +80,9 @@ def evaluate(cases_dir: Path = CASES, corpus: Path = CORPUS, only: set[str] | No
         figures["faithful_claims"] += base.checked
         figures["false_flags"] += len(base.unsupported)
         figures["flagged_summaries"] += bool(base.unsupported)
+        figures["undecided"] = figures.get("undecided", 0) + sum(
+            c.verdict == "undecided" for c in base.claims
+        )
         figures["false"] += [
             (doc["key"], c.text, c.reason) for c in base.claims if c.text in base.unsupported
         ]
@@ -146,6 +149,33 @@ def synthetic(count: int = 300) -> dict:
     return out
 
 
+HELD_OUT = Path(__file__).with_name("faithfulness_heldout.json")
+
+
+def held_out(corpus: Path = CORPUS) -> dict:
+    """The hand-written held-out set (bench/faithfulness_heldout.json): false flags and catches on
+    releases the rules were not tuned on."""
+    from briefing.categories import CATEGORIES
+
+    data = json.loads(HELD_OUT.read_text(encoding="utf-8"))
+    out: dict = {"claims": 0, "false": [], "caught": 0, "total": 0, "missed": []}
+    for doc in data["documents"]:
+        path = corpus / doc["file"]
+        facts = SourceFacts(extract_document(path.read_bytes(), name=str(path)).text)
+        summary = {**doc["summary"], "category": CATEGORIES[0].name}
+        base = check(Summary(**summary), facts)
+        out["claims"] += base.checked
+        out["false"] += [(doc["file"], text) for text in base.unsupported]
+        for fab in doc["fabrications"]:
+            result = check(Summary(**fabricated(summary, fab["old"], fab["new"])), facts)
+            caught = any(claim not in base.unsupported for claim in result.unsupported)
+            out["total"] += 1
+            out["caught"] += caught
+            if not caught:
+                out["missed"].append((doc["file"], fab["old"], fab["new"]))
+    return out
+
+
 def _pct(a: int, b: int) -> str:
     return f"{100 * a / b:.1f} %" if b else "-"
 
@@ -158,6 +188,7 @@ def report(f: dict, verbose: bool) -> None:
         f"false flags:                {f['false_flags']} = {_pct(f['false_flags'], f['faithful_claims'])} of faithful"
         f" claims; {f['flagged_summaries']} of {f['summaries']} faithful summaries flagged"
     )
+    print(f"undecided (left to a model):  {f.get('undecided', 0)} claims of the faithful summaries")
     for group, kinds in (
         ("value-introducing", VALUE_KINDS),
         ("meaning (subject/negation/rank)", MEANING_KINDS),
@@ -211,6 +242,17 @@ def main() -> None:
         if args.verbose:
             for name, text, reason in c["flags"]:
                 print(f"COPY  {name}: {text!r} ({reason})")
+    if CORPUS.exists() and HELD_OUT.exists():
+        h = held_out()
+        print(
+            f"held-out hand-written set:  {len(h['false'])} false flags on {h['claims']} claims,"
+            f" {h['caught']}/{h['total']} = {_pct(h['caught'], h['total'])} fabrications caught"
+        )
+        if args.verbose:
+            for name, text in h["false"]:
+                print(f"HELD  false {name}: {text!r}")
+            for name, old, new in h["missed"]:
+                print(f"HELD  miss  {name}: {old!r} → {new!r}")
     y = synthetic()
     print(
         f"offline extracts of {y['summaries']} synthetic releases: {len(y['flags'])} flags on {y['claims']} claims"

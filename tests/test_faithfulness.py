@@ -356,3 +356,29 @@ def test_evaluation_meets_the_targets(evaluation: dict) -> None:
     assert sum(caught.values()) >= 0.90 * sum(total.values()), evaluation["missed"]
     for kind in total:
         assert caught[kind] >= 0.75 * total[kind], (kind, evaluation["missed"])
+
+
+def test_stages_and_comparisons(facts: SourceFacts, second: SourceFacts) -> None:
+    assert flagged("수출액은 141.9억 달러로 지난해 54.6억 달러보다 많았다.", facts) == []
+    assert (
+        flagged("수출액은 141.9억 달러로 지난해 54.6억 달러보다 적었다.", facts) != []
+    )  # the claim's own figures
+    release = SourceFacts("3단계 스트레스 DSR 시행(7.1일)으로 대출이 줄었다.", date(2025, 8, 13))
+    assert flagged("3단계 스트레스 DSR이 7월 1일 시행됐다.", release) == []
+    assert "2단계" in flagged("2단계 스트레스 DSR이 7월 1일 시행됐다.", release)
+
+
+def test_odd_input_never_raises() -> None:
+    import random
+
+    rnd = random.Random(7)
+    alphabet = "가나다 장관 국장 0123456789.,()|%억조만천년월일‘’“”「」\n△·~-"
+    for _ in range(20):
+        source = "".join(rnd.choice(alphabet) for _ in range(1500))
+        summary = "".join(rnd.choice(alphabet) for _ in range(400))
+        result = check(summary, source)
+        assert result.checked == len(result.claims)
+        assert all(
+            c.verdict in ("supported", "contradicted", "not_found", "undecided") for c in result.claims
+        )
+    assert check("", "").checked == 0

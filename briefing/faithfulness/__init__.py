@@ -10,6 +10,7 @@ Pure functions, no I/O; ``SourceFacts`` is built once per source and reused.
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -40,6 +41,8 @@ __all__ = [
     "split_passages",
     "undecided",
 ]
+
+log = logging.getLogger(__name__)
 
 VERDICTS = ("supported", "contradicted", "not_found", "undecided")
 
@@ -142,6 +145,8 @@ def _claims_of_field(name: str, text: str, facts: SourceFacts) -> list[tuple[Cla
                 out.append((ac, meaning.check_actor(facts, c.payload.name, actor)))
         elif c.kind == "org":
             v = meaning.check_org(facts, c)
+        elif c.kind == "ordinal":
+            v = meaning.check_ordinal(facts, c)
         else:
             v = meaning.check_quote(facts, c)
         out.append((c, v))
@@ -159,6 +164,9 @@ def _claims_of_field(name: str, text: str, facts: SourceFacts) -> list[tuple[Cla
             out.append((lc, meaning.check_list(facts, lc)))
     for cs, ce in clauses(text):
         clause = text[cs:ce]
+        compared = meaning.check_comparison(Claim("comparison", clause, name, cs, ce, clause, cs))
+        if compared is not None:
+            out.append((Claim("comparison", clause, name, cs, ce, clause, cs), compared))
         polar = meaning.polar_words(clause)
         if polar:
             mc = Claim("meaning", clause, name, cs, ce, clause, cs, polar)
@@ -206,7 +214,12 @@ def check(summary: Any, source: str | SourceFacts, published: date | None = None
     facts = source if isinstance(source, SourceFacts) else SourceFacts(str(source), published)
     checks: list[ClaimCheck] = []
     for name, text in summary_fields(summary):
-        for c, v in _claims_of_field(name, text, facts):
+        try:
+            found = _claims_of_field(name, text, facts)
+        except Exception:  # a bug in one rule must not stop a run: the field goes unchecked, loudly
+            log.exception("faithfulness check failed on %s", name)
+            continue
+        for c, v in found:
             checks.append(
                 ClaimCheck(
                     c.kind,

@@ -162,6 +162,9 @@ def _known(facts: SourceFacts, word: str) -> bool:
 def check_number(facts: SourceFacts, claim: Claim) -> Verdict:
     num: Num = claim.payload
     words = subject_words(claim)
+    own = _own_arithmetic(claim)
+    if own is not None:
+        return own
     cands = number_candidates(facts, num)
     computed = ""
     if not cands:
@@ -222,7 +225,9 @@ def check_number(facts: SourceFacts, claim: Claim) -> Verdict:
         and head in siblings
         and all(w in pf.passage.text for w in siblings)
     ) and not any(
-        _nearest_label(pf.passage.text, x, siblings) in (head, None) for x in pf.numbers if x.value == n.value
+        _nearest_label(pf.passage.text, x, siblings, head) in (head, None)
+        for x in pf.numbers
+        if x.value == n.value
     ):
         return Verdict(CONTRADICTED, "원문과 다른 항목의 수치", [], "", _short(pf.passage.text))
     # year: "2027년 말 120일" — the passage must not give the figure for another year
@@ -244,12 +249,37 @@ def check_number(facts: SourceFacts, claim: Claim) -> Verdict:
     return Verdict(SUPPORTED, "", evidence, computed)
 
 
-def _nearest_label(text: str, n: Num, labels: set[str]) -> str | None:
-    """Which of ``labels`` is written nearest before the figure (None when none is)."""
+def _own_arithmetic(claim: Claim) -> Verdict | None:
+    """ "47.2m로 시험발사체(25.8m)의 약 1.8배": a ratio written next to the two figures it compares must
+    be their ratio (None when the clause does not hold two such figures)."""
+    num: Num = claim.payload
+    if num.unit != "배":
+        return None
+    rel = claim.start - claim.clause_start
+    others = [n for n in parse_numbers(claim.clause[:rel]) if n.unit and n.unit != "배"]
+    if len(others) < 2 or others[-1].unit != others[-2].unit:
+        return None
+    a, b = sorted((others[-2].value, others[-1].value), reverse=True)
+    if not b:
+        return None
+    note = f"{others[-2].text}÷{others[-1].text}={_fmt(a / b)}" if a == others[-2].value else ""
+    note = note or f"{others[-1].text}÷{others[-2].text}={_fmt(a / b)}"
+    if _close(num, a / b):
+        return Verdict(SUPPORTED, "", [], note)
+    return Verdict(CONTRADICTED, "계산이 맞지 않음", [], "", note)
+
+
+def _nearest_label(text: str, n: Num, labels: set[str], head: str) -> str | None:
+    """The label a figure is written under: the one of ``labels`` right before it ("공공:3.8"), unless
+    ``head`` is also close before it (compound labels: "월평균 가계대출 증가규모 4.4조원")."""
     before = text[: n.start]
     where = {w: before.rfind(w) for w in labels}
     nearest = max(where, key=lambda w: where[w])
-    return nearest if where[nearest] >= 0 else None
+    if where[nearest] < 0 or n.start - (where[nearest] + len(nearest)) > 8:
+        return None
+    if head in before[-15:]:
+        return head
+    return nearest
 
 
 def _each_times_count(facts: SourceFacts, claim: Claim) -> Verdict | None:
@@ -335,7 +365,11 @@ def _phrase_before(claim: Claim) -> list[str]:
             and not re.search(r"\d", core)
         ):
             break
+        if len(core) == 2 and core[1] in "은는이가을를의에도":
+            continue  # "죄는": a one-syllable noun names nothing specific
         stemmed = stem(core)
+        if out and stemmed != core:
+            break  # "관광객의 출국 대기시간이": a word with its own particle is a modifier, not the name
         if len(stemmed) >= 2 and not stemmed[0].isdigit():
             out.append(stemmed)
         if len(out) >= 3:

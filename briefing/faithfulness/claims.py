@@ -287,12 +287,21 @@ def extract_claims(field_name: str, text: str, published: date | None) -> list[C
             continue
         add("date", d.start, d.end, d)
     skip = [(d.start, d.end) for d in dates]
+    for m in _ORDINAL.finditer(text):
+        if not any(s <= m.start() < e for s, e in skip):
+            add("ordinal", m.start(), m.end(), m.group(1) + m.group(2))
     for n in parse_numbers(text, skip):
         if _ignorable(n, text):
             continue
         add("number", n.start, n.end, n)
     out.sort(key=lambda c: c.start)
     return out
+
+
+# "3단계 스트레스 DSR", "1차 서면평가", "제2기": a stage or round, checked as written.
+_ORDINAL = re.compile(
+    r"(?<![\d.,제])(\d{1,2})\s?(단계|회차|차|기)(?![가-힣]*관|[가-힣]*례|수|종|업|준|간|한|능|계|금|술|록|원|본|후|존)"
+)
 
 
 def _ignorable(n: Num, text: str) -> bool:

@@ -7,6 +7,7 @@ against the same source reuses it.
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -59,7 +60,13 @@ class SourceFacts:
         self.item_numbers: dict[tuple[str, int], set[int]] = {}
         for part, text_ in self.parts:
             for p in split_passages(text_, part):
-                self.passages.append(self._read(p))
+                try:
+                    self.passages.append(self._read(p))
+                except Exception:  # an odd passage keeps its text as evidence, without facts
+                    log.exception("faithfulness: could not read passage %s", p.id)
+                    self.passages.append(
+                        PassageFacts(p, p.text.replace(" ", ""), squash(p.text), [], [], set())
+                    )
         self.compact = "\n".join(pf.compact for pf in self.passages)
         self.squashed = "\n".join(pf.squashed for pf in self.passages)
         for pf in self.passages:
@@ -138,6 +145,7 @@ class SourceFacts:
         return "".join(self.passages[i].compact for i in range(lo, hi))
 
 
+log = logging.getLogger(__name__)
 _ITEM_NO = re.compile(r"\d{1,3}\.\s+\S")
 
 

@@ -294,7 +294,8 @@ def topic_phrase(clause: str) -> tuple[str, int] | None:
     return topic, m.end()
 
 
-_ITEM = r"[가-힣A-Za-z][가-힣A-Za-z0-9·]*(?:\s[가-힣A-Za-z][가-힣A-Za-z0-9·]*)?"
+_TOKEN = r"(?!등(?:[\s,.]|$|이|은|을|의|과|도|으로|에))[가-힣A-Za-z][가-힣A-Za-z0-9·]*"
+_ITEM = rf"{_TOKEN}(?:\s{_TOKEN}){{0,2}}"
 _LIST = re.compile(rf"(?<![가-힣A-Za-z0-9])({_ITEM})((?:,\s{_ITEM})+)")
 
 
@@ -307,6 +308,7 @@ def list_items(text: str) -> list[tuple[list[str], int, int]]:
         first = m.group(1).split()
         if len(first) > 1 and re.search(r"(?:은|는|이|가|을|를|에|의|로|와|과)$", first[0]):
             first = first[1:]  # "지정과제는 SK텔레콤": the topic is not an item
+        first = first[-2:]  # the list starts at most two words before its first comma
         items = [" ".join(first), *[x.strip() for x in m.group(2).split(",") if x.strip()]]
         keys = []
         for item in items:
@@ -352,3 +354,35 @@ def check_actor(facts: SourceFacts, name: str, words: list[str]) -> Verdict:
         if name in text and all(w in text for w in words):
             return Verdict(SUPPORTED, "", [pf.passage.id])
     return Verdict(CONTRADICTED, "원문에서 함께 나오지 않음")
+
+
+def check_ordinal(facts: SourceFacts, claim: Claim) -> Verdict:
+    """A stage or round ("3단계", "1차") is written so in the source."""
+    form = claim.payload
+    hits = [pf.passage.id for pf in facts.passages if form in pf.squashed]
+    if hits:
+        return Verdict(SUPPORTED, "", hits[:3])
+    return Verdict(NOT_FOUND, "원문에서 찾을 수 없음")
+
+
+_COMPARE = re.compile(
+    r"보다\s?(?:더\s?|훨씬\s?|크게\s?)?(?P<w>많|크|높|길|늘|증가|적|작|낮|짧|줄|감소)(?:았|었|은|다|고|어|했|한|하|된)"
+)
+
+
+def check_comparison(claim: Claim) -> Verdict | None:
+    """ "8월 평균은 7.9조 원으로 월평균 4.4조 원보다 많았다": the claim's own two figures must be in the
+    order it states (None when the clause compares no two figures of one unit)."""
+    from briefing.faithfulness.numbers import parse_numbers
+
+    m = _COMPARE.search(claim.clause)
+    if not m:
+        return None
+    nums = [n for n in parse_numbers(claim.clause[: m.start()]) if n.unit]
+    if len(nums) < 2 or nums[-1].unit != nums[-2].unit or nums[-1].end < m.start() - 2:
+        return None
+    a, b = nums[-2].value, nums[-1].value
+    more = m.group("w") in ("많", "크", "높", "길", "늘", "증가")
+    if (a > b) == more or a == b:
+        return Verdict(SUPPORTED)
+    return Verdict(CONTRADICTED, "비교가 수치와 맞지 않음", [], "", f"{nums[-2].text} / {nums[-1].text}")

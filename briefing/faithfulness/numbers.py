@@ -91,6 +91,13 @@ UNITS: dict[str, tuple[str, int]] = {
     "μg/L": ("µg/L", 1),
     "µg/L": ("µg/L", 1),
     "ug/L": ("µg/L", 1),
+    "m": ("m", 1),
+    "cm": ("cm", 1),
+    "mm": ("mm", 1),
+    "g": ("g", 1),
+    "mg": ("mg", 1),
+    "㎎": ("mg", 1),
+    "㎍": ("µg", 1),
     "NTU": ("NTU", 1),
     "CFU/mL": ("CFU/mL", 1),
     "도": ("도", 1),
@@ -129,7 +136,7 @@ APPROX_BEFORE = ("약", "대략", "근", "총 약")
 APPROX_AFTER = ("여", "가량", "남짓", "내외", "안팎", "정도", "수준", "쯤", "께")
 _TERM = re.compile(
     r"(?<![\d.,A-Za-z])(?P<sign>[△▲▼+\-–−]\s?)?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
-    r"(?P<mag>(?:\s?[십백천]?[조억만]|\s?[천백십](?!(?!여)[가-힣]))*)"
+    r"(?P<mag>(?:[ ]?[십백천]?[조억만]|[ ]?[천백십](?!(?!여)[가-힣]))*)"
 )
 _AFTER = re.compile(
     rf"\s?(?P<approx1>여\s?)?(?P<unit>{_UNIT_RE})(?![A-Za-z])(?:\s?(?P<approx2>여|가량|남짓|내외|안팎|정도|수준|쯤))?"
@@ -172,7 +179,7 @@ def _term_value(num: str, mag: str) -> tuple[Decimal, int] | None:
     except InvalidOperation:
         return None
     mult = 1
-    for ch in mag.replace(" ", ""):
+    for ch in "".join(mag.split()):
         mult *= MAGNITUDE[ch]
     return value * mult, mult
 
