@@ -261,8 +261,11 @@ def test_fabrications_are_flagged_and_marked_where_they_stand(evidence_site: Evi
     parsed = _claims(html)
     unsupported = [c for c in parsed.claims if c["data-claim"] == "unsupported"]
     texts = " | ".join(c["text"] for c in unsupported)
-    for fabricated in (FABRICATED_DATE, FLIPPED.split()[0], SWAPPED.split()[0]):
+    # the date, the flipped figure (with its clause) and the figure given to another item
+    for fabricated in (FABRICATED_DATE, FLIPPED.split()[0], SWAPPED.split("은 ")[1]):
         assert any(fabricated in c["text"] for c in unsupported), (fabricated, texts)
+    reasons = {c["text"]: c["title"] for c in unsupported}
+    assert reasons[SWAPPED.split("은 ")[1]] == "원문과 다른 항목의 수치"  # 120억 달러 is 반도체's
     for claim in unsupported:
         assert claim["tabindex"] == "0" and claim["title"]
         reason = parsed.reasons[claim["aria-describedby"]]

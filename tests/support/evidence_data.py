@@ -1,6 +1,6 @@
 """A release of export figures and three summaries of it, for the claim-evidence tests: a faithful
 one in other surface forms than the source's, and one with a fabricated date, a flipped direction
-and a number moved to another subject."""
+and a number moved to another subject (the items' figures are in a table, as export releases give them)."""
 
 from __future__ import annotations
 
@@ -14,8 +14,7 @@ from briefing.testing.fakellm import Reply, json_reply
 BODY = """\
 산업통상자원부는 2025년 11월 1일 10월 수출입 동향을 발표했다.
 10월 수출은 전년 같은 달보다 12.5% 증가한 580억 달러를 기록했다.
-반도체 수출은 120억 달러로 집계됐다.
-자동차 수출은 65억 달러였다.
+주요 품목의 수출은 붙임 표와 같다.
 수입은 4.2% 감소한 520억 달러였다.
 무역수지는 60억 달러 흑자를 냈다.
 산업통상자원부는 11월 15일 수출 지원 대책을 내놓을 예정이다.
@@ -26,6 +25,12 @@ TABLE = """\
 구분 | 2024년 10월 | 2025년 10월
 수출 | 515.6 | 580
 수입 | 542.8 | 520
+
+주요 품목 수출
+(단위: 억 달러)
+품목 | 2024년 10월 | 2025년 10월
+반도체 | 95.2 | 120
+자동차 | 60.1 | 65
 """
 
 
