@@ -151,12 +151,6 @@ def _claims_of_field(name: str, text: str, facts: SourceFacts) -> list[tuple[Cla
             v = meaning.check_quote(facts, c)
         out.append((c, v))
     # meaning of each clause: polar words, prize ranks, specific words that belong together
-    seen: set[int] = set()
-    for c in claims or [Claim("meaning", text, name, 0, len(text), text, 0)]:
-        if c.clause_start in seen:
-            continue
-        seen.add(c.clause_start)
-
     for ss, se in spans:
         sentence = text[ss:se]
         for keys, ls, le in meaning.list_items(sentence):

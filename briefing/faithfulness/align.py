@@ -232,12 +232,19 @@ def check_number(facts: SourceFacts, claim: Claim) -> Verdict:
         return Verdict(CONTRADICTED, "원문과 다른 항목의 수치", [], "", _short(pf.passage.text))
     # year: "2027년 말 120일" — the passage must not give the figure for another year
     year = claim.extra.get("year")
-    if year and pf.years and year not in pf.years and not computed:
+    if year and num.unit and pf.years and year not in pf.years and not computed:
         return Verdict(CONTRADICTED, "원문과 다른 연도의 수치", [], "", _short(pf.passage.text))
     # direction
     claim_dir = claim_direction(claim)
     src_dir = source_direction(pf, n)
     if claim_dir and src_dir and claim_dir != src_dir:
+        # the same value written elsewhere with the claim's direction, as well placed: no contradiction
+        top = score(best)[0]
+        if any(
+            score(c)[0] >= top and source_direction(facts.passages[c[0]], c[1]) in ("", claim_dir)
+            for c in cands
+        ):
+            return Verdict(SUPPORTED, "", evidence, computed)
         says = "감소" if src_dir == "down" else "증가"
         return Verdict(CONTRADICTED, f"원문은 {says}", [], "", _short(pf.passage.text))
     # rank

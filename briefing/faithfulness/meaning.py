@@ -180,17 +180,6 @@ def polar_words(clause: str) -> list[str]:
     return out
 
 
-def best_passage(facts: SourceFacts, words: list[str]) -> tuple[int, int]:
-    """(index, shared words) of the passage sharing most of the claim's words, rare words weighing more."""
-    best, best_score, best_count = -1, 0.0, 0
-    for i, pf in enumerate(facts.passages):
-        shared = [w for w in words if w in pf.compact]
-        s = sum(1 / (1 + facts.doc_freq.get(w, 0)) for w in shared)
-        if s > best_score:
-            best, best_score, best_count = i, s, len(shared)
-    return best, best_count
-
-
 def best_passages(facts: SourceFacts, words: list[str], k: int) -> list[int]:
     """Up to ``k`` passages sharing at least two of the claim's words, best first (rare words weigh more)."""
     scored = []
