@@ -91,6 +91,23 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_deploy(args: argparse.Namespace) -> int:
+    from briefing.site.deploy_s3 import DeployError, deploy_site, render_markdown
+
+    if not args.verbose:
+        logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per request: 85,000 at a year
+    try:
+        result = deploy_site(
+            args.site, args.target, workers=args.workers, everything=args.all, dry_run=args.dry_run
+        )
+    except DeployError as exc:
+        print(f"briefing deploy: {exc}", file=sys.stderr)
+        return 1
+    print(result.summary_line(), file=sys.stderr)
+    print(render_markdown(result).rstrip("\n"))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="briefing",
@@ -120,6 +137,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--publish", action="store_true", help="use publishconf.py (absolute URLs from SITEURL)")
     p.add_argument("--output-dir", type=Path)
     p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser(
+        "deploy",
+        help="upload the built site to an S3-compatible bucket (only changed files; removed ones deleted last)",
+        description="Credentials and endpoint from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, "
+        "AWS_REGION and AWS_ENDPOINT_URL (docs/deploy.md). Prints the job-summary Markdown on stdout.",
+    )
+    p.add_argument("--target", required=True, help="s3://bucket[/prefix]")
+    p.add_argument("--site", type=Path, default=Path("output"), help="built site folder (default output/)")
+    p.add_argument("--workers", type=int, default=4, help="parallel uploads (default 4)")
+    p.add_argument("--all", action="store_true", help="upload every file (after a change of header policy)")
+    p.add_argument("--dry-run", action="store_true", help="list and compare only; upload and delete nothing")
+    p.set_defaults(func=cmd_deploy)
 
     p = sub.add_parser("serve", help="serve the built site and /api/chat locally")
     p.add_argument("--host", default="127.0.0.1")
