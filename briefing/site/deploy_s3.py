@@ -70,7 +70,7 @@ class DeployResult:
     files_unchanged: int = 0
     seconds: float = 0.0
     dry_run: bool = False
-    uploaded: list[str] = field(default_factory=list)  # the first few keys, for the log
+    uploaded: list[str] = field(default_factory=list)  # every key sent, in order
 
     def summary_line(self) -> str:
         verb = "would upload" if self.dry_run else "uploaded"
@@ -167,7 +167,7 @@ def deploy_site(
     result.files_uploaded = len(plan.uploads)
     result.bytes_uploaded = sum(f.size for f in plan.uploads)
     result.files_deleted = len(plan.deletes)
-    result.uploaded = [f.key for f in plan.uploads[:20]]
+    result.uploaded = [f.key for f in plan.uploads]
     result.seconds = round(time.monotonic() - began, 2)
     return result
 
