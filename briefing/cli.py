@@ -108,6 +108,31 @@ def cmd_deploy(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_should_build(args: argparse.Namespace) -> int:
+    import subprocess
+
+    from briefing.site.deploy_decision import TargetError, decide, deploy_target, render_markdown
+
+    try:
+        target = deploy_target(os.environ.get("BRIEFING_DEPLOY_TARGET"))
+    except TargetError as exc:
+        print(f"briefing should-build: {exc}", file=sys.stderr)
+        return 2
+    commit = (
+        args.commit
+        or subprocess.run(
+            ["git", "rev-parse", "HEAD"], capture_output=True, text=True, check=True
+        ).stdout.strip()
+    )
+    rebuild = args.rebuild or os.environ.get("BRIEFING_REBUILD", "").lower() == "true"
+    decision = decide(commit, target, os.environ, args.state, rebuild=rebuild)
+    if os.environ.get("GITHUB_OUTPUT"):
+        with open(os.environ["GITHUB_OUTPUT"], "a", encoding="utf-8") as handle:
+            handle.write(decision.outputs())
+    print(render_markdown(decision).rstrip("\n"))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="briefing",
@@ -150,6 +175,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--all", action="store_true", help="upload every file (after a change of header policy)")
     p.add_argument("--dry-run", action="store_true", help="list and compare only; upload and delete nothing")
     p.set_defaults(func=cmd_deploy)
+
+    p = sub.add_parser(
+        "should-build",
+        help="whether this publish run builds and deploys (no: this commit and settings are already deployed)",
+        description="Target from BRIEFING_DEPLOY_TARGET (pages | s3://bucket/prefix); writes build=, key=, "
+        "target=, state= to $GITHUB_OUTPUT and the job-summary Markdown to stdout.",
+    )
+    p.add_argument("--commit", help="the commit to build (default: git rev-parse HEAD)")
+    p.add_argument(
+        "--state",
+        type=Path,
+        default=Path("deploy-state/last-deploy.json"),
+        help="the last deploy's state file",
+    )
+    p.add_argument(
+        "--rebuild", action="store_true", help="build even when nothing changed (env BRIEFING_REBUILD)"
+    )
+    p.set_defaults(func=cmd_should_build)
 
     p = sub.add_parser("serve", help="serve the built site and /api/chat locally")
     p.add_argument("--host", default="127.0.0.1")
