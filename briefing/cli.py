@@ -57,14 +57,14 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from briefing.server import serve
+    from briefing.chat.serve import serve
 
     serve(_settings(args), host=args.host, port=args.port, output=Path(args.output), index_dir=args.index)
     return 0
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
-    from briefing.chat import run_chat_cli
+    from briefing.chat.answer import run_chat_cli
 
     return run_chat_cli(_settings(args), " ".join(args.question), index_dir=args.index)
 
@@ -80,7 +80,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     if args.site:
-        from briefing.site_size import report_site_size
+        from briefing.site.size import report_site_size
 
         return report_site_size(args.site, args.pages_limit)
     if args.begin:
@@ -133,55 +133,91 @@ def cmd_should_build(args: argparse.Namespace) -> int:
     return 0
 
 
+EXAMPLES = {
+    "collect": "briefing collect --since 2026-11-01 --until 2026-11-03 --limit 20",
+    "summarize": "BRIEFING_LLM_MODEL=gemini/gemini-2.5-flash briefing summarize --limit 10",
+    "build": "briefing build --publish --output-dir output",
+    "serve": "briefing serve --port 8000   # then open http://127.0.0.1:8000/",
+    "chat": "briefing chat 청년 월세 지원 대상은 누구인가요?",
+    "doctor": "briefing doctor --check-model",
+    "report": "briefing report --site output",
+    "deploy": "AWS_ENDPOINT_URL=https://<account>.r2.cloudflarestorage.com AWS_REGION=auto "
+    "briefing deploy --target s3://briefing-site --site output",
+    "should-build": "BRIEFING_DEPLOY_TARGET=pages briefing should-build --state deploy-state/last-deploy.json",
+}
+
+
+def _command(sub, name: str, help: str) -> argparse.ArgumentParser:
+    """A sub-command whose --help ends with an example."""
+    return sub.add_parser(
+        name,
+        help=help,
+        description=help[:1].upper() + help[1:] + ".",
+        epilog=f"example:\n  {EXAMPLES[name]}",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("briefing")
+    except PackageNotFoundError:  # run from a checkout that was never installed
+        return "unknown"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="briefing",
         description="Collect, summarise and publish Korean government press releases (korea.kr 정책브리핑).",
+        epilog="the main job: briefing collect && briefing summarize && briefing build\n"
+        "set-up check:  briefing doctor        a full sample site:  make demo",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     def data_args(p: argparse.ArgumentParser) -> None:
         p.add_argument("--data-dir", type=Path, help="records folder (env BRIEFING_DATA_DIR, default data/)")
 
-    p = sub.add_parser("collect", help="fetch new releases, their pages and attachments into records")
+    p = _command(sub, "collect", "fetch new releases, their pages and attachments into records")
     data_args(p)
     p.add_argument("--since", type=_date, help="first day to collect (YYYY-MM-DD, Korea time)")
     p.add_argument("--until", type=_date, help="last day to collect (default today)")
     p.add_argument("--limit", type=int, help="at most N new releases this run")
     p.set_defaults(func=cmd_collect)
 
-    p = sub.add_parser("summarize", help="write a summarised Markdown article for each new or changed record")
+    p = _command(sub, "summarize", "write a summarised Markdown article for each new or changed record")
     data_args(p)
     p.add_argument("--content-dir", type=Path, help="articles folder (default content/)")
     p.add_argument("--force", action="store_true", help="summarise again even when the cache matches")
     p.add_argument("--limit", type=int, help="at most N summaries this run")
     p.set_defaults(func=cmd_summarize)
 
-    p = sub.add_parser("build", help="build the site with Pelican")
+    p = _command(sub, "build", "build the site with Pelican")
     p.add_argument("--publish", action="store_true", help="use publishconf.py (absolute URLs from SITEURL)")
-    p.add_argument("--output-dir", type=Path)
+    p.add_argument("--output-dir", type=Path, help="where the site is written (default output/)")
     p.set_defaults(func=cmd_build)
 
-    p = sub.add_parser(
+    p = _command(
+        sub,
         "deploy",
-        help="upload the built site to an S3-compatible bucket (only changed files; removed ones deleted last)",
-        description="Credentials and endpoint from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, "
-        "AWS_REGION and AWS_ENDPOINT_URL (docs/deploy.md). Prints the job-summary Markdown on stdout.",
+        "upload the built site to an S3-compatible bucket: changed files only, removed ones deleted last",
     )
     p.add_argument("--target", required=True, help="s3://bucket[/prefix]")
     p.add_argument("--site", type=Path, default=Path("output"), help="built site folder (default output/)")
     p.add_argument("--workers", type=int, default=4, help="parallel uploads (default 4)")
     p.add_argument("--all", action="store_true", help="upload every file (after a change of header policy)")
     p.add_argument("--dry-run", action="store_true", help="list and compare only; upload and delete nothing")
+    p.epilog = (
+        "credentials and endpoint: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_REGION,\n"
+        "AWS_ENDPOINT_URL (docs/deploy.md); prints the job-summary Markdown on stdout\n\n" + (p.epilog or "")
+    )
     p.set_defaults(func=cmd_deploy)
 
-    p = sub.add_parser(
-        "should-build",
-        help="whether this publish run builds and deploys (no: this commit and settings are already deployed)",
-        description="Target from BRIEFING_DEPLOY_TARGET (pages | s3://bucket/prefix); writes build=, key=, "
-        "target=, state= to $GITHUB_OUTPUT and the job-summary Markdown to stdout.",
-    )
+    p = _command(sub, "should-build", "whether this publish run builds and deploys, or nothing is new")
     p.add_argument("--commit", help="the commit to build (default: git rev-parse HEAD)")
     p.add_argument(
         "--state",
@@ -192,28 +228,34 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--rebuild", action="store_true", help="build even when nothing changed (env BRIEFING_REBUILD)"
     )
+    p.epilog = (
+        "target from BRIEFING_DEPLOY_TARGET (pages | s3://bucket/prefix); writes build=, key=, target=, state=\n"
+        "to $GITHUB_OUTPUT and the job-summary Markdown to stdout\n\n" + (p.epilog or "")
+    )
     p.set_defaults(func=cmd_should_build)
 
-    p = sub.add_parser("serve", help="serve the built site and /api/chat locally")
-    p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=8000)
+    p = _command(sub, "serve", "serve the built site and /api/chat locally")
+    p.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)"
+    )
+    p.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
     p.add_argument("--output", default="output", help="built site folder")
     p.add_argument(
         "--index", type=Path, help="chat index (default OUTPUT/chat-index; build/chat-index after --publish)"
     )
     p.set_defaults(func=cmd_serve)
 
-    p = sub.add_parser("chat", help="ask the policy assistant a question from the terminal")
-    p.add_argument("question", nargs="+")
+    p = _command(sub, "chat", "ask the policy assistant a question from the terminal")
+    p.add_argument("question", nargs="+", help="the question, in Korean or English (quotes optional)")
     p.add_argument("--index", type=Path, help="chat index folder (default output/chat-index)")
     p.set_defaults(func=cmd_chat)
 
-    p = sub.add_parser("doctor", help="check the set-up of this copy and say what to fix")
+    p = _command(sub, "doctor", "check the set-up of this copy and say what to fix")
     data_args(p)
     p.add_argument("--check-model", action="store_true", help="also send a one-token test to the model")
     p.set_defaults(func=cmd_doctor)
 
-    p = sub.add_parser("report", help="figures of this publish run (Markdown for the Actions job summary)")
+    p = _command(sub, "report", "figures of this publish run (Markdown for the Actions job summary)")
     data_args(p)
     p.add_argument("--content-dir", type=Path, help="articles folder (default content/)")
     p.add_argument("--begin", action="store_true", help="note the start of a run (before collecting)")
@@ -228,7 +270,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:  # bare `briefing`: say what it can do
+        parser.print_help()
+        return 0
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.INFO,
         format="%(levelname)s %(name)s: %(message)s",

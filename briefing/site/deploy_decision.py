@@ -23,13 +23,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from briefing.errors import DeployError
+
 DEFAULT_STATE = Path("deploy-state") / "last-deploy.json"
 # Repository variables the build reads (publish.yml's build step): a change means new pages.
 BUILD_VARIABLES = ("SITEURL", "BRIEFING_CHAT_ENDPOINT", "BRIEFING_SITE_YEARS", "BRIEFING_ARCHIVE_SITES")
 
 
-class TargetError(ValueError):
+class TargetError(DeployError):
     """``BRIEFING_DEPLOY_TARGET`` is neither ``pages`` nor ``s3://bucket[/prefix]``."""
+
+    kind = "target"
+    fatal = True
 
 
 @dataclass(frozen=True)

@@ -28,18 +28,15 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from briefing.errors import DeployError
 from briefing.site.object_headers import object_headers
 from briefing.site.s3_store import RemoteObject, S3Error, S3Store, StoreConfig
-from briefing.site_size import human_bytes
+from briefing.site.size import human_bytes
 
 log = logging.getLogger(__name__)
 
 ENTRY_SUFFIXES = (".html", ".htm", ".xml", ".json", ".txt", ".webmanifest")
 MD5_HEX = 32
-
-
-class DeployError(Exception):
-    """The deploy could not start or finish; the message is one line saying what to fix."""
 
 
 @dataclass(frozen=True)

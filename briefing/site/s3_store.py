@@ -5,6 +5,10 @@ MinIO, ``rclone serve s3``). Credentials, endpoint and region come from the vari
 reads (:func:`S3Store.from_env`), never from arguments or files. Requests are signed with
 :mod:`briefing.site.s3_signing`; server errors (5xx, 429) and dropped connections are retried with
 back-off; an error reply becomes :class:`S3Error` carrying S3's own code and message, never a key.
+
+Not through ``briefing/http.py``: that module is the fetch policy for sources (size caps,
+redirects, politeness); a bucket is a signed destination with none of those, so it is the one
+other module that speaks HTTP (a wall in docs/architecture.md).
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from xml.etree.ElementTree import Element
 import httpx
 from defusedxml import ElementTree
 
+from briefing.errors import DeployError
 from briefing.site.s3_signing import EMPTY_SHA256, Credentials, canonical_query, sign, uri_encode
 
 log = logging.getLogger(__name__)
@@ -31,8 +36,10 @@ RETRY_STATUS = {429, 500, 502, 503, 504}
 DELETE_BATCH = 1000  # DeleteObjects takes at most 1,000 keys per request
 
 
-class S3Error(Exception):
+class S3Error(DeployError):
     """A request the store refused or that kept failing. ``code`` is S3's error code when it sent one."""
+
+    kind = "s3"
 
     def __init__(self, message: str, *, status: int = 0, code: str = "") -> None:
         super().__init__(message)
