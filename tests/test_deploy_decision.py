@@ -32,7 +32,7 @@ def test_build_unless_this_very_input_was_deployed(tmp_path: Path) -> None:
     state.write_text(first.state() + "\n", encoding="utf-8")  # what publish-mark keeps
 
     again = decide(COMMIT, "pages", env, state)
-    assert not again.build and again.reason.startswith("nothing new")
+    assert not again.build and again.reason == f"commit {COMMIT[:12]} is already deployed to pages"
     assert decide(COMMIT, "pages", env, state, rebuild=True).build
     assert decide("b" * 40, "pages", env, state).build  # a new commit (data, code or theme)
     assert decide(COMMIT, "s3://b/p", env, state).build  # another target

@@ -105,7 +105,7 @@ def decide(
         return Decision(True, key, commit, target, "no earlier deploy is recorded")
     if last.get("key") == key:
         return Decision(
-            False, key, commit, target, f"nothing new: commit {short} is already deployed to {target}"
+            False, key, commit, target, f"commit {short} is already deployed to {target}"
         )
     if last.get("commit") != commit:
         return Decision(
