@@ -104,9 +104,7 @@ def decide(
     if not last:
         return Decision(True, key, commit, target, "no earlier deploy is recorded")
     if last.get("key") == key:
-        return Decision(
-            False, key, commit, target, f"commit {short} is already deployed to {target}"
-        )
+        return Decision(False, key, commit, target, f"commit {short} is already deployed to {target}")
     if last.get("commit") != commit:
         return Decision(
             True, key, commit, target, f"new commit {short} (last deployed {str(last.get('commit'))[:12]})"
