@@ -36,6 +36,8 @@ ENV_NAMES: dict[str, str] = {
     "BRIEFING_HTTP_RETRIES": "http_retries",
     "BRIEFING_HTTP_BACKOFF": "http_backoff",
     "BRIEFING_MAX_DOWNLOAD_MB": "max_download_mb",
+    "BRIEFING_DOWNLOAD_DEADLINE": "download_deadline",
+    "BRIEFING_FETCH_ALLOW": "fetch_allow",
     "BRIEFING_LLM_MODEL": "llm_model",
     "BRIEFING_LLM_API_BASE": "llm_api_base",
     "BRIEFING_LLM_FALLBACKS": "llm_fallbacks",
@@ -74,6 +76,10 @@ class Settings:
     request_delay: float = 0.5  # seconds between requests to the same host
     first_run_days: int = 3  # window of a first collection
     max_download_mb: float = 50.0
+    download_deadline: float = 180.0  # seconds for one whole download: connect, retries, every byte
+    # host:port pairs (comma or space separated) a source's URL may reach although not public;
+    # the configured API/feed origins and the LLM api_base need no entry (see docs/security.md)
+    fetch_allow: tuple[str, ...] = ()
     max_text_chars: int = 2_000_000  # extracted text per attachment
     extract_timeout: float = 60.0  # seconds per attachment
     extract_max_memory_mb: int = 1024  # address-space cap of the extraction child process
