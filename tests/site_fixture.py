@@ -20,15 +20,13 @@ from pathlib import Path
 import pytest
 
 from briefing.records import Attachment, ReleaseRecord
+from briefing.site.csp import policy as csp_policy
 from briefing.synthetic import generate_records, write_synthetic_articles
 from tests.sitebuild import ROOT, build_site
 
 CORPUS = ROOT.parent / "shared" / "corpus"
 
-CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
-    "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
-)
+CSP = csp_policy(header=True)  # the site's own policy, as a header (the pages carry it as a <meta>)
 HOSTILE_TITLE = '<script>alert("t")</script> 예산 "><img src=x onerror=alert(1)> 발표'
 HOSTILE_FILE = '"><img src=x onerror=alert(2)><script>alert(3)</script>.hwpx'
 START = date(2026, 10, 1)

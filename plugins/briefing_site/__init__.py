@@ -16,6 +16,7 @@ Thin by design: the rules live in ``briefing.site``; this module wires them to P
 from __future__ import annotations
 
 import hashlib
+import html
 import logging
 from collections import defaultdict
 from datetime import date, datetime
@@ -29,7 +30,8 @@ from pelican import signals
 
 from briefing.categories import BY_NAME, CATEGORIES, find_category
 from briefing.records import KST
-from briefing.site.feeds import FeedEntry, digest_html, entry_html, robots_txt, sitemap_xml
+from briefing.site.csp import policy as csp_policy
+from briefing.site.feeds import FeedEntry, digest_html, entry_html, feed_title, robots_txt, sitemap_xml
 from briefing.site.listing import by_category, category_counts, group_by, group_by_day, ministry_slug
 from briefing.site.output import write_gzip_output, write_output
 from briefing.site.related import Item, related
@@ -83,6 +85,7 @@ def _add_helpers(generator) -> None:
         CATEGORY_LIST=CATEGORIES,
         SITE_ABSOLUTE=settings.get("SITEURL", "").rstrip("/"),
         CHAT_ENDPOINT=settings.get("CHAT_ENDPOINT", ""),
+        CONTENT_SECURITY_POLICY=csp_policy(settings.get("CHAT_ENDPOINT", "")),
     )
 
 
@@ -306,10 +309,11 @@ def _write_feeds(
         )
         for e in entries:
             feed.add_item(
-                title=e.title,
+                title=feed_title(e.title, kind),
                 link=e.link,
                 unique_id=e.unique_id,
-                description=e.content_html if kind == "rss" else e.description,
+                # Atom <summary type="html"> is HTML: the plain-text summary is escaped for it
+                description=e.content_html if kind == "rss" else html.escape(e.description, quote=False),
                 content=e.content_html if kind == "atom" else None,
                 categories=e.categories,
                 author_name=settings["SITENAME"],
