@@ -436,7 +436,7 @@ class Collector:
                 record.title != listing.title
                 or record.modified != modified
                 or record.subtitles != listing.subtitles
-                or record.body_text != pages.fragment_text(listing.body_html)
+                or record.body_text != pages.body_text(listing.body_html, self.settings.max_text_chars)[0]
                 or [a.url for a in record.attachments] != [u for _, u in listing.attachments]
             )
         if "page" not in record.status:  # an API record: feeds do not override it
@@ -458,7 +458,8 @@ class Collector:
         links = list(listing.attachments)
         if listing.body_html is not None:
             record.url = listing.url or record.url
-            record.body_text = pages.fragment_text(listing.body_html)
+            record.body_text, cut = pages.body_text(listing.body_html, self.settings.max_text_chars)
+            _note_cut(record, cut, self.now.isoformat())
             record.status.pop("page", None)
         else:
             record.url = listing.url
@@ -478,8 +479,9 @@ class Collector:
             self._mark(record, "page", str(exc))
             self._error(f"{record.id} page: {exc}")
             return links
-        content = pages.read_page(fetched.text(), fetched.url)
+        content = pages.read_page(fetched.text(), fetched.url, self.settings.max_text_chars)
         record.body_text = content.text
+        _note_cut(record, content.cut, self.now.isoformat())
         self._mark(record, "page", None)
         return links + content.attachments
 
@@ -658,6 +660,14 @@ class Collector:
         self.report.errors.append(line)
         if not quiet:
             log.warning("%s", line)
+
+
+def _note_cut(record: ReleaseRecord, cut: str | None, stamp: str) -> None:
+    """Say on the record that its body text was cut at the text cap (status "body", state ok)."""
+    if cut:
+        record.status["body"] = StepStatus(state="ok", reason=cut, attempts=1, updated_at=stamp)
+    else:
+        record.status.pop("body", None)
 
 
 def _is_portal_id(record_id: str) -> bool:

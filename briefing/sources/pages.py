@@ -43,15 +43,45 @@ _CONTAINER_XPATH = " | ".join(
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
+HTML_PER_TEXT_CHAR = 4  # markup read per character of text kept: a bigger answer is cut before parsing
+
+
 @dataclass
 class PageContent:
     text: str
     attachments: list[tuple[str, str]] = field(default_factory=list)  # (name, absolute url)
+    cut: str | None = None  # why the text is shorter than the page's (see :func:`cap_text`)
 
 
-def read_page(html: str, url: str) -> PageContent:
-    """Main text and attachment links of a release page."""
-    return PageContent(text=page_text(html, url), attachments=find_attachment_links(html, url))
+def cap_text(text: str, limit: int, *, html_chars: int = 0) -> tuple[str, str | None]:
+    """``text`` cut to ``limit`` characters like an attachment's, and the note saying so (or None).
+
+    ``html_chars`` is the length of the markup the text came from, when that was cut before parsing."""
+    if len(text) <= limit and html_chars <= limit * HTML_PER_TEXT_CHAR:
+        return text, None
+    if html_chars > limit * HTML_PER_TEXT_CHAR:
+        note = f"text cut: the source HTML had {html_chars:,} characters; read the first {limit * HTML_PER_TEXT_CHAR:,}"
+    else:
+        note = f"text cut at {limit:,} of {len(text):,} characters"
+    return text[:limit], note
+
+
+def body_text(html: str, limit: int) -> tuple[str, str | None]:
+    """Text of an API ``DataContents`` fragment capped at ``limit`` characters: (text, note or None).
+    Markup beyond ``HTML_PER_TEXT_CHAR`` times the limit is not even parsed (a 49 MB answer)."""
+    size = len(html or "")
+    text = fragment_text((html or "")[: limit * HTML_PER_TEXT_CHAR])
+    return cap_text(text, limit, html_chars=size)
+
+
+def read_page(html: str, url: str, max_chars: int | None = None) -> PageContent:
+    """Main text and attachment links of a release page; the text capped at ``max_chars``."""
+    if max_chars is None:
+        return PageContent(text=page_text(html, url), attachments=find_attachment_links(html, url))
+    size = len(html)
+    html = html[: max_chars * HTML_PER_TEXT_CHAR]
+    text, cut = cap_text(page_text(html, url), max_chars, html_chars=size)
+    return PageContent(text=text, attachments=find_attachment_links(html, url), cut=cut)
 
 
 def page_text(html: str, url: str = "") -> str:
