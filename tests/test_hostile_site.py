@@ -157,3 +157,34 @@ def test_every_page_carries_the_csp_meta(site: Path) -> None:
         # the only inline script is the JSON-LD data block
         for attrs, body in re.findall(r"<script([^>]*)>(.*?)</script>", html, re.DOTALL):
             assert 'type="application/ld+json"' in attrs or (body.strip() == "" and "src=" in attrs), page
+
+
+def test_chat_sources_are_plain_text(site: Path) -> None:
+    """Finding 5: chat sources carried entity-escaped titles and <p> tags readers saw as &lt;."""
+    import threading
+    import urllib.request
+
+    from briefing.server import make_server
+    from briefing.settings import Settings
+
+    server = make_server(Settings().with_values({"llm_model": "", "chat_model": ""}), port=0, output=site)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        host, port = server.server_address[:2]
+        request = urllib.request.Request(
+            f"http://{host}:{port}/api/chat",
+            data=json.dumps({"question": "R&D 투자 확대 기울임 계획은?"}).encode(),
+            headers={"Content-Type": "application/json", "Accept": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=30) as response:
+            answer = json.loads(response.read())
+    finally:
+        server.shutdown()
+        server.server_close()
+    titles = [s["title"] for s in answer["sources"]]
+    assert " ".join(TITLES[1].split()) in titles, titles
+    for source in answer["sources"]:
+        assert (
+            "&amp;" not in source["title"] and "&lt;" not in source["title"] and "<p>" not in source["title"]
+        )
+        assert "&" not in source["ministry"].replace("R&D", "")
