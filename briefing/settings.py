@@ -53,6 +53,7 @@ ENV_NAMES: dict[str, str] = {
     "BRIEFING_CHAT_MAX_HISTORY": "chat_max_history",
     "BRIEFING_CHAT_MAX_BODY": "chat_max_body_bytes",
     "BRIEFING_CHAT_RATE": "chat_rate_per_minute",
+    "BRIEFING_SERVE_HOSTS": "serve_hosts",
     "SITE_URL": "site_url",
     "SITEURL": "site_url",
 }
@@ -109,6 +110,9 @@ class Settings:
     chat_max_history: int = 6
     chat_max_body_bytes: int = 16_384
     chat_rate_per_minute: int = 10
+    # Host names `briefing serve` answers besides localhost and SITE_URL's (e.g. a function URL
+    # behind the Lambda Web Adapter); any other Host header gets 421 (DNS rebinding)
+    serve_hosts: tuple[str, ...] = ()
 
     @property
     def max_download_bytes(self) -> int:
