@@ -57,14 +57,14 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from briefing.server import serve
+    from briefing.chat.serve import serve
 
     serve(_settings(args), host=args.host, port=args.port, output=Path(args.output), index_dir=args.index)
     return 0
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
-    from briefing.chat import run_chat_cli
+    from briefing.chat.answer import run_chat_cli
 
     return run_chat_cli(_settings(args), " ".join(args.question), index_dir=args.index)
 
@@ -80,7 +80,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     if args.site:
-        from briefing.site_size import report_site_size
+        from briefing.site.size import report_site_size
 
         return report_site_size(args.site, args.pages_limit)
     if args.begin:

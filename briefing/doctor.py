@@ -4,6 +4,8 @@ Each check returns findings (ok / warn / fail, with a fix). ``run_doctor`` print
 non-zero when any check failed, so a forker — or the workflow — sees at once what is missing:
 the Python version, dependencies, the Open API key, the feeds, the model, SITEURL and GitHub Pages,
 and the health of the data folder (unreadable records, orphans, releases stuck in a failed state).
+
+It is one piece on purpose: a checklist of independent checks reads best top to bottom.
 """
 
 from __future__ import annotations
@@ -19,12 +21,12 @@ from pathlib import Path
 from typing import Literal, TextIO
 from urllib.parse import urlsplit
 
-from briefing.pages import github_pages_url
+from briefing.article.markdown import article_paths, read_meta
 from briefing.records import KST
-from briefing.run_report import article_paths, read_article_meta
 from briefing.settings import Settings
-from briefing.site_size import PAGES_LIMIT_BYTES, SPLIT_FIX, human_bytes, measure
-from briefing.site_years import ARCHIVES_ENV, YEARS_ENV, SiteYearsError, parse_archive_sites, parse_site_years
+from briefing.site.github_pages import github_pages_url
+from briefing.site.size import PAGES_LIMIT_BYTES, SPLIT_FIX, human_bytes, measure
+from briefing.site.years import ARCHIVES_ENV, YEARS_ENV, SiteYearsError, parse_archive_sites, parse_site_years
 from briefing.store import Store, StoreError
 
 Level = Literal["ok", "warn", "fail"]
@@ -282,7 +284,7 @@ def check_data(settings: Settings) -> list[Finding]:
     articles: dict[str, Path] = {}
     for path in article_paths(settings.content_dir):
         try:
-            slug = read_article_meta(path).get("slug") or path.stem
+            slug = read_meta(path).get("slug") or path.stem
         except (OSError, UnicodeDecodeError) as exc:
             unreadable.append(f"unreadable article {path}: {exc}")
             continue

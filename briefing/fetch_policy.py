@@ -33,11 +33,18 @@ from urllib.parse import urlsplit
 
 import httpcore
 
+from briefing.errors import BriefingError
+
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
 
 
-class RefusedAddress(Exception):
-    """A connection to a non-public address that configuration does not trust."""
+class RefusedAddress(BriefingError):
+    """A connection to a non-public address that configuration does not trust (raised inside
+    httpcore's connect; :mod:`briefing.http` turns it into a ``FetchError`` of kind
+    ``refused-address``)."""
+
+    kind = "refused-address"
+    fatal = True
 
     def __init__(self, host: str, port: int, address: str) -> None:
         where = host if host == address else f"{host} ({address})"

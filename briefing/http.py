@@ -24,6 +24,7 @@ from urllib.parse import unquote_to_bytes, urljoin, urlsplit
 
 import httpx
 
+from briefing.errors import BriefingError
 from briefing.fetch_policy import FetchPolicy, GuardedBackend, RefusedAddress, deadline
 from briefing.settings import Settings
 
@@ -41,7 +42,7 @@ def redact(url: str) -> str:
     return _SECRET_PARAM.sub(r"\1***", url)
 
 
-class FetchError(Exception):
+class FetchError(BriefingError):
     """A request that did not give a usable answer. ``str()`` is one line: ``kind: detail``."""
 
     def __init__(self, kind: str, url: str, detail: str, status: int | None = None) -> None:

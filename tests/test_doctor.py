@@ -14,8 +14,8 @@ from briefing.doctor import check_python, run_doctor
 from briefing.records import KST, ReleaseRecord, StepStatus
 from briefing.settings import Settings
 from briefing.store import Store
-from tests.fakellm import FakeLLM, status_reply, text_reply
-from tests.fakeportal import FakeFeed, FakePortal, FakeRelease
+from briefing.testing.fakellm import FakeLLM, status_reply, text_reply
+from briefing.testing.fakeportal import FakeFeed, FakePortal, FakeRelease
 
 
 def today_release(news_id: str, feeds: tuple[str, ...] = ()) -> FakeRelease:

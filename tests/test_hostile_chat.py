@@ -20,7 +20,7 @@ from types import ModuleType
 
 import pytest
 
-from briefing.server import make_server
+from briefing.chat.serve import make_server
 from briefing.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -108,7 +108,7 @@ def test_lambda_adapter_answers_nested_json_400_and_keys_on_the_source_ip(
 ) -> None:
     monkeypatch.setenv("BRIEFING_CHAT_RATE", "3")
     monkeypatch.setenv("BRIEFING_CHAT_INDEX", str(tmp_path / "no-index"))
-    module = _load("briefing_lambda_under_test", ROOT / "deploy" / "aws_lambda.py")
+    module = _load("briefing_lambda_under_test", ROOT / "briefing" / "chat" / "adapters" / "aws_lambda.py")
     result = module.handler(_lambda_event(NESTED, "198.51.100.1"))
     assert result["statusCode"] == 400 and "json_too_deep" in result["body"]
     statuses = [

@@ -8,7 +8,7 @@ from pathlib import Path
 from briefing.collect import run_collect
 from briefing.records import KST
 from briefing.store import Store
-from tests.fakeportal import FakeFeed, FakePortal, FakeRelease
+from briefing.testing.fakeportal import FakeFeed, FakePortal, FakeRelease
 
 DAY = date(2026, 11, 20)
 APPROVED = datetime.combine(DAY, datetime.min.time(), KST) + timedelta(hours=9)

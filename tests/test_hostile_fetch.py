@@ -20,8 +20,8 @@ from briefing.http import FetchError, HttpClient
 from briefing.records import KST
 from briefing.settings import Settings
 from briefing.store import Store
-from tests.fakeportal import FakeFile, FakePortal, FakeRelease
-from tests.hostile import HostileServer, drip, redirect, send
+from briefing.testing.fakeportal import FakeFile, FakePortal, FakeRelease
+from tests.support.hostile import HostileServer, drip, redirect, send
 
 DAY = date(2026, 11, 20)
 APPROVED = datetime.combine(DAY, datetime.min.time(), KST) + timedelta(hours=9)
@@ -143,6 +143,8 @@ def test_internal_attachment_is_a_permanent_error_and_the_rest_is_collected(tmp_
                 assert by_name[name].error.startswith("refused-address:"), by_name[name].error
                 assert by_name[name].text == "" and by_name[name].sha256 is None
             assert records["156000002"].attachments[0].sha256 is not None
+            # a permanent error: no failed step waiting for a retry on later runs
+            assert records["156000001"].status["attachments"].state == "ok"
             assert "internal-service-secret" not in records["156000001"].to_json()
             # permanent: the next run does not try again
             run_collect(settings, since=DAY, until=DAY)

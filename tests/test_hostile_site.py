@@ -20,9 +20,9 @@ import pytest
 from briefing.site.csp import policy
 from briefing.store import Store
 from briefing.summarize import run_summarize
-from tests.fakellm import FakeLLM, json_reply
-from tests.sitebuild import build_site
-from tests.summarize_data import llm_settings, make_record, valid_summary
+from briefing.testing.fakellm import FakeLLM, json_reply
+from briefing.testing.summaries import llm_settings, make_record, valid_summary
+from tests.support.sitebuild import build_site
 
 TITLES = [
     '<b onmouseover="alert(1)">굵은</b> 예산 <img src=x onerror=alert(2)> 발표',
@@ -164,7 +164,7 @@ def test_chat_sources_are_plain_text(site: Path) -> None:
     import threading
     import urllib.request
 
-    from briefing.server import make_server
+    from briefing.chat.serve import make_server
     from briefing.settings import Settings
 
     server = make_server(Settings().with_values({"llm_model": "", "chat_model": ""}), port=0, output=site)

@@ -13,7 +13,7 @@ import yaml
 from briefing.cli import main
 from briefing.doctor import check_site_size
 from briefing.settings import Settings
-from briefing.site_size import PAGES_LIMIT_BYTES, measure
+from briefing.site.size import PAGES_LIMIT_BYTES, measure
 
 ROOT = Path(__file__).resolve().parent.parent
 SECTION = "A site per year (BRIEFING_SITE_YEARS)"

@@ -13,7 +13,7 @@ Tags are read from the article's ``Tag_list`` (a JSON list) whole, so a tag may 
 comes from its plain text, with a short hash when nothing is left (``;`` alone).
 
 The Markdown article holds metadata and summary only; on ``content_object_init`` the record's page
-and attachment text is appended to the article's HTML (:func:`briefing.articles.original_html`).
+and attachment text is appended to the article's HTML (:func:`briefing.article.markdown.original_html`).
 Pelican caches the finished article, so a rebuild reads only the records of changed articles.
 """
 
@@ -30,7 +30,7 @@ from pelican.contents import Article
 from pelican.urlwrappers import Tag
 from pelican.utils import slugify
 
-from briefing.articles import ORIGINAL_HEADING, original_html
+from briefing.article.markdown import ORIGINAL_HEADING, original_html
 from briefing.store import Store, StoreError
 
 log = logging.getLogger(__name__)

@@ -7,29 +7,13 @@ Tests using the ``browser`` fixture skip when chromium is missing, unless
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Iterator
 
 import pytest
 
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from briefing.testing.browser import CHROMIUM_FLAGS, chromium_path
 
-
-def chromium_path() -> str | None:
-    for name in ("chromium", "chromium-browser"):
-        found = shutil.which(name)
-        if found:
-            return found
-    return None
+__all__ = ["CHROMIUM_FLAGS", "browser", "chromium_path"]
 
 
 @pytest.fixture(scope="session")

@@ -1,6 +1,6 @@
 """One built site per test session, served over real HTTP with a strict CSP.
 
-The site is built from synthetic releases (``briefing.synthetic``), two hostile ones (script tags
+The site is built from synthetic releases (``briefing.testing.synthetic``), two hostile ones (script tags
 and attribute breakers in titles and attachment names) and, when ``../shared/corpus`` is present,
 releases collected by the real collector from the fake portal over the corpus documents.
 """
@@ -21,8 +21,8 @@ import pytest
 
 from briefing.records import Attachment, ReleaseRecord
 from briefing.site.csp import policy as csp_policy
-from briefing.synthetic import generate_records, write_synthetic_articles
-from tests.sitebuild import ROOT, build_site
+from briefing.testing.synthetic import generate_records, write_synthetic_articles
+from tests.support.sitebuild import ROOT, build_site
 
 CORPUS = ROOT.parent / "shared" / "corpus"
 
@@ -96,7 +96,7 @@ def collect_corpus_records(data_dir: Path, count: int = 3) -> list[ReleaseRecord
         return []
     from briefing.collect import run_collect
     from briefing.store import Store
-    from tests.fakeportal import FakePortal, corpus_releases
+    from briefing.testing.fakeportal import FakePortal, corpus_releases
 
     day = START + timedelta(days=2)
     snippets = json.loads((CORPUS / "snippets.json").read_text(encoding="utf-8"))

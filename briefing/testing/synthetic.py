@@ -5,6 +5,8 @@ record ``i`` does not depend on ``n`` (so ``generate_records(1020)[:1000] == gen
 which lets a benchmark "publish 20 new releases" on top of an existing set). Records cover all ten
 categories of :mod:`briefing.categories` through the subject matter of their text, come from many
 ministries, and carry one or two attachments whose extracted text repeats and extends the page.
+
+It is one piece on purpose: the generator and its vocabulary tables belong together.
 """
 
 from __future__ import annotations

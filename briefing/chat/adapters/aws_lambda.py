@@ -1,4 +1,4 @@
-"""AWS Lambda handler for a function URL (payload format 2.0) over :mod:`briefing.chat_http`.
+"""AWS Lambda handler for a function URL (payload format 2.0) over :mod:`briefing.chat.http`.
 
 The answer is collected and returned in one response: Lambda's response streaming is offered
 natively only to Node.js runtimes. To stream tokens from Python, run ``briefing serve`` behind the
@@ -13,12 +13,12 @@ import os
 from pathlib import Path
 from typing import Any
 
-from briefing.chat_http import RateLimiter, handle_chat
+from briefing.chat.http import RateLimiter, handle_chat
 from briefing.settings import Settings
 
 SETTINGS = Settings.load()
 INDEX_DIR = Path(
-    os.environ.get("BRIEFING_CHAT_INDEX") or Path(__file__).resolve().parent.parent / "output" / "chat-index"
+    os.environ.get("BRIEFING_CHAT_INDEX") or Path(__file__).resolve().parents[3] / "output" / "chat-index"
 )
 LIMITER = RateLimiter(SETTINGS.chat_rate_per_minute)
 

@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from briefing.errors import ChatError
 from briefing.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -48,7 +49,7 @@ ERROR_STATUS = {
 }
 
 
-class RequestError(Exception):
+class RequestError(ChatError):
     """A request refused before any answer is made."""
 
     def __init__(
@@ -57,6 +58,7 @@ class RequestError(Exception):
         super().__init__(message)
         self.status = status
         self.code = code
+        self.kind = code
         self.message = message
         self.headers = dict(headers or {})
 
@@ -308,7 +310,7 @@ def handle_chat(
     except RequestError as exc:
         return error_response(exc.status, exc.code, exc.message, {**exc.headers, **cors})
 
-    from briefing.chat import answer
+    from briefing.chat.answer import answer
 
     events = iter(answer(question, history, settings, index_dir))
     try:

@@ -13,7 +13,7 @@ It serves, from one ``ThreadingHTTPServer`` in a background thread:
 
 Usage::
 
-    from tests.fakeportal import FakePortal, FakeRelease, FakeFile, FakeFeed
+    from briefing.testing.fakeportal import FakePortal, FakeRelease, FakeFile, FakeFeed
 
     release = FakeRelease("156000001", "제목", files=[FakeFile("보도자료.hwpx", data)], feeds=("molit",))
     with FakePortal([release], feeds=[FakeFeed("molit")]) as portal:
@@ -25,6 +25,8 @@ Knobs live on the dataclasses (``FakeRelease.page``, ``FakeFile.disposition``/``
 ``FakeFeed.mode``/``duplicate_items``) and on the portal (``api_error``, ``key_error_status``); they
 may be changed while the server runs. ``corpus_releases()`` builds releases from the real documents
 in ``../shared/corpus``.
+
+It is one piece on purpose: one fake server, its routes and its sample data read together.
 """
 
 from __future__ import annotations
@@ -605,7 +607,7 @@ def corpus_releases(
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m tests.fakeportal [--corpus DIR] [--port N]``: serve the corpus releases (dated
+    """``python -m briefing.testing.fakeportal [--corpus DIR] [--port N]``: serve the corpus releases (dated
     today, Korea time) until interrupted, printing the environment that points ``briefing`` at it."""
     import argparse
     import json
@@ -613,7 +615,7 @@ def main(argv: list[str] | None = None) -> int:
 
     parser = argparse.ArgumentParser(description=main.__doc__)
     parser.add_argument(
-        "--corpus", type=Path, default=Path(__file__).resolve().parents[2] / "shared" / "corpus"
+        "--corpus", type=Path, default=Path(__file__).resolve().parents[3] / "shared" / "corpus"
     )
     args = parser.parse_args(argv)
     snippets = json.loads((args.corpus / "snippets.json").read_text(encoding="utf-8"))

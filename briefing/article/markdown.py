@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
+from briefing.errors import ArticleError
 from briefing.faithfulness import FaithfulnessResult
 from briefing.records import ReleaseRecord, safe_id
 from briefing.store import write_atomic
@@ -116,8 +117,14 @@ def find_articles(content_dir: Path, release_id: str) -> list[Path]:
     return sorted((Path(content_dir) / "releases").glob(f"*/*/{safe_id(release_id)}.md"))
 
 
+def article_paths(content_dir: Path) -> list[Path]:
+    """Every release article under ``content/releases/YYYY/MM/``."""
+    return sorted((Path(content_dir) / "releases").glob("*/*/*.md"))
+
+
 def read_meta(path: Path) -> dict[str, str]:
-    """The metadata lines of an article (keys lower-case); empty when absent or unreadable."""
+    """The metadata lines (``Key: value``) at the top of an article, keys lower-cased; empty when
+    the file is absent or unreadable. The one reader of the article format's header."""
     meta: dict[str, str] = {}
     try:
         with path.open(encoding="utf-8") as handle:
@@ -125,7 +132,7 @@ def read_meta(path: Path) -> dict[str, str]:
                 if not line.strip():
                     break
                 key, sep, value = line.partition(":")
-                if not sep:
+                if not sep or " " in key.strip():  # Pelican's keys are single words
                     break
                 meta[key.strip().lower()] = value.strip()
     except (OSError, UnicodeDecodeError):
@@ -290,7 +297,7 @@ def render_no_text(record: ReleaseRecord, info: ArticleInfo, category: str) -> s
     return "\n".join(lines).rstrip() + "\n"
 
 
-class ForeignFileError(Exception):
+class ForeignFileError(ArticleError):
     """A file we did not write sits where an article would go; it is left alone."""
 
 

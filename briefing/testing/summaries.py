@@ -1,4 +1,4 @@
-"""Records, model answers and settings shared by the summarize tests."""
+"""Records, model answers and settings shared by the summarize tests and benches."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """``briefing serve``: the built site and ``/api/chat`` on one local address, for development.
 
 A stdlib ``ThreadingHTTPServer``: static files from the output folder (paths resolved inside it,
-never outside) and the chat endpoint of :mod:`briefing.chat_http`. Pages built without a
+never outside) and the chat endpoint of :mod:`briefing.chat.http`. Pages built without a
 ``CHAT_ENDPOINT`` are served pointing at this server's own ``/api/chat``, so the chat panel works
 locally without rebuilding.
 """
@@ -17,7 +17,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from briefing.chat_http import ChatEndpoint, serve_handler
+from briefing.chat.http import ChatEndpoint, serve_handler
 from briefing.settings import Settings
 
 log = logging.getLogger(__name__)

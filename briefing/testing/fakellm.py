@@ -22,8 +22,6 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-import pytest
-
 
 @dataclass
 class Reply:
@@ -247,10 +245,3 @@ def _chunks(model: str, content: str, reply: Reply) -> Iterator[dict[str, Any]]:
         piece = content[i : i + 16]
         yield {**base, "choices": [{"index": 0, "delta": {"content": piece}, "finish_reason": None}]}
     yield {**base, "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}], "usage": _usage(reply)}
-
-
-@pytest.fixture
-def fake_llm() -> Iterator[FakeLLM]:
-    """A running fake server; ``fake_llm.api_base`` is what litellm's ``api_base`` should be."""
-    with FakeLLM() as fake:
-        yield fake

@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tests.sitebuild import build_site
+from tests.support.sitebuild import build_site
 
 
 @dataclass

@@ -1,9 +1,9 @@
 """The policy assistant ("AI 정책 비서"): a question in, a grounded answer with citations out.
 
 :func:`answer` is the whole chat function, with no web framework: it retrieves passages from the
-chat index (:mod:`briefing.chat_index`), yields a ``sources`` event at once, then streams the
+chat index (:mod:`briefing.chat.retrieval`), yields a ``sources`` event at once, then streams the
 model's answer as ``token`` events and ends with ``done`` (or ``error``). HTTP adapters
-(:mod:`briefing.chat_http`, ``api/chat.py``, ``deploy/aws_lambda.py``, :mod:`briefing.server`) only
+(:mod:`briefing.chat.http`, ``api/chat.py``, ``briefing/chat/adapters/aws_lambda.py``, :mod:`briefing.chat.serve`) only
 frame these events.
 
 Cold start matters for a serverless function: this module imports neither litellm nor any
@@ -17,7 +17,6 @@ repeating it; the model call has a hard deadline, so a stalled provider ends in 
 from __future__ import annotations
 
 import logging
-import queue
 import re
 import sys
 import threading
@@ -27,7 +26,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from briefing.chat_index import ChatIndexError, Hit, open_chat_index, question_words
+from briefing.chat.retrieval import ChatIndexError, Hit, open_chat_index, question_words
+from briefing.chat.stream import LeakGuard, stream_with_deadline
+from briefing.search.particles import strip_suffix
 from briefing.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -38,7 +39,6 @@ MAX_SOURCES = 5
 PASSAGES_PER_SOURCE = 2
 PASSAGE_BUDGET_CHARS = 5_000  # all quoted passages together (~2,500 tokens of Korean)
 MIN_COVERAGE = 0.25  # idf-weighted share of the question's words the best release must contain
-LEAK_WINDOW = 24  # characters of the system prompt in a row that count as a leak
 HISTORY_CHARS = 1_000  # per earlier turn sent to the model
 FOLLOW_UP_WORDS = 2  # a question this short is read together with the previous one
 
@@ -65,25 +65,6 @@ _QUESTION_WORDS = re.compile(
 _FILLERS = re.compile(
     r"(?<![가-힣])(그럼|그러면|그런데|그리고|그래서|그건|이건|혹시|또|좀|저기요?)(?![가-힣])"
 )
-_PARTICLES = (
-    "으로",
-    "에서",
-    "에게",
-    "까지",
-    "부터",
-    "은",
-    "는",
-    "이",
-    "가",
-    "을",
-    "를",
-    "의",
-    "에",
-    "도",
-    "와",
-    "과",
-    "로",
-)
 
 
 # --- retrieval -----------------------------------------------------------------------------------
@@ -99,10 +80,7 @@ def search_suggestions(question: str) -> list[str]:
     """A few search queries built from the question's content words (for the no-match answer)."""
     words = []
     for word in re.findall(r"[0-9A-Za-z가-힣·]+", retrieval_text(question)):
-        for particle in _PARTICLES:
-            if word.endswith(particle) and len(word) > len(particle) + 1:
-                word = word[: -len(particle)]
-                break
+        word = strip_suffix(word)
         if len(word) >= 2 and word not in words:
             words.append(word)
     suggestions = []
@@ -201,95 +179,6 @@ def clean_history(history: Any, settings: Settings) -> list[dict[str, str]]:
     return turns[-settings.chat_max_history :] if settings.chat_max_history > 0 else []
 
 
-# --- leak guard ----------------------------------------------------------------------------------
-
-
-def _squash(text: str) -> str:
-    return "".join(text.split())
-
-
-class LeakGuard:
-    """Holds back the tail of a streamed answer until it cannot be part of a system-prompt echo.
-
-    Any ``LEAK_WINDOW`` characters (whitespace ignored) of the answer that also occur in the
-    system prompt count as a leak. The last ``2 * LEAK_WINDOW`` characters are withheld, so
-    by the time a leak is detected less than one window of it has been sent.
-    """
-
-    def __init__(self, secret: str, window: int = LEAK_WINDOW) -> None:
-        squashed = _squash(secret)
-        self.window = window
-        self.shingles = {squashed[i : i + window] for i in range(len(squashed) - window + 1)}
-        self.text = ""
-        self.sent = 0
-        self.leaked = False
-
-    def feed(self, piece: str) -> str:
-        """Add ``piece``; return the text now safe to send ('' once a leak was found)."""
-        if self.leaked:
-            return ""
-        self.text += piece
-        squashed = _squash(self.text[-(len(piece) + 4 * self.window) :])
-        for i in range(max(0, len(squashed) - self.window + 1)):
-            if squashed[i : i + self.window] in self.shingles:
-                self.leaked = True
-                return ""
-        safe_end = max(self.sent, len(self.text) - 2 * self.window)
-        out, self.sent = self.text[self.sent : safe_end], safe_end
-        return out
-
-    def flush(self) -> str:
-        if self.leaked:
-            return ""
-        out, self.sent = self.text[self.sent :], len(self.text)
-        return out
-
-
-# --- the model call with a hard deadline ---------------------------------------------------------
-
-_END = object()
-
-
-def _stream_with_deadline(
-    messages: list[dict[str, str]], settings: Settings, model: str, stop: threading.Event
-) -> Iterator[Any]:
-    """Pieces from :func:`briefing.llm.stream_chat`, raising TimeoutError when the model stalls.
-
-    The call runs in a daemon thread feeding a queue, so a provider that stops sending cannot
-    hold the request past ``settings.chat_timeout`` (between pieces) or four times that in all.
-    """
-    pieces: queue.Queue[Any] = queue.Queue()
-    from briefing.llm import preload, stream_chat
-
-    preload()  # the model library's import is not the model's delay: keep it out of the deadline
-
-    def produce() -> None:
-        try:
-            for piece in stream_chat(messages, settings, model=model, timeout=settings.chat_timeout):
-                if stop.is_set():
-                    return
-                pieces.put(piece)
-            pieces.put(_END)
-        except BaseException as exc:
-            pieces.put(exc)
-
-    threading.Thread(target=produce, name="chat-llm", daemon=True).start()
-    deadline = time.monotonic() + 4 * settings.chat_timeout
-    while True:
-        wait = min(settings.chat_timeout, deadline - time.monotonic())
-        if wait <= 0:
-            raise TimeoutError
-        try:
-            piece = pieces.get(timeout=wait)
-        except queue.Empty:
-            raise TimeoutError from None
-        if piece is _END:
-            return
-        if isinstance(piece, BaseException):
-            raise piece
-        yield piece
-
-
 # --- the chat function ---------------------------------------------------------------------------
 
 
@@ -384,7 +273,7 @@ def _model_answer(
     usage: dict[str, Any] = {"model": model}
     started = time.perf_counter()
     try:
-        for piece in _stream_with_deadline(build_messages(question, turns, sources), settings, model, stop):
+        for piece in stream_with_deadline(build_messages(question, turns, sources), settings, model, stop):
             if isinstance(piece, LLMResult):
                 usage.update(
                     prompt_tokens=piece.prompt_tokens,

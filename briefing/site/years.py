@@ -20,13 +20,15 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from briefing.errors import SiteError
+
 YEARS_ENV = "BRIEFING_SITE_YEARS"
 ARCHIVES_ENV = "BRIEFING_ARCHIVE_SITES"
 CURRENT = "current"
 FIRST_YEAR, LAST_YEAR = 1990, 2999  # korea.kr's archive starts in the 1990s; anything else is a typo
 
 
-class SiteYearsError(ValueError):
+class SiteYearsError(SiteError, ValueError):
     """A year window or archive link that cannot be used; the message names the variable."""
 
 

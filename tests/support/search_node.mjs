@@ -1,6 +1,6 @@
 // Runs theme/static/js/search.js in node for the Python tests and bench/search.py.
-//   node tests/search_node.mjs terms            stdin: JSON list of strings → parseQuery of each
-//   node tests/search_node.mjs search <dir>     stdin: JSON list of {q, options} → ranked ids, bytes, ms
+//   node tests/support/search_node.mjs terms            stdin: JSON list of strings → parseQuery of each
+//   node tests/support/search_node.mjs search <dir>     stdin: JSON list of {q, options} → ranked ids, bytes, ms
 // Every search starts cold (a fresh index object), so `bytes` is what a first query downloads.
 import { createRequire } from "node:module";
 import { readFile } from "node:fs/promises";
@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 
 const require = createRequire(import.meta.url);
 const here = path.dirname(fileURLToPath(import.meta.url));
-const search = require(path.join(here, "..", "theme", "static", "js", "search.js"));
+const search = require(path.join(here, "..", "..", "theme", "static", "js", "search.js"));
 
 async function stdin() {
   const chunks = [];

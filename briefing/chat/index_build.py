@@ -1,6 +1,6 @@
-"""The chat function's retrieval index: passages of every release, in a whoosh index on disk.
+"""The chat index, build side: passages of every release, in a whoosh index on disk.
 
-Written at site-build time (``plugins/briefing_chat``), read by the chat function. A release becomes
+Written at site-build time (``plugins/briefing_chat``), read by :mod:`briefing.chat.retrieval`. A release becomes
 several passages: its title with the headline and key summary, one passage per summary section, and
 its original text cut into chunks of a few hundred characters at paragraph or sentence boundaries.
 
@@ -17,32 +17,22 @@ from __future__ import annotations
 import hashlib
 import html
 import json
-import math
 import os
 import re
 import shutil
-import threading
 import time
-import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from briefing.chat.retrieval import INDEX_NAME, META_FILE
+from briefing.chat.window import window_months, within_window
 from briefing.records import ReleaseRecord, safe_id
+from briefing.search.analyzer import ANALYZER_VERSION, AnalysisCache, analyze_fields
 from briefing.store import write_atomic
 
-META_FILE = "chat-index.json"
-INDEX_MONTHS = (
-    6  # default window: half a year of releases, ~180 MB (see window_months; bench/RESULTS-growth.md)
-)
-MONTHS_ENV = "BRIEFING_CHAT_INDEX_MONTHS"
 CHUNK_CHARS = 500  # long enough to hold a fact with its context, short enough to quote several
 MAX_CHUNKS_PER_RELEASE = 40  # a 300-page annex must not drown the index
-INDEX_NAME = "passages"
-
-
-class ChatIndexError(Exception):
-    """The chat index is missing or unreadable; rebuild the site to write it."""
 
 
 @dataclass
@@ -145,7 +135,7 @@ _MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>|~])")
 
 
 def _unescape_markdown(text: str) -> str:
-    """Plain text of an article body fragment: the inverse of ``briefing.articles.escape_block``.
+    """Plain text of an article body fragment: the inverse of ``briefing.article.markdown.escape_block``.
 
     The writer turns every character of source text that Markdown or HTML would read into a
     character reference (``&#124;``, ``&lt;``…), so any bare ``<…>`` left is our own markup (the
@@ -201,67 +191,19 @@ def passages_for(doc: ChatDocument) -> list[Passage]:
     return passages
 
 
-# --- the analyzer: the search package's, with a plain fallback while it is absent -----------------
+# --- the analyzer: the search package's, shared with the site search -----------------------------
 
 Analysis = list[dict[str, int]]  # per field of a document: term -> count
 
 
-def _fallback_words(text: str) -> list[list[str]]:
-    """Per word: the word and its Hangul bigrams (used only when ``briefing.search`` is absent)."""
-    text = unicodedata.normalize("NFKC", text).lower().replace(",", "")
-    groups = []
-    for word in re.findall(r"[0-9a-z]+|[가-힣]+", text):
-        grams = (
-            [word[i : i + 2] for i in range(len(word) - 1)]
-            if "가" <= word[0] <= "힣" and len(word) > 2
-            else []
-        )
-        groups.append([word, *grams])
-    return groups
-
-
-def fallback_analyze(documents: list[list[str]]) -> list[Analysis]:
-    """Term counts per field without the search package: words and Hangul bigrams."""
-    out = []
-    for fields in documents:
-        analysis = []
-        for text in fields:
-            counts: dict[str, int] = {}
-            for group in _fallback_words(text):
-                for term in group:
-                    counts[term] = counts.get(term, 0) + 1
-            analysis.append(counts)
-        out.append(analysis)
-    return out
-
-
 def search_analyzer(cache_path: Path | None = None) -> Callable[[list[list[str]]], list[Analysis]]:
-    """The search package's build-time analysis (kiwipiepy + rules), cached per text when given a path.
-
-    Falls back to :func:`fallback_analyze` when ``briefing.search`` is not installed.
-    """
-    try:
-        from briefing.search.analyzer import AnalysisCache, analyze_fields
-    except ImportError:
-        return fallback_analyze
+    """The search package's build-time analysis (kiwipiepy + rules), cached per text when given a path."""
     cache = AnalysisCache(cache_path) if cache_path else None
 
     def analyze(documents: list[list[str]]) -> list[Analysis]:
         return analyze_fields(documents, cache)[0]
 
     return analyze
-
-
-def question_words(text: str) -> list[list[str]]:
-    """The question's words, each as ``[stem, *bigrams]``: the search package's query side.
-
-    ``briefing.search.query`` loads no model, so this is cheap on a cold start.
-    """
-    try:
-        from briefing.search.query import parse_query
-    except ImportError:
-        return _fallback_words(text)
-    return [[w.stem, *w.bigrams] for w in parse_query(text).words]
 
 
 MAX_TF = 4  # BM25's term frequency saturates; capping repeats keeps the build fast
@@ -301,51 +243,8 @@ class IndexReport:
         )
 
 
-def window_months(months: int | None = None) -> int:
-    """Months of releases the chat index holds: ``months`` when given, else ``BRIEFING_CHAT_INDEX_MONTHS``,
-    else :data:`INDEX_MONTHS`; 0 means every release.
-
-    The index ships inside the chat function's bundle, which has a hard size limit (Vercel:
-    500 MB unzipped for Python, of which litellm and its dependencies take ~260 MB), while real
-    release text costs ~15 KB of index per release and the archive grows by ~25,000 releases a
-    year (~360 MB). Six months (~180 MB) fit beside the libraries, and the bundle, and the time
-    to rewrite the index on every run, stop growing with the archive.
-    """
-    if months is None:
-        raw = os.environ.get(MONTHS_ENV, "").strip()
-        try:
-            months = int(raw) if raw else INDEX_MONTHS
-        except ValueError:
-            raise ChatIndexError(f"{MONTHS_ENV} must be a whole number of months, not {raw!r}") from None
-    if months < 0:
-        raise ChatIndexError(f"the chat index window must be 0 (everything) or more months, not {months}")
-    return months
-
-
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
-def within_window(docs: list[ChatDocument], months: int) -> list[ChatDocument]:
-    """The documents published in the ``months`` calendar months up to the newest one (all for 0).
-
-    The window ends at the newest release, not at today's date, so the same archive always gives
-    the same index. Documents without a (YYYY-MM-DD) date are kept.
-    """
-    dates = [doc.date for doc in docs if _ISO_DATE.match(doc.date)]
-    if not months or not dates:
-        return docs
-    newest = max(dates)
-    year, month = divmod(int(newest[:4]) * 12 + int(newest[5:7]) - 1 - months, 12)
-    cutoff = f"{year:04d}-{month + 1:02d}-{newest[8:10]}"  # same day, ``months`` earlier
-    return [doc for doc in docs if not _ISO_DATE.match(doc.date) or doc.date > cutoff]
-
-
 def _digest(docs: list[ChatDocument], analyzer: str, months: int = 0) -> str:
     """Hash of everything the index is made from (documents, window, chunking, analyzer and its version)."""
-    try:
-        from briefing.search.analyzer import ANALYZER_VERSION  # no model is loaded by this import
-    except ImportError:
-        ANALYZER_VERSION = "none"
     digest = hashlib.sha256(
         f"{INDEX_VERSION} {CHUNK_CHARS} {MAX_TF} {months} {analyzer} {ANALYZER_VERSION}".encode()
     )
@@ -491,182 +390,6 @@ def _swap_in(staging: Path, target: Path) -> None:
         os.replace(target, old)
     os.replace(staging, target)
     shutil.rmtree(old, ignore_errors=True)
-
-
-# --- reading -------------------------------------------------------------------------------------
-
-COMMON_SHARE = 0.2  # a stem in more releases than this is left out of the query (it ranks little)
-SPECIFIC_SHARE = 0.05  # a relevant release shares at least one word rarer than this with the question
-
-
-@dataclass
-class Hit:
-    """One passage of a retrieved release, with the release's metadata and relevance."""
-
-    release_id: str
-    title: str
-    date: str
-    url: str
-    ministry: str
-    source_url: str
-    kind: str
-    heading: str
-    text: str
-    score: float  # the release's BM25F score
-    coverage: float  # idf-weighted share of the question's words the release contains
-
-    def to_dict(self) -> dict[str, object]:
-        return asdict(self)
-
-
-@dataclass
-class _Word:
-    stem: str
-    grams: list[str]
-    weight: float  # idf of the stem; unknown words count half of the rarest; one-letter words 0
-    df: int
-
-
-def _contains(text: str, word: _Word) -> bool:
-    if word.stem in text:
-        return True
-    # A compound written differently (문화패스 / 문화예술패스): half its bigrams, and at least two.
-    hits = sum(g in text for g in word.grams)
-    return hits >= 2 and hits * 2 >= len(word.grams)
-
-
-def _normalized(text: str) -> str:
-    try:
-        from briefing.search.normalize import normalize
-    except ImportError:
-        return unicodedata.normalize("NFKC", text).lower().replace(",", "")
-    return normalize(text)
-
-
-class ChatIndex:
-    """An opened chat index; searching is thread-safe. Open with :func:`open_chat_index`."""
-
-    def __init__(self, index_dir: Path) -> None:
-        from whoosh import index as whoosh_index
-
-        self.index_dir = Path(index_dir)
-        try:
-            self.stamp = json.loads((self.index_dir / META_FILE).read_text(encoding="utf-8"))
-            # read-only: a function bundle (Lambda, Vercel) is a read-only file system
-            self._ix = whoosh_index.open_dir(str(self.index_dir), indexname=INDEX_NAME, readonly=True)
-            self._searcher = self._ix.searcher()
-        except Exception as exc:  # whoosh raises many kinds on a damaged index; all mean "rebuild"
-            raise ChatIndexError(f"no usable chat index in {self.index_dir}: {exc}") from exc
-        self._lock = threading.Lock()
-
-    def __len__(self) -> int:
-        return self._searcher.doc_count()
-
-    def _words(self, question: str) -> list[_Word]:
-        total = max(1, self._searcher.doc_count())
-        rarest = math.log(1 + total)
-        words = []
-        for stem, *grams in question_words(question):
-            df = self._searcher.doc_frequency("body", stem)
-            if len(stem) < 2:
-                weight = 0.0  # 비, 몇, 주: too ambiguous to show relevance
-            elif df:
-                weight = math.log(1 + total / df)
-            else:
-                weight = rarest / 2  # phrasing or a word the archive writes differently
-            words.append(_Word(stem, grams, weight, df))
-        return words
-
-    def search(self, question: str, limit: int = 8, candidates: int = 30) -> list[Hit]:
-        """Passages of the ``limit`` releases best matching ``question``, best release first.
-
-        BM25F over title and text picks ``candidates``; they are then ordered by coverage (how
-        much of the question, by idf weight, a release contains) and BM25F, so a release holding
-        the question's rare words beats one repeating a common word in its title. Coverage also
-        lets the caller tell a real match from a release that merely shares a common word. Two
-        passages per release: those sharing most of the question's words.
-        """
-        from whoosh import query as q
-
-        with self._lock:  # whoosh searchers share file handles
-            total = max(1, self._searcher.doc_count())
-            words = self._words(question)
-            terms: list[str] = []
-            for word in words:
-                if word.df and word.df <= COMMON_SHARE * total:
-                    terms.append(word.stem)
-                elif not word.df:
-                    terms.extend(word.grams)  # a compound the archive holds in pieces
-            if not terms:  # only common words: use the two rarest rather than nothing
-                known = sorted((w for w in words if w.df and len(w.stem) > 1), key=lambda w: w.df)
-                terms = [w.stem for w in known[:2]]
-            if not terms:
-                return []
-            clauses = [q.Term(name, t) for t in dict.fromkeys(terms) for name in ("title", "body")]
-            results = self._searcher.search(q.Or(clauses), limit=candidates)
-            found = [(r.score or 0.0, r.fields()) for r in results]
-        weight_total = sum(w.weight for w in words) or 1.0
-        scored = []
-        for score, stored in found:
-            meta = stored.get("meta", {})
-            passages = stored.get("passages", [])
-            texts = [_normalized(f"{meta.get('title', '')} {p[2]}") for p in passages]
-            present = [w for w in words if _contains(" ".join(texts), w)]
-            # at least one release: in a small archive 5 % of it is less than one release
-            specific = any(w.df <= max(1.0, SPECIFIC_SHARE * total) for w in present if w.weight)
-            share = sum(w.weight for w in present) / weight_total if specific else 0.0
-            scored.append((round(share, 2), score, stored, texts))
-        scored.sort(key=lambda item: (item[0], item[1]), reverse=True)
-        hits: list[Hit] = []
-        for share, score, stored, texts in scored[:limit]:
-            meta = stored.get("meta", {})
-            passages = stored.get("passages", [])
-            ranked = sorted(
-                range(len(passages)),
-                key=lambda i: (-sum(w.weight for w in words if _contains(texts[i], w)), i),
-            )
-            for i in ranked[:2]:
-                kind, heading, text = passages[i]
-                hits.append(
-                    Hit(
-                        release_id=stored["rid"],
-                        title=meta.get("title", ""),
-                        date=meta.get("date", ""),
-                        url=meta.get("url", ""),
-                        ministry=meta.get("ministry", ""),
-                        source_url=meta.get("source_url", ""),
-                        kind=kind,
-                        heading=heading,
-                        text=text,
-                        score=float(score),
-                        coverage=share,
-                    )
-                )
-        return hits
-
-    def close(self) -> None:
-        self._searcher.close()
-
-
-_OPEN: dict[tuple[str, float], ChatIndex] = {}
-_OPEN_LOCK = threading.Lock()
-
-
-def open_chat_index(index_dir: Path) -> ChatIndex:
-    """The chat index in ``index_dir``, opened once per process and reopened when it is rebuilt."""
-    index_dir = Path(index_dir).resolve()
-    try:
-        stamp = (index_dir / META_FILE).stat().st_mtime
-    except OSError as exc:
-        raise ChatIndexError(f"no chat index in {index_dir} (build the site first)") from exc
-    key = (str(index_dir), stamp)
-    with _OPEN_LOCK:
-        found = _OPEN.get(key)
-        if found is None:
-            for old_key in [k for k in _OPEN if k[0] == key[0]]:
-                _OPEN.pop(old_key).close()
-            found = _OPEN[key] = ChatIndex(index_dir)
-        return found
 
 
 def iter_documents(records: Iterable[ReleaseRecord]) -> Iterator[ChatDocument]:
