@@ -41,12 +41,14 @@ class ReleaseFetcher:
         report: CollectReport,
         now: datetime,
         error: Callable[[str], None],
+        over_budget: Callable[[], bool] = lambda: False,
     ) -> None:
         self.settings = settings
         self.client = client
         self.report = report
         self.now = now
         self._error = error  # records a failed step in the run report
+        self._over_budget = over_budget  # the run's time budget is spent: start no more downloads
 
     def fill(self, record: ReleaseRecord, listing: Listing, previous: ReleaseRecord | None = None) -> None:
         """(Re)build the record's content from ``listing``: page (feeds) and attachments."""
@@ -92,6 +94,9 @@ class ReleaseFetcher:
         for att in record.attachments:
             if not needs_download(att):
                 continue
+            if self._over_budget():
+                self._defer(record, "attachments")
+                return
             att.error = None
             if not self._fetch_attachment(att, reuse or {}):
                 failures.append(f"{att.name}: {att.error}")
@@ -175,6 +180,19 @@ class ReleaseFetcher:
             state="failed", reason=reason[:300], attempts=attempts, next_retry=next_retry, updated_at=stamp
         )
 
+    def _defer(self, record: ReleaseRecord, step: str) -> None:
+        """Leave ``step`` for the next run without counting an attempt: the run's time was up, the
+        source did nothing wrong. State "pending" with a ``next_retry`` of now makes it due at once."""
+        old = record.status.get(step) or StepStatus()
+        stamp = self.now.isoformat()
+        record.status[step] = StepStatus(
+            state="pending",
+            reason="left for the next run: the run's time budget was spent",
+            attempts=old.attempts,
+            next_retry=stamp,
+            updated_at=stamp,
+        )
+
     def _backoff(self, attempts: int) -> timedelta:
         return timedelta(hours=self.settings.retry_backoff_hours * 2 ** (attempts - 1))
 
@@ -182,6 +200,9 @@ class ReleaseFetcher:
         """Failed steps under the attempt cap whose backoff (from the current settings) has passed."""
         due = []
         for step, status in record.status.items():
+            if status.state == "pending" and status.next_retry:  # deferred by a time budget
+                due.append(step)
+                continue
             if status.state != "failed" or status.attempts >= self.settings.max_attempts:
                 continue
             last = datetime.fromisoformat(status.updated_at) if status.updated_at else self.now
