@@ -8,7 +8,7 @@ from pathlib import Path
 from briefing.collect import run_collect
 from briefing.records import KST
 from briefing.store import Store
-from briefing.testing.fakeportal import FakeFeed, FakePortal, FakeRelease
+from briefing.testing.fakeportal import FakeFeed, FakeFile, FakePortal, FakeRelease
 
 DAY = date(2026, 11, 20)
 APPROVED = datetime.combine(DAY, datetime.min.time(), KST) + timedelta(hours=9)
@@ -45,3 +45,48 @@ def test_api_data_contents_and_page_text_are_capped_with_a_note(tmp_path: Path) 
         # same answer next run: not seen as an edit (the cap is applied before comparing)
         again = run_collect(settings, since=DAY, until=DAY)
         assert again.updated == 0, again.summary_line()
+
+
+def test_the_run_budget_stops_new_work_and_the_next_run_finishes(tmp_path: Path) -> None:
+    """A run past its time budget starts nothing new, keeps what it saved, says so, and the next
+    run (same window: it was not moved on) does the rest."""
+    releases = [
+        FakeRelease(
+            f"15600010{n}",
+            f"느린 첨부 {n}",
+            approved=APPROVED,
+            files=[FakeFile("a.hwp", b"x" * 64, delay=0.4)],
+        )
+        for n in range(5)
+    ]
+    with FakePortal(releases) as portal:
+        settings = portal.settings(tmp_path / "data", collect_budget_minutes=1 / 60)  # one second
+        report = run_collect(settings, since=DAY, until=DAY)
+        line = report.summary_line()
+        assert report.exit_code == 0 and report.skipped_by_budget >= 1, line
+        assert report.new + report.skipped_by_budget == 5
+        assert "left for the next run (time budget of" in line
+        assert report.seconds < 4.0, line  # the budget plus at most one release in flight
+        assert "last_success" not in Store(settings.data_dir).read_state("collect")
+        done = run_collect(settings.with_values({"collect_budget_minutes": 25}), since=DAY, until=DAY)
+        assert done.new == report.skipped_by_budget and done.skipped_by_budget == 0, done.summary_line()
+        records = _records(settings.data_dir)
+        assert len(records) == 5 and all(r.attachments[0].sha256 for r in records.values())
+
+
+def test_attachments_past_the_budget_wait_without_counting_an_attempt(tmp_path: Path) -> None:
+    files = [FakeFile(f"붙임{n}.hwp", bytes([n]) * 64, delay=0.4) for n in range(4)]
+    release = FakeRelease("156000201", "첨부가 많은 보도자료", approved=APPROVED, files=files)
+    with FakePortal([release]) as portal:
+        settings = portal.settings(tmp_path / "data", collect_budget_minutes=0.6 / 60)
+        run_collect(settings, since=DAY, until=DAY)
+        (record,) = _records(settings.data_dir).values()
+        waiting = [a for a in record.attachments if a.sha256 is None]
+        assert waiting and len(waiting) < 4
+        status = record.status["attachments"]
+        assert status.state == "pending" and "time budget" in status.reason and status.attempts == 0
+        run_collect(settings.with_values({"collect_budget_minutes": 25}), since=DAY, until=DAY)
+        (record,) = _records(settings.data_dir).values()
+        assert all(a.sha256 for a in record.attachments)
+        assert record.status["attachments"].state == "ok" and record.status["attachments"].attempts == 1
+        assert portal.downloads == 4  # each file once

@@ -34,3 +34,20 @@ def test_release_text_cannot_close_the_source_block(tmp_path: Path, fake_llm: Fa
     assert user.count("<원문>") == 1 and user.count("</원문>") == 1
     assert user.rstrip().endswith("</원문>")
     assert "<시스템>" not in user and "‹/원문›" in user and "‹시스템›" in user  # kept, as data
+
+
+def test_the_time_budget_defers_model_calls_to_the_next_run(tmp_path: Path, fake_llm: FakeLLM) -> None:
+    settings = llm_settings(tmp_path, fake_llm.api_base, llm_max_parallel=1, summarize_budget_minutes=1 / 60)
+    store = Store(settings.data_dir)
+    for n in range(6):
+        store.save(make_record(f"15670010{n}"))
+    fake_llm.default = json_reply(valid_summary(), delay=0.5)
+    report = run_summarize(settings)
+    line = report.summary_line()
+    assert report.deferred and len(report.made) + len(report.flagged) >= 1, line
+    assert "time budget of" in line
+    assert report.extracted >= len(report.deferred)  # readers get an honest extract meanwhile
+    first_calls = fake_llm.calls
+    later = run_summarize(settings.with_values({"summarize_budget_minutes": 20}))
+    assert sorted(later.made + later.flagged) == sorted(report.deferred), later.summary_line()
+    assert fake_llm.calls - first_calls == len(report.deferred)
