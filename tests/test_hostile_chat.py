@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import socket
+import struct
 import threading
 import time
 import urllib.error
@@ -140,22 +141,20 @@ def test_vercel_adapter_keys_on_the_address_the_platform_wrote(
     assert other != 429  # another client has its own bucket
 
 
-def _listen_overflows() -> int | None:
-    """The kernel's count of connections dropped because a listen queue was full (Linux)."""
-    try:
-        lines = Path("/proc/net/netstat").read_text().splitlines()
-    except OSError:
+def _max_backlog(server: ThreadingHTTPServer) -> int | None:
+    """The listen queue the kernel gave the server's socket (Linux: TCP_INFO of a listening socket
+    carries it in ``tcpi_sacked``); None elsewhere."""
+    if not hasattr(socket, "TCP_INFO"):
         return None
-    for names, values in zip(lines[::2], lines[1::2], strict=False):
-        if names.startswith("TcpExt:"):
-            table = dict(zip(names.split()[1:], values.split()[1:], strict=False))
-            return int(table.get("ListenOverflows", 0))
-    return None
+    info = server.socket.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 104)
+    return struct.unpack_from("I", info, 28)[0]
 
 
-def test_a_burst_of_50_connections_is_served_without_resets(serve) -> None:
-    """With a listen queue of 5, a burst lost connections (dropped, retried after 1-3 s, or reset)."""
-    base = serve()
+def test_a_burst_of_50_connections_is_served_without_resets(site: Path) -> None:
+    """With a listen queue of 5, a burst lost connections (dropped and retried after 1-3 s, or reset)."""
+    server = make_server(Settings(), "127.0.0.1", 0, output=site)
+    base = _start(server)
+    backlog = _max_backlog(server)
     barrier = threading.Barrier(50)
     results: list[object] = []
 
@@ -167,14 +166,16 @@ def test_a_burst_of_50_connections_is_served_without_resets(serve) -> None:
             results.append(exc)
 
     threads = [threading.Thread(target=one) for _ in range(50)]
-    overflows = _listen_overflows()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(30)
+    finally:
+        server.shutdown()
+        server.server_close()
     assert results == [200] * 50, [r for r in results if r != 200]
-    if overflows is not None:
-        assert _listen_overflows() == overflows  # not one connection dropped at the queue
+    assert backlog is None or backlog >= 50, backlog
 
 
 def _server_threads() -> int:

@@ -66,7 +66,7 @@ def test_the_run_budget_stops_new_work_and_the_next_run_finishes(tmp_path: Path)
         assert report.exit_code == 0 and report.skipped_by_budget >= 1, line
         assert report.new + report.skipped_by_budget == 5
         assert "left for the next run (time budget of" in line
-        assert report.seconds < 4.0, line  # the budget plus at most one release in flight
+        assert report.seconds < 8.0, line  # the budget plus at most one release in flight
         assert "last_success" not in Store(settings.data_dir).read_state("collect")
         done = run_collect(settings.with_values({"collect_budget_minutes": 25}), since=DAY, until=DAY)
         assert done.new == report.skipped_by_budget and done.skipped_by_budget == 0, done.summary_line()

@@ -163,7 +163,7 @@ def test_a_dripping_download_ends_at_its_total_deadline(tmp_path: Path) -> None:
                 client.get(evil.url("/drip.pdf"))
             took = time.monotonic() - started
         assert err.value.kind == "deadline" and not err.value.retryable
-        assert 1.9 < took < 3.0, took
+        assert 1.9 < took < 5.0, took  # the deadline, not 30 read timeouts
         assert evil.count("/drip.pdf") == 1  # not retried past its deadline
 
 
@@ -190,7 +190,7 @@ def test_a_run_with_a_dripping_attachment_ends_on_time_with_everything_else(tmp_
             )
             started = time.monotonic()
             report = run_collect(settings, since=DAY, until=DAY)
-            assert time.monotonic() - started < 6.0, report.summary_line()
+            assert time.monotonic() - started < 12.0, report.summary_line()
             assert report.new == 4
             records = _records(settings.data_dir)
             drip_att = next(a for a in records["156000001"].attachments if a.name == "drip.pdf")
