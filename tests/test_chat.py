@@ -23,20 +23,17 @@ import pytest
 
 from briefing.chat.answer import NO_MATCH_TEXT, NO_MODEL_TEXT, SYSTEM_PROMPT, answer, run_chat_cli
 from briefing.chat.index_build import (
-    INDEX_MONTHS,
-    MONTHS_ENV,
     ChatDocument,
     build_chat_index,
     chunk_text,
     document_from_markdown,
     iter_documents,
     search_analyzer,
-    window_months,
-    within_window,
 )
 from briefing.chat.retrieval import ChatIndexError
 from briefing.chat.serve import make_server, resolve_static
 from briefing.chat.stream import LeakGuard
+from briefing.chat.window import INDEX_MONTHS, MONTHS_ENV, window_months, within_window
 from briefing.llm import preload
 from briefing.settings import Settings
 from briefing.testing.fakellm import FakeLLM, echo_reply, slow_reply, text_reply
