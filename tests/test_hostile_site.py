@@ -144,8 +144,9 @@ def test_tags_round_trip_any_character(site: Path) -> None:
 
 
 def test_every_page_carries_the_csp_meta(site: Path) -> None:
-    expected = policy("https://chat.example.net/api/chat")
-    assert "connect-src 'self' https://chat.example.net;" in expected
+    expected = policy("https://chat.example.net/api/chat", site_url="https://example.org/briefing")
+    assert "script-src 'self' https://example.org;" in expected
+    assert "connect-src 'self' https://example.org https://chat.example.net;" in expected
     pages = sorted(site.rglob("*.html"))
     assert len(pages) > 10
     for page in pages:

@@ -87,7 +87,9 @@ def _add_helpers(generator) -> None:
         CATEGORY_LIST=CATEGORIES,
         SITE_ABSOLUTE=settings.get("SITEURL", "").rstrip("/"),
         CHAT_ENDPOINT=settings.get("CHAT_ENDPOINT", ""),
-        CONTENT_SECURITY_POLICY=csp_policy(settings.get("CHAT_ENDPOINT", "")),
+        CONTENT_SECURITY_POLICY=csp_policy(
+            settings.get("CHAT_ENDPOINT", ""), site_url=settings.get("SITEURL", "")
+        ),
     )
 
 
