@@ -7,6 +7,7 @@ from pathlib import Path
 
 from briefing.collect import run_collect
 from briefing.records import KST
+from briefing.run_report import begin_run, render_markdown, run_figures
 from briefing.store import Store
 from briefing.testing.fakeportal import FakeFeed, FakeFile, FakePortal, FakeRelease
 
@@ -61,6 +62,8 @@ def test_the_run_budget_stops_new_work_and_the_next_run_finishes(tmp_path: Path)
     ]
     with FakePortal(releases) as portal:
         settings = portal.settings(tmp_path / "data", collect_budget_minutes=1 / 60)  # one second
+        note = tmp_path / "run-start.json"
+        begin_run(settings, note)
         report = run_collect(settings, since=DAY, until=DAY)
         line = report.summary_line()
         assert report.exit_code == 0 and report.skipped_by_budget >= 1, line
@@ -68,6 +71,12 @@ def test_the_run_budget_stops_new_work_and_the_next_run_finishes(tmp_path: Path)
         assert "left for the next run (time budget of" in line
         assert report.seconds < 8.0, line  # the budget plus at most one release in flight
         assert "last_success" not in Store(settings.data_dir).read_state("collect")
+        figures = run_figures(settings, note)  # the job summary says so too
+        assert figures.left_for_next_run == report.skipped_by_budget
+        assert (
+            f"| 다음 실행으로 미룸 (left for the next run: time budget, caps) | {report.skipped_by_budget} |"
+            in (render_markdown(figures))
+        )
         done = run_collect(settings.with_values({"collect_budget_minutes": 25}), since=DAY, until=DAY)
         assert done.new == report.skipped_by_budget and done.skipped_by_budget == 0, done.summary_line()
         records = _records(settings.data_dir)

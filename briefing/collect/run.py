@@ -350,6 +350,7 @@ class Collector:
             state["feeds"] = self.feed_state_new
         state["retry"] = dict(sorted(self.retry.items()))
         state["last_run"] = self.now.isoformat()
+        state["left_for_next_run"] = self.report.skipped_by_budget  # for `briefing report`
         self.store.write_state(STATE_COLLECT, state)
         self.store.write_state(STATE_SOURCES, self.health.state)
 
