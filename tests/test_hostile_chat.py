@@ -125,7 +125,8 @@ def test_vercel_adapter_keys_on_the_address_the_platform_wrote(
     """The probe: 30 distinct first X-Forwarded-For values got 30 x 200 (one bucket each)."""
     monkeypatch.setenv("BRIEFING_CHAT_RATE", "5")
     monkeypatch.setenv("BRIEFING_CHAT_INDEX", str(tmp_path / "no-index"))
-    module = _load("briefing_vercel_under_test", ROOT / "api" / "chat.py")
+    # a fresh copy of the adapter (api/chat.py re-exports it): its endpoint reads this test's settings
+    module = _load("briefing_vercel_under_test", ROOT / "briefing" / "chat" / "adapters" / "vercel.py")
     server = ThreadingHTTPServer(("127.0.0.1", 0), module.handler)
     base = _start(server)
     try:
