@@ -135,3 +135,26 @@ def test_generated_files_are_world_readable_for_pages(tmp_path: Path) -> None:
     assert write_output(path, "<p>안녕</p>")
     assert path.stat().st_mode & 0o044 == 0o044
     assert not write_output(path, "<p>안녕</p>")  # unchanged: not written again
+
+
+def test_repository_url_from_setting_actions_or_origin(tmp_path: Path) -> None:
+    from briefing.site.github_pages import git_origin, repository_url
+
+    assert (
+        repository_url({"BRIEFING_REPOSITORY_URL": "https://git.example.kr/a/b/"})
+        == "https://git.example.kr/a/b"
+    )
+    assert repository_url({"GITHUB_REPOSITORY": "someone/briefing"}) == "https://github.com/someone/briefing"
+    ghes = {"GITHUB_REPOSITORY": "org/site", "GITHUB_SERVER_URL": "https://ghe.example.kr/"}
+    assert repository_url(ghes) == "https://ghe.example.kr/org/site"
+    assert repository_url({}, "git@github.com:someone/briefing.git") == "https://github.com/someone/briefing"
+    assert repository_url({}, "https://github.com/someone/briefing") == "https://github.com/someone/briefing"
+    # unknown: no link rather than a wrong one
+    assert repository_url({}, "https://gitlab.com/someone/briefing.git") == ""
+    assert repository_url({}, "") == "" and repository_url({"GITHUB_REPOSITORY": "not-a-repo"}) == ""
+    assert git_origin(tmp_path) == ""  # not a checkout
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    subprocess.run(
+        ["git", "-C", str(tmp_path), "remote", "add", "origin", "git@github.com:o/n.git"], check=True
+    )
+    assert repository_url({}, git_origin(tmp_path)) == "https://github.com/o/n"
