@@ -16,7 +16,6 @@ most the release it was working on, and the next run (same window: state is writ
 from __future__ import annotations
 
 import logging
-import sys
 import time
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -25,6 +24,7 @@ from typing import Any
 from briefing.collect.fetch import ReleaseFetcher
 from briefing.collect.health import SourceHealth
 from briefing.collect.identity import ReleaseIndex, add_source, is_edited
+from briefing.collect.progress import RunProgress
 from briefing.http import HttpClient
 from briefing.records import KST, ReleaseRecord, SourceRef, safe_id
 from briefing.settings import Settings
@@ -199,7 +199,7 @@ class Collector:
             log.info("no DATA_GO_KR_SERVICE_KEY: the Open API was skipped")
         for line in self.index.load_window(since, until):
             self._error(line)
-        progress = _Progress(len(listings))
+        progress = RunProgress(len(listings))
         new_count = 0
         try:
             for listing in listings:
@@ -393,38 +393,3 @@ class Collector:
         self.report.errors.append(line)
         if not quiet:
             log.warning("%s", line)
-
-
-class _Progress:
-    """A rich progress bar on a terminal, plain log lines otherwise (CI)."""
-
-    def __init__(self, total: int) -> None:
-        self.total = total
-        self.count = 0
-        self._bar = None
-        if total and sys.stderr.isatty():
-            from rich.console import Console
-            from rich.progress import Progress
-
-            self._bar = Progress(console=Console(stderr=True), transient=True)
-            self._bar.start()
-            self._task = self._bar.add_task("collect", total=total)
-            # log lines go above the bar (rich redirected sys.stderr) instead of through it
-            self._handlers = [
-                (h, h.setStream(sys.stderr))
-                for h in logging.getLogger().handlers
-                if isinstance(h, logging.StreamHandler) and not isinstance(h, logging.FileHandler)
-            ]
-
-    def advance(self, label: str) -> None:
-        self.count += 1
-        if self._bar is not None:
-            self._bar.update(self._task, advance=1, description=label)
-        else:
-            log.info("collect [%d/%d] %s", self.count, self.total, label)
-
-    def close(self) -> None:
-        if self._bar is not None:
-            self._bar.stop()
-            for handler, stream in self._handlers:
-                handler.setStream(stream)
