@@ -15,7 +15,15 @@ from briefing.site.listing import by_category, category_counts, ministry_slug
 from briefing.site.output import write_gzip_output, write_output
 from briefing.site.paging import stable_spans
 from briefing.site.related import Item, related
-from briefing.site.text import json_for_html, parse_attachments, plain, split_original, summary_sections, text
+from briefing.site.text import (
+    json_for_html,
+    korean_datetime,
+    parse_attachments,
+    plain,
+    split_original,
+    summary_sections,
+    text,
+)
 from tests.support.sitebuild import ROOT
 
 
@@ -158,3 +166,9 @@ def test_repository_url_from_setting_actions_or_origin(tmp_path: Path) -> None:
         ["git", "-C", str(tmp_path), "remote", "add", "origin", "git@github.com:o/n.git"], check=True
     )
     assert repository_url({}, git_origin(tmp_path)) == "https://github.com/o/n"
+
+
+def test_times_read_as_korean() -> None:
+    assert korean_datetime("2026-12-03T04:34:21+09:00") == "2026년 12월 3일 04:34"
+    assert korean_datetime("2026-12-02T19:34:21+00:00") == "2026년 12월 3일 04:34"  # shown in Korea time
+    assert korean_datetime("<b>언젠가</b>") == "언젠가"  # not a time: plain text, never markup

@@ -42,6 +42,7 @@ from briefing.site.related import Item, related
 from briefing.site.text import (
     file_size,
     json_for_html,
+    korean_datetime,
     parse_attachments,
     plain,
     safe_url,
@@ -81,6 +82,7 @@ def _add_helpers(generator) -> None:
         safe_url=safe_url,
         tojson_html=lambda data: Markup(json_for_html(data)),  # \u-escaped: safe in <script>
         kst_date=lambda d: d.strftime("%Y년 %-m월 %-d일"),
+        kst_datetime=korean_datetime,
         iso=lambda d: d.isoformat(),
     )
     # compiled templates are kept between builds (compiling them is a second of every rebuild)
