@@ -115,13 +115,17 @@ def render_key(record: ReleaseRecord, stored: StoredSummary) -> str:
 def _header(record: ReleaseRecord, stored: StoredSummary, key_summary: str) -> list[str]:
     summary = stored.summary
     category = summary.category if summary else stored.category
-    tags = [escape_inline(t).replace(",", " ") for t in (summary.tags if summary else [])]
+    # Tag_list (a JSON list) is what the site reads: Pelican splits "Tags: a, b" on "," or ";" (and
+    # an escaped "&amp;" has one), so "R&D" became two tags. "Tags" stays for readers of the file.
+    tags = [" ".join(str(t).split()) for t in (summary.tags if summary else [])]
+    tags = [t for t in tags if t]
     meta = {
         "Title": escape_inline(record.title),
         "Date": _when(record.published),
         "Modified": _when(record.modified or record.published),
         "Category": category,
-        "Tags": ", ".join(t for t in tags if t.strip()),
+        "Tags": ", ".join(escape_inline(t).replace(",", " ") for t in tags),
+        "Tag_list": _meta_json(tags) if tags else "",
         "Slug": safe_id(record.id),
         "Ministry": escape_inline(record.ministry),
         "Source": safe_url(record.url),

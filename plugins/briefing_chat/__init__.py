@@ -23,7 +23,7 @@ from pelican import signals
 from briefing.article.view import forget_source, view_for
 from briefing.chat.index_build import ChatDocument, build_chat_index, document_from_view, search_analyzer
 from briefing.chat.retrieval import open_chat_index
-from briefing.site.text import text
+from briefing.site.text import plain, text
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +50,9 @@ def document_for(article) -> ChatDocument:
         "url": article.url,
         "ministry": text(meta.get("ministry", "")),
         "source_url": str(meta.get("source", "")),
-        "summary": text(meta.get("summary", "")),
+        # metadata arrives as escaped HTML (the summary even as <p>…</p>): the chat and its
+        # ``sources`` event carry plain text, which the chat panel shows as text
+        "summary": plain(meta.get("summary", "")),
     }
     view = getattr(article, "briefing_view", None)
     if view is None and "source_hash" in meta and _data_dir:
