@@ -275,7 +275,7 @@ def _field(counts: dict[str, int]) -> str:
 # --- writing -------------------------------------------------------------------------------------
 
 
-INDEX_VERSION = 1  # bump when passages, fields or scoring inputs change
+INDEX_VERSION = 2  # bump when passages, fields or scoring inputs change (2: body analysed by line)
 
 
 @dataclass
@@ -285,11 +285,16 @@ class IndexReport:
     bytes: int
     seconds: float
     unchanged: bool = False  # same documents as the index on disk: nothing written
+    added: int = 0  # releases analysed and written this time
+    removed: int = 0  # releases deleted from the index on disk (changed or gone)
+    appended: bool = False  # the index on disk was appended to, not rebuilt
     older: int = 0  # releases before the window, left to the site search
     months: int = 0  # the window (0: every release)
 
     def line(self) -> str:
         state = "unchanged, " if self.unchanged else ""
+        if self.appended:
+            state = f"appended {self.added}, deleted {self.removed}, "
         window = (
             f" (newest {self.months} months; {self.older} older left to the site search)"
             if self.months
@@ -390,6 +395,29 @@ def _schema():
     )
 
 
+def analysed_body(doc: ChatDocument, passages: list[Passage]) -> str:
+    """The text a release's ``body`` field is analysed from: what its passages hold, but in the
+    lines it was written in. Passages re-flow paragraphs into chunks; the analysis is cached line
+    by line and shared with the search index, which sees the lines as written."""
+    original = doc.original
+    chunks = chunk_text(original)
+    if len(chunks) > MAX_CHUNKS_PER_RELEASE:  # the passages stop here: so does the analysis
+        kept = sum(len(c) for c in chunks[:MAX_CHUNKS_PER_RELEASE]) / sum(len(c) for c in chunks)
+        cut = original.rfind("\n", 0, int(len(original) * kept))
+        original = original[: max(cut, 0)]
+    parts = [p.text for p in passages if p.kind != "original"]
+    return "\n".join([*parts, original])
+
+
+DEAD_SHARE = 0.2  # above this share of deleted releases the index is rebuilt whole, not appended to
+
+
+def _release_hash(doc: ChatDocument) -> str:
+    return hashlib.sha256(json.dumps(asdict(doc), ensure_ascii=False, sort_keys=True).encode()).hexdigest()[
+        :16
+    ]
+
+
 def build_chat_index(
     docs: Iterable[ChatDocument],
     index_dir: Path,
@@ -405,7 +433,9 @@ def build_chat_index(
     swapped in by renames, so a function reading the folder sees the old index or the new one.
     ``analyze`` maps ``[[title, text], ...]`` to term counts per field (default: the search
     package's analyzer, see :func:`search_analyzer`). When the documents are the same as those of
-    the index on disk, nothing is written.
+    the index on disk, nothing is written; when some are new, changed or gone, the index on disk is
+    appended to (its files hard-linked into the new folder, whoosh adds a segment and marks
+    deletions), so a run costs what changed, not the archive.
     """
     from whoosh import index as whoosh_index
 
@@ -416,23 +446,41 @@ def build_chat_index(
     docs = within_window(everything, months)
     older = len({doc.id for doc in everything}) - len({doc.id for doc in docs})
     analyze = analyze or search_analyzer()
-    digest = _digest(docs, getattr(analyze, "__qualname__", type(analyze).__name__), months)
+    analyzer_name = getattr(analyze, "__qualname__", type(analyze).__name__)
+    digest = _digest(docs, analyzer_name, months)
     same = _unchanged(index_dir, digest)
     if same is not None:
         same.seconds = time.perf_counter() - started
         same.older = older  # the window may have dropped releases that were never indexed
         return same
+    unique: dict[str, ChatDocument] = {}
+    for doc in docs:
+        unique.setdefault(doc.id, doc)
+    hashes = {id_: _release_hash(doc) for id_, doc in unique.items()}
+    setup = _digest([], analyzer_name)  # everything but the documents and the window
+    previous = _previous_hashes(index_dir, setup)
     index_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = index_dir.with_name(f".{index_dir.name}.new-{os.getpid()}")
     shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir()
-    ix = whoosh_index.create_in(str(staging), _schema(), indexname=INDEX_NAME)
-    writer = ix.writer(limitmb=256, compound=False)  # separate files: opening reads only what a query needs
-    seen: set[str] = set()
+    gone = [id_ for id_ in previous or {} if hashes.get(id_) != previous[id_]]  # type: ignore[index]
+    appending = previous is not None and len(gone) <= DEAD_SHARE * max(1, len(previous))
+    if appending:
+        _link_copy(index_dir, staging)
+        ix = whoosh_index.open_dir(str(staging), indexname=INDEX_NAME)
+        if ix.doc_count_all() - ix.doc_count() + len(gone) > DEAD_SHARE * max(1, ix.doc_count_all()):
+            appending = False  # too many deleted releases kept in old segments: start over
+            ix.close()
+            shutil.rmtree(staging, ignore_errors=True)
+    if not appending:
+        previous, gone = {}, []
+        staging.mkdir()
+        ix = whoosh_index.create_in(str(staging), _schema(), indexname=INDEX_NAME)
+    # Separate files: opening reads only what a query needs.
+    writer = ix.writer(limitmb=256, compound=False)
     passages_total = 0
 
     def flush(pending: list[tuple[ChatDocument, list[Passage]]]) -> None:
-        texts = [[doc.title, "\n".join(p.text for p in passages)] for doc, passages in pending]
+        texts = [[doc.title, analysed_body(doc, passages)] for doc, passages in pending]
         for (doc, passages), analysis in zip(pending, analyze(texts), strict=True):
             writer.add_document(
                 rid=doc.id,
@@ -448,31 +496,39 @@ def build_chat_index(
                 body=_field(analysis[1]),
             )
 
+    added = 0
     try:
+        for id_ in gone:
+            writer.delete_by_term("rid", id_)
         pending: list[tuple[ChatDocument, list[Passage]]] = []
-        for doc in docs:
-            if doc.id in seen:
-                continue
-            seen.add(doc.id)
+        for id_, doc in unique.items():
             passages = passages_for(doc)
             passages_total += len(passages)
+            if previous and previous.get(id_) == hashes[id_]:
+                continue  # in the index already
             pending.append((doc, passages))
+            added += 1
             if len(pending) >= batch:
                 flush(pending)
                 pending = []
         if pending:
             flush(pending)
-        writer.commit(optimize=True)  # one segment: the function opens a single file set
+        if appending:
+            writer.commit(merge=True)  # whoosh merges the small segments; the big one stays as it is
+        else:
+            writer.commit(optimize=True)  # one segment: the function opens a single file set
     except BaseException:
         writer.cancel()
         shutil.rmtree(staging, ignore_errors=True)
         raise
     stamp = {
-        "releases": len(seen),
+        "releases": len(unique),
         "passages": passages_total,
         "digest": digest,
+        "setup": setup,
         "months": months,
         "older": older,
+        "hashes": hashes,
     }
     (staging / f"{INDEX_NAME}_WRITELOCK").unlink(missing_ok=True)  # whoosh's lock file, not needed to read
     write_atomic(staging / META_FILE, json.dumps(stamp))
@@ -481,8 +537,41 @@ def build_chat_index(
     _swap_in(staging, index_dir)
     size = sum(p.stat().st_size for p in index_dir.iterdir() if p.is_file())
     return IndexReport(
-        len(seen), passages_total, size, time.perf_counter() - started, older=older, months=months
+        len(unique),
+        passages_total,
+        size,
+        time.perf_counter() - started,
+        older=older,
+        months=months,
+        added=added,
+        removed=len(gone),
+        appended=appending,
     )
+
+
+def _previous_hashes(index_dir: Path, setup: str) -> dict[str, str] | None:
+    """Per-release hashes of the index on disk, if it was built the same way and can be opened."""
+    try:
+        stamp = json.loads((index_dir / META_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    hashes = stamp.get("hashes")
+    if stamp.get("setup") != setup or not isinstance(hashes, dict):
+        return None
+    return hashes
+
+
+def _link_copy(source: Path, target: Path) -> None:
+    """The index files of ``source`` in a new folder ``target``, hard-linked where the file system
+    allows (whoosh never rewrites a file: new segments and deletions go to new files)."""
+    target.mkdir()
+    for path in source.iterdir():
+        if not path.is_file() or path.name == META_FILE or path.name.endswith("_WRITELOCK"):
+            continue
+        try:
+            os.link(path, target / path.name)
+        except OSError:
+            shutil.copy2(path, target / path.name)
 
 
 def _swap_in(staging: Path, target: Path) -> None:

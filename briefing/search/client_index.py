@@ -226,6 +226,7 @@ def _add_stats(total: AnalysisStats, part: AnalysisStats) -> None:
     total.cached += part.cached
     total.chars += part.chars
     total.seconds += part.seconds
+    total.shared_chars += part.shared_chars
 
 
 def _unique(documents: Iterable[SearchDocument]) -> list[SearchDocument]:

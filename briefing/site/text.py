@@ -49,6 +49,18 @@ def split_original(content: str) -> tuple[str, str]:
 _PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.DOTALL)
 
 
+_BLOCK_END = re.compile(r"</(?:p|h[1-6]|li|div|tr|td|th)>|<br\s*/?>", re.IGNORECASE)
+
+
+def lines_text(content: str) -> str:
+    """The text of ``content`` with one line per block (paragraph, heading, list item).
+
+    The lines of its ``<p>`` paragraphs are those of :func:`paragraphs_text`: the search and the
+    chat index builds share the analysis of each line (``briefing.search.analyzer``).
+    """
+    return "\n".join(filter(None, (plain(part) for part in _BLOCK_END.split(content or ""))))
+
+
 def paragraphs_text(content: str) -> str:
     """The text of the plain ``<p>`` paragraphs of ``content``, one per blank-line-separated block
     (headings and our own classed notes are left out)."""

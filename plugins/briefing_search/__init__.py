@@ -4,8 +4,9 @@ Thin by design: it turns Pelican articles into :class:`briefing.search.client_in
 and calls :func:`briefing.search.client_index.build_client_index`. Settings (pelicanconf.py):
 
 - ``SEARCH_INDEX_DIR``: folder inside the output, default ``"search"`` (next to the search page).
-- ``SEARCH_CACHE_DIR``: analysis cache, default ``<CACHE_PATH>/search`` (``cache/search``); a rebuild
-  analyses only new or changed releases.
+- ``SEARCH_CACHE_DIR``: analysis cache and index state, default ``<CACHE_PATH>/analysis``
+  (``cache/analysis``, shared with the chat index: a text is analysed once for both); a rebuild
+  analyses only new or changed releases and rewrites only the index segments that gain releases.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from pathlib import Path
 from pelican import signals
 
 from briefing.search.client_index import SearchDocument, build_client_index
-from briefing.site.text import plain, split_original
+from briefing.site.text import lines_text, plain, split_original
 
 log = logging.getLogger(__name__)
 
@@ -48,14 +49,16 @@ def document_for(article) -> SearchDocument:
         tags=[t for t in tags if t],
         headline=_text(meta.get("headline")),
         summary=summary,
-        original=_text(original_html),
+        original=lines_text(original_html),
     )
 
 
 def _write_index(pelican) -> None:
     settings = pelican.settings
     out_dir = Path(pelican.output_path) / settings.get("SEARCH_INDEX_DIR", "search")
-    cache_dir = Path(settings.get("SEARCH_CACHE_DIR") or Path(settings.get("CACHE_PATH", "cache")) / "search")
+    cache_dir = Path(
+        settings.get("SEARCH_CACHE_DIR") or Path(settings.get("CACHE_PATH") or "cache") / "analysis"
+    )
     documents = [document_for(article) for article in _articles]
     report = build_client_index(documents, out_dir, cache_dir)
     log.info("%s", report.line())
