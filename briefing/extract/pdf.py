@@ -85,17 +85,36 @@ def extract_pdf_text(data: bytes, *, max_chars: int) -> tuple[str, list[str], st
 
 
 def _drop_drawing(page) -> None:
-    """Replace a big page content stream, in memory only, by its text-bearing operations."""
-    from pypdf.generic import DecodedStreamObject, NameObject
+    """Replace the page content stream, in memory only, by its text-bearing operations, parsed.
+
+    Big streams are first cut down to what text extraction reads (:func:`text_operations`); then
+    :func:`briefing.extract.pdf_content.parse_operations` parses them several times faster than
+    pypdf would. What that parser does not handle is left to pypdf.
+    """
+    from pypdf.generic import ContentStream, DecodedStreamObject, NameObject
+
+    from briefing.extract.pdf_content import Unsupported, parse_operations
 
     try:
         contents = page.get_contents()
         data = contents.get_data() if contents is not None else b""
-        if len(data) <= FILTER_ABOVE:
+        if not data:
             return
-        filtered = DecodedStreamObject()
-        filtered.set_data(text_operations(data))
-        page[NameObject("/Contents")] = filtered
+        if len(data) > FILTER_ABOVE:
+            data = text_operations(data)
+        try:
+            operations = parse_operations(data)
+        except Unsupported:
+            log.debug("content parsed by pypdf", exc_info=True)
+            if len(data) < len(contents.get_data()):
+                filtered = DecodedStreamObject()
+                filtered.set_data(data)
+                page[NameObject("/Contents")] = filtered
+            return
+        parsed = ContentStream(None, page.pdf, "bytes")
+        parsed.set_data(data)
+        parsed._operations = operations  # what pypdf would parse from ``data``
+        page[NameObject("/Contents")] = parsed
     except Exception:  # unusual structure: let pypdf read the page as it is
         log.debug("content filter skipped", exc_info=True)
 

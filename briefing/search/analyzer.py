@@ -130,14 +130,13 @@ def _kiwi_line_terms(lines: Iterable[str], cache: AnalysisCache | None = None) -
     wanted = dict.fromkeys(lines)
     found = {line: _LINE_CACHE[line] for line in wanted if line in _LINE_CACHE}
     fresh = [line for line in wanted if line not in found]
-    if fresh and cache is not None:
-        stored = cache.get_lines(fresh)
+    stored = cache.get_lines(fresh) if fresh and cache is not None else {}
+    if stored:
         found.update(stored)
         fresh = [line for line in fresh if line not in stored]
-    if len(_LINE_CACHE) + len(wanted) > _LINE_CACHE_MAX:
+    if len(_LINE_CACHE) + len(stored) + len(fresh) > _LINE_CACHE_MAX:
         _LINE_CACHE.clear()  # found holds this call's lines already seen: the clear loses none
-    for line in found:
-        _LINE_CACHE[line] = found[line]
+    _LINE_CACHE.update(stored)
     if fresh:
         analysed = {}
         for line, tokens in zip(fresh, _tokenize_all(_get_kiwi(), fresh), strict=True):
