@@ -93,7 +93,7 @@ def _drop_drawing(page) -> None:
     """
     from pypdf.generic import ContentStream, DecodedStreamObject, NameObject
 
-    from briefing.extract.pdf_content import Unsupported, parse_operations
+    from briefing.extract.pdf_content import TEXT_OPERATORS, Unsupported, parse_operations
 
     try:
         contents = page.get_contents()
@@ -103,7 +103,7 @@ def _drop_drawing(page) -> None:
         if len(data) > FILTER_ABOVE:
             data = text_operations(data)
         try:
-            operations = parse_operations(data)
+            operations = parse_operations(data, TEXT_OPERATORS)
         except Unsupported:
             log.debug("content parsed by pypdf", exc_info=True)
             if len(data) < len(contents.get_data()):
@@ -113,7 +113,7 @@ def _drop_drawing(page) -> None:
             return
         parsed = ContentStream(None, page.pdf, "bytes")
         parsed.set_data(data)
-        parsed._operations = operations  # what pypdf would parse from ``data``
+        parsed._operations = operations  # what pypdf would parse from ``data``, less what it passes over
         page[NameObject("/Contents")] = parsed
     except Exception:  # unusual structure: let pypdf read the page as it is
         log.debug("content filter skipped", exc_info=True)

@@ -28,6 +28,11 @@ _TOKEN = re.compile(  # leading white space is part of the match: half as many m
     rb"|(?P<comment>%[^\r\n]*)"
     rb"|(?P<ws>$))"
 )
+# Without literal strings every token is one of these, so the whole stream is cut up in C.
+_SIMPLE = re.compile(
+    rb"<<|>>|<[0-9A-Fa-f\x00\t\n\f\r ]*>|[\[\]]|/[^" + _DELIMS + rb"]*|%[^\r\n]*|[^" + _DELIMS + rb"]+|[^\x00\t\n\f\r ]"
+)
+_NUMBER = re.compile(rb"[-+]?(?:\d+\.?\d*|\.\d+)")
 _PARENS = re.compile(rb"[()\\]")
 _HEX_SPACE = re.compile(rb"[\x00\t\n\f\r ]+")
 
@@ -36,8 +41,99 @@ class Unsupported(ValueError):
     """The stream holds something this reader leaves to pypdf."""
 
 
-def parse_operations(data: bytes) -> list[tuple[Any, bytes]]:
-    """The operations of a content stream, as pypdf's ``ContentStream.operations`` lists them."""
+# The operators pypdf's text extraction acts on (pypdf/_page.py ``_extract_text`` and
+# ``_text_extraction/_text_extractor.py``); it passes over every other one.
+TEXT_OPERATORS = frozenset(
+    {b"BT", b"ET", b"q", b"Q", b"cm", b"Tz", b"Tc", b"Tw", b"TL", b"Tf", b"Td", b"TD", b"Tm", b"T*"}
+    | {b"Tj", b"TJ", b"'", b'"', b"Do"}
+)
+
+
+def parse_operations(data: bytes, only: frozenset[bytes] | None = None) -> list[tuple[Any, bytes]]:
+    """The operations of a content stream, as pypdf's ``ContentStream.operations`` lists them
+    (those with an operator in ``only``, when given)."""
+    if b"(" in data:
+        return _parse_general(data, only)
+    return _parse_simple(data, only)
+
+
+def _parse_simple(data: bytes, only: frozenset[bytes] | None) -> list[tuple[Any, bytes]]:
+    """:func:`parse_operations` of a stream without literal strings (Hancom writes hex strings):
+    tokens come from one ``findall``, and each distinct number, name or string is made once
+    (they are immutable, and glyph codes and coordinates repeat)."""
+    from pypdf.generic import ArrayObject, BooleanObject, DictionaryObject, NameObject, NullObject
+
+    operations: list[tuple[Any, bytes]] = []
+    operands: list[Any] = []
+    stack: list[list[Any]] = []
+    kinds: list[bytes] = []
+    made: dict[bytes, Any] = {}
+    for token in _SIMPLE.findall(data):
+        obj = made.get(token)
+        if obj is None:
+            obj = made[token] = _object(token)
+        if obj is not _KEYWORD:
+            (stack[-1] if stack else operands).append(obj)
+            continue
+        if token in (b"[", b"<<"):
+            stack.append([])
+            kinds.append(token)
+        elif token in (b"]", b">>"):
+            if not kinds or kinds[-1] != (b"[" if token == b"]" else b"<<"):
+                raise Unsupported("unbalanced brackets")
+            kinds.pop()
+            items = stack.pop()
+            if token == b"]":
+                value: Any = ArrayObject(items)
+            else:
+                if len(items) % 2 or not all(isinstance(k, NameObject) for k in items[::2]):
+                    raise Unsupported("dictionary without name keys")
+                value = DictionaryObject(zip(items[::2], items[1::2], strict=True))
+            (stack[-1] if stack else operands).append(value)
+        elif token[:1] == b"%":
+            continue
+        elif token in (b"true", b"false"):
+            (stack[-1] if stack else operands).append(BooleanObject(token == b"true"))
+        elif token == b"null":
+            (stack[-1] if stack else operands).append(NullObject())
+        elif stack:
+            raise Unsupported(f"operator {token!r} inside brackets")
+        elif token in (b"BI", b"ID", b"EI") or token[:1] in b"<>{}":
+            raise Unsupported(f"{token!r}")
+        else:
+            if only is None or token in only:
+                operations.append((operands, token))
+            operands = []
+    if stack:
+        raise Unsupported("unclosed brackets")
+    return operations
+
+
+_KEYWORD = object()  # what _object gives for operators, brackets and keywords
+
+
+def _object(token: bytes) -> Any:
+    """The pypdf object of a number, name or hex string token; _KEYWORD for anything else."""
+    from pypdf.generic import FloatObject, NameObject, NumberObject
+    from pypdf.generic._utils import create_string_object
+
+    first = token[:1]
+    if first == b"/":
+        if b"#" in token:
+            raise Unsupported("name with # escapes")
+        return NameObject(token.decode("latin-1"))
+    if first == b"<" and token != b"<<":
+        digits = _HEX_SPACE.sub(b"", token[1:-1])
+        if len(digits) % 2:
+            digits += b"0"
+        return create_string_object(bytes.fromhex(digits.decode("ascii")), "bytes")
+    if first in b"0123456789+-." and _NUMBER.fullmatch(token):
+        return FloatObject(token) if b"." in token else NumberObject(int(token))
+    return _KEYWORD
+
+
+def _parse_general(data: bytes, only: frozenset[bytes] | None) -> list[tuple[Any, bytes]]:
+    """:func:`parse_operations` of any stream, literal strings included."""
     from pypdf.generic import (
         ArrayObject,
         BooleanObject,
@@ -116,7 +212,8 @@ def parse_operations(data: bytes) -> list[tuple[Any, bytes]]:
             elif token in (b"BI", b"ID", b"EI"):
                 raise Unsupported("inline image")
             else:
-                operations.append((operands, token))
+                if only is None or token in only:
+                    operations.append((operands, token))
                 operands = []
     if stack:
         raise Unsupported("unclosed brackets")
