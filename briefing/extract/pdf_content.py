@@ -30,7 +30,11 @@ _TOKEN = re.compile(  # leading white space is part of the match: half as many m
 )
 # Without literal strings every token is one of these, so the whole stream is cut up in C.
 _SIMPLE = re.compile(
-    rb"<<|>>|<[0-9A-Fa-f\x00\t\n\f\r ]*>|[\[\]]|/[^" + _DELIMS + rb"]*|%[^\r\n]*|[^" + _DELIMS + rb"]+|[^\x00\t\n\f\r ]"
+    rb"<<|>>|<[0-9A-Fa-f\x00\t\n\f\r ]*>|[\[\]]|/[^"
+    + _DELIMS
+    + rb"]*|%[^\r\n]*|[^"
+    + _DELIMS
+    + rb"]+|[^\x00\t\n\f\r ]"
 )
 _NUMBER = re.compile(rb"[-+]?(?:\d+\.?\d*|\.\d+)")
 _PARENS = re.compile(rb"[()\\]")
