@@ -31,6 +31,7 @@ import math
 import sqlite3
 import time
 from array import array
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -61,7 +62,7 @@ log = logging.getLogger(__name__)
 
 FORMAT = 2  # 2: segments, stable numbers, dead numbers (briefing.search.index_state)
 ANALYSIS_SLICE = 1000  # documents analysed and folded into the postings at a time
-FIELD_BOOSTS = (8, 4, 2, 1)  # title, headline + tags, summary, original text
+FIELD_BOOSTS = (8, 4, 2, 1)  # title, headline + tags, summary, original text (boost 1: see _weighted)
 ORIGINAL_MAX_CHARS = 20_000  # of page + attachment text per release; the rest is not indexed
 CHUNK = 16  # documents per metadata file
 SNIPPET_CHARS = 280  # of the summary kept in the metadata for result snippets
@@ -322,6 +323,22 @@ def build_client_index(
     return report
 
 
+def _new_postings() -> array[int]:
+    return array("I")
+
+
+def _weighted(analysis: list[dict[str, int]]) -> tuple[dict[str, int], int]:
+    """Field-weighted term frequencies of one document, and its length in terms."""
+    *heads, original = analysis
+    weighted = dict(original)  # the largest field has boost 1: copied whole, in C
+    length = sum(original.values())
+    for boost, counts in zip(FIELD_BOOSTS, heads, strict=False):
+        length += sum(counts.values())
+        for term, count in counts.items():
+            weighted[term] = weighted.get(term, 0) + boost * count
+    return weighted, length
+
+
 def _write_segment(
     layout: Plan, segment: Segment, docs: list[SearchDocument], cache: AnalysisCache | None, writer: _Writer
 ) -> None:
@@ -330,27 +347,19 @@ def _write_segment(
     live = [n for n in range(segment.lo, segment.hi) if layout.order[n] >= 0]
     # Analysed a slice at a time and folded straight into compact postings, so memory holds the
     # postings (4 bytes a number) rather than every document's term counts (a year is ~25,000).
-    postings: dict[str, array[int]] = {}
+    postings: defaultdict[str, array[int]] = defaultdict(_new_postings)
     for start in range(0, len(live), ANALYSIS_SLICE):
         part = live[start : start + ANALYSIS_SLICE]
         analyses, stats = analyze_fields([docs[layout.order[n]].fields() for n in part], cache)
         _add_stats(report.analysis, stats)
         for number, analysis in zip(part, analyses, strict=True):
-            weighted: dict[str, int] = {}
-            length = 0
-            for boost, counts in zip(FIELD_BOOSTS, analysis, strict=True):
-                for term, count in counts.items():
-                    weighted[term] = weighted.get(term, 0) + boost * count
-                    length += count
+            weighted, length = _weighted(analysis)
             bucket = length_bucket(length)
             entry = layout.numbers[number]
             assert entry is not None
             entry[2] = bucket
-            for term, tf in weighted.items():
-                flat = postings.get(term)
-                if flat is None:
-                    flat = postings[term] = array("I")
-                flat.extend((number, min(tf, 255), bucket))
+            for term, tf in weighted.items():  # ~2,500 terms a release: the hot loop of a warm build
+                postings[term].extend((number, tf if tf < 256 else 255, bucket))
     report.terms += len(postings)
     count = sum(len(v) for v in postings.values()) // 3
     report.postings += count
