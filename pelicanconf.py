@@ -16,7 +16,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))  # the plugins import the core package `briefing` from this checkout
 
 from briefing.categories import CATEGORIES  # noqa: E402
-from briefing.site_years import parse_archive_sites, parse_site_years  # noqa: E402
+from briefing.site.years import parse_archive_sites, parse_site_years  # noqa: E402
 
 SITENAME = "정책 브리핑 요약"
 SITESUBTITLE = "정부 보도자료를 원문과 함께, 충실하게 요약합니다"

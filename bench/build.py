@@ -2,7 +2,7 @@
 
     python bench/build.py [--sizes 1000,10000] [--keep]
 
-For each size N: N synthetic releases (``briefing.synthetic``) become articles, then, each build
+For each size N: N synthetic releases (``briefing.testing.synthetic``) become articles, then, each build
 in its own process (so peak memory is that build's own):
 
 - ``full``: our theme + plugins, empty output and cache;
@@ -28,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from briefing.synthetic import generate_records, write_synthetic_articles  # noqa: E402
+from briefing.testing.synthetic import generate_records, write_synthetic_articles  # noqa: E402
 
 # Runs one Pelican build and prints its wall time and peak memory (this process only).
 _RUNNER = """

@@ -2,7 +2,7 @@
 
     python bench/chat.py [--sizes 1000 10000] [--out bench/out/chat]
 
-For each size, ``briefing.synthetic`` releases plus the written releases of
+For each size, ``briefing.testing.synthetic`` releases plus the written releases of
 ``bench/chat_questions.py`` are indexed with the search package's analyzer (cold analysis cache,
 so the build time is a first build's). Cold start is a new Python process answering one question
 up to its first ``sources`` event (the model library is not needed for that event); litellm's own
@@ -28,14 +28,15 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.chat_questions import OFF_TOPIC, questions, records  # noqa: E402
-from briefing.chat import build_messages, retrieval_text, select_sources  # noqa: E402
-from briefing.chat_index import build_chat_index, iter_documents, open_chat_index, search_analyzer  # noqa: E402
-from briefing.synthetic import generate_records  # noqa: E402
+from briefing.chat.answer import build_messages, retrieval_text, select_sources  # noqa: E402
+from briefing.chat.index_build import build_chat_index, iter_documents, search_analyzer  # noqa: E402
+from briefing.chat.retrieval import open_chat_index  # noqa: E402
+from briefing.testing.synthetic import generate_records  # noqa: E402
 
 COLD_START = """
 import json, sys, time
 from pathlib import Path
-from briefing.chat import answer
+from briefing.chat.answer import answer
 from briefing.settings import Settings
 for event in answer(sys.argv[2], [], Settings(), Path(sys.argv[1])):
     print(json.dumps(event, ensure_ascii=False), flush=True)

@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from briefing.collect import run_collect  # noqa: E402
-from tests.fakeportal import FakeFeed, FakePortal, corpus_releases  # noqa: E402
+from briefing.testing.fakeportal import FakeFeed, FakePortal, corpus_releases  # noqa: E402
 
 DAY = date(2026, 11, 20)
 

@@ -3,7 +3,7 @@
     python bench/growth.py [--sizes 400,1200] [--per-year 25000] [--keep]
     nice python bench/growth.py --sizes 25000 --incremental 20 --commit HEAD --work /tmp/growth-year
 
-Synthetic releases (``briefing.synthetic``, ``--per-year`` a year spread evenly over the months) go
+Synthetic releases (``briefing.testing.synthetic``, ``--per-year`` a year spread evenly over the months) go
 through the real pipeline in a copy of this repository (the work tree, or ``--commit``): records
 saved by ``briefing.store`` → ``briefing summarize`` (offline) → ``briefing build --publish``
 (what the workflow runs: theme + all plugins, absolute URLs; with ``--chat-index`` also the chat
@@ -46,9 +46,9 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 from worktree import copy_tracked  # noqa: E402
 
-from briefing.chat_index import MONTHS_ENV, window_months  # noqa: E402
+from briefing.chat.window import MONTHS_ENV, window_months  # noqa: E402
 from briefing.store import Store  # noqa: E402
-from briefing.synthetic import RealText, iter_records, real_text_pool  # noqa: E402
+from briefing.testing.synthetic import RealText, iter_records, real_text_pool  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus"
 GB = 1024**3

@@ -3,7 +3,7 @@
     python bench/search.py [--synthetic 10000] [--work /tmp/search-bench] [--limit-queries N]
 
 The site: the real corpus documents (../shared/corpus, text extracted with briefing.extract, titles
-in bench/queries/corpus_releases.json) plus N synthetic releases (briefing.synthetic). Each release
+in bench/queries/corpus_releases.json) plus N synthetic releases (briefing.testing.synthetic). Each release
 gets one simple HTML page (title, ministry, date, summary, full text) — the same text our index
 gets — and Pagefind (the PyPI package's binary) indexes those pages. A full Pelican build of 10,000
 releases is not needed to compare the two indexes, so it is not done here.
@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 
 from briefing.categories import guess_category  # noqa: E402
 from briefing.search.client_index import SearchDocument, build_client_index  # noqa: E402
-from briefing.synthetic import generate_records  # noqa: E402
+from briefing.testing.synthetic import generate_records  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus"
 QUERIES = ROOT / "bench" / "queries"
@@ -163,7 +163,7 @@ def run_queries(site: Path, queries: list[str]) -> dict[str, list[dict]]:
     """Each query on each engine in a fresh Chromium context; returns per-engine result rows."""
     from playwright.sync_api import sync_playwright
 
-    from tests.browser import CHROMIUM_FLAGS, chromium_path
+    from briefing.testing.browser import CHROMIUM_FLAGS, chromium_path
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
     threading.Thread(target=server.serve_forever, daemon=True).start()

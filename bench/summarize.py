@@ -10,7 +10,7 @@
    extract's JSON, a fair stand-in for the size of a model's answer).
 3. Faithfulness-check time per summary (source facts extracted once, then the summary checked).
 4. No-op rerun over N synthetic records (default 1,000): first run writes LLM articles through the
-   fake OpenAI-compatible server of tests/fakellm.py, the rerun must make zero calls (target < 2 s);
+   fake OpenAI-compatible server of briefing/testing/fakellm.py, the rerun must make zero calls (target < 2 s);
    the same for offline extracts. Works in a temporary folder; writes nothing else.
 """
 
@@ -38,7 +38,7 @@ from briefing.summarize import run_summarize  # noqa: E402
 from briefing.summarize.offline import extract_summary  # noqa: E402
 from briefing.summarize.prompt import SYSTEM  # noqa: E402
 from briefing.summarize.source import build_source  # noqa: E402
-from briefing.synthetic import generate_records  # noqa: E402
+from briefing.testing.synthetic import generate_records  # noqa: E402
 
 MODELS = ("gpt-4o-mini", "gemini/gemini-2.5-flash", "claude-haiku-4-5")
 TOKENIZER_MODEL = "gpt-4o-mini"
@@ -142,8 +142,8 @@ def bench_corpus(corpus: Path) -> list[tuple[str, str]]:
 
 
 def bench_rerun(n: int) -> list[tuple[str, str]]:
-    from tests.fakellm import FakeLLM, json_reply
-    from tests.summarize_data import valid_summary
+    from briefing.testing.fakellm import FakeLLM, json_reply
+    from briefing.testing.summaries import valid_summary
 
     rows = []
     records = generate_records(n)

@@ -57,14 +57,14 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from briefing.server import serve
+    from briefing.chat.serve import serve
 
     serve(_settings(args), host=args.host, port=args.port, output=Path(args.output), index_dir=args.index)
     return 0
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
-    from briefing.chat import run_chat_cli
+    from briefing.chat.answer import run_chat_cli
 
     return run_chat_cli(_settings(args), " ".join(args.question), index_dir=args.index)
 
@@ -80,7 +80,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     if args.site:
-        from briefing.site_size import report_site_size
+        from briefing.site.size import report_site_size
 
         return report_site_size(args.site, args.pages_limit)
     if args.begin:
@@ -91,56 +91,93 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+EXAMPLES = {
+    "collect": "briefing collect --since 2026-11-01 --until 2026-11-03 --limit 20",
+    "summarize": "BRIEFING_LLM_MODEL=gemini/gemini-2.5-flash briefing summarize --limit 10",
+    "build": "briefing build --publish --output-dir output",
+    "serve": "briefing serve --port 8000   # then open http://127.0.0.1:8000/",
+    "chat": "briefing chat 청년 월세 지원 대상은 누구인가요?",
+    "doctor": "briefing doctor --check-model",
+    "report": "briefing report --site output",
+}
+
+
+def _command(sub, name: str, help: str) -> argparse.ArgumentParser:
+    """A sub-command whose --help ends with an example."""
+    return sub.add_parser(
+        name,
+        help=help,
+        description=help[:1].upper() + help[1:] + ".",
+        epilog=f"example:\n  {EXAMPLES[name]}",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("briefing")
+    except PackageNotFoundError:  # run from a checkout that was never installed
+        return "unknown"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="briefing",
         description="Collect, summarise and publish Korean government press releases (korea.kr 정책브리핑).",
+        epilog="the main job: briefing collect && briefing summarize && briefing build\n"
+        "set-up check:  briefing doctor        a full sample site:  make demo",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     def data_args(p: argparse.ArgumentParser) -> None:
         p.add_argument("--data-dir", type=Path, help="records folder (env BRIEFING_DATA_DIR, default data/)")
 
-    p = sub.add_parser("collect", help="fetch new releases, their pages and attachments into records")
+    p = _command(sub, "collect", "fetch new releases, their pages and attachments into records")
     data_args(p)
     p.add_argument("--since", type=_date, help="first day to collect (YYYY-MM-DD, Korea time)")
     p.add_argument("--until", type=_date, help="last day to collect (default today)")
     p.add_argument("--limit", type=int, help="at most N new releases this run")
     p.set_defaults(func=cmd_collect)
 
-    p = sub.add_parser("summarize", help="write a summarised Markdown article for each new or changed record")
+    p = _command(sub, "summarize", "write a summarised Markdown article for each new or changed record")
     data_args(p)
     p.add_argument("--content-dir", type=Path, help="articles folder (default content/)")
     p.add_argument("--force", action="store_true", help="summarise again even when the cache matches")
     p.add_argument("--limit", type=int, help="at most N summaries this run")
     p.set_defaults(func=cmd_summarize)
 
-    p = sub.add_parser("build", help="build the site with Pelican")
+    p = _command(sub, "build", "build the site with Pelican")
     p.add_argument("--publish", action="store_true", help="use publishconf.py (absolute URLs from SITEURL)")
-    p.add_argument("--output-dir", type=Path)
+    p.add_argument("--output-dir", type=Path, help="where the site is written (default output/)")
     p.set_defaults(func=cmd_build)
 
-    p = sub.add_parser("serve", help="serve the built site and /api/chat locally")
-    p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=8000)
+    p = _command(sub, "serve", "serve the built site and /api/chat locally")
+    p.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)"
+    )
+    p.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
     p.add_argument("--output", default="output", help="built site folder")
     p.add_argument(
         "--index", type=Path, help="chat index (default OUTPUT/chat-index; build/chat-index after --publish)"
     )
     p.set_defaults(func=cmd_serve)
 
-    p = sub.add_parser("chat", help="ask the policy assistant a question from the terminal")
-    p.add_argument("question", nargs="+")
+    p = _command(sub, "chat", "ask the policy assistant a question from the terminal")
+    p.add_argument("question", nargs="+", help="the question, in Korean or English (quotes optional)")
     p.add_argument("--index", type=Path, help="chat index folder (default output/chat-index)")
     p.set_defaults(func=cmd_chat)
 
-    p = sub.add_parser("doctor", help="check the set-up of this copy and say what to fix")
+    p = _command(sub, "doctor", "check the set-up of this copy and say what to fix")
     data_args(p)
     p.add_argument("--check-model", action="store_true", help="also send a one-token test to the model")
     p.set_defaults(func=cmd_doctor)
 
-    p = sub.add_parser("report", help="figures of this publish run (Markdown for the Actions job summary)")
+    p = _command(sub, "report", "figures of this publish run (Markdown for the Actions job summary)")
     data_args(p)
     p.add_argument("--content-dir", type=Path, help="articles folder (default content/)")
     p.add_argument("--begin", action="store_true", help="note the start of a run (before collecting)")
@@ -155,7 +192,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:  # bare `briefing`: say what it can do
+        parser.print_help()
+        return 0
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.INFO,
         format="%(levelname)s %(name)s: %(message)s",

@@ -4,6 +4,8 @@ Each check returns findings (ok / warn / fail, with a fix). ``run_doctor`` print
 non-zero when any check failed, so a forker — or the workflow — sees at once what is missing:
 the Python version, dependencies, the Open API key, the feeds, the model, SITEURL and GitHub Pages,
 and the health of the data folder (unreadable records, orphans, releases stuck in a failed state).
+
+It is one piece on purpose: a checklist of independent checks reads best top to bottom.
 """
 
 from __future__ import annotations
@@ -19,12 +21,12 @@ from pathlib import Path
 from typing import Literal, TextIO
 from urllib.parse import urlsplit
 
-from briefing.pages import github_pages_url
+from briefing.article.markdown import article_paths, read_meta
 from briefing.records import KST
-from briefing.run_report import article_paths, read_article_meta
 from briefing.settings import Settings
-from briefing.site_size import PAGES_LIMIT_BYTES, SPLIT_FIX, human_bytes, measure
-from briefing.site_years import ARCHIVES_ENV, YEARS_ENV, SiteYearsError, parse_archive_sites, parse_site_years
+from briefing.site.github_pages import github_pages_url
+from briefing.site.size import PAGES_LIMIT_BYTES, SPLIT_FIX, human_bytes, measure
+from briefing.site.years import ARCHIVES_ENV, YEARS_ENV, SiteYearsError, parse_archive_sites, parse_site_years
 from briefing.store import Store, StoreError
 
 Level = Literal["ok", "warn", "fail"]
@@ -282,7 +284,7 @@ def check_data(settings: Settings) -> list[Finding]:
     articles: dict[str, Path] = {}
     for path in article_paths(settings.content_dir):
         try:
-            slug = read_article_meta(path).get("slug") or path.stem
+            slug = read_meta(path).get("slug") or path.stem
         except (OSError, UnicodeDecodeError) as exc:
             unreadable.append(f"unreadable article {path}: {exc}")
             continue
@@ -364,7 +366,7 @@ def check_repository_size(folder: Path, limit: int = REPOSITORY_LIMIT_BYTES) -> 
     message = f"{human_bytes(size)}: {share:.0%} of GitHub's recommended {human_bytes(limit)}"
     if share >= 0.8:
         fix = (
-            'run `git gc`; then see README "Data growth" (the repository grows ~200 MB a year; '
+            'run `git gc`; then see docs/growth.md (the repository grows ~200 MB a year; '
             "closed years can move to their archive repository)"
         )
         return [Finding("warn", "repository size", message, fix)]
@@ -374,7 +376,7 @@ def check_repository_size(folder: Path, limit: int = REPOSITORY_LIMIT_BYTES) -> 
 def check_site_years(env: Mapping[str, str], today: datetime | None = None) -> list[Finding]:
     """BRIEFING_SITE_YEARS / BRIEFING_ARCHIVE_SITES as the build reads them, and a main site whose
     window has not opened this year (new releases collected but never shown)."""
-    section = 'README section "A site per year (BRIEFING_SITE_YEARS)"'
+    section = 'docs/publishing.md section "A site per year (BRIEFING_SITE_YEARS)"'
     try:
         window = parse_site_years(env.get(YEARS_ENV))
         links = parse_archive_sites(env.get(ARCHIVES_ENV))

@@ -5,6 +5,8 @@ Every date, number with a unit and organisation name in the summary is extracted
 2.3×10¹² 원; ``과기정통부`` = ``과학기술정보통신부``) and looked up among the same kinds of facts
 extracted from the source. What is not found is *unsupported*: the caller retries once naming
 those claims, then flags or holds the summary. Pure functions; no I/O.
+
+It is one piece until the claim-to-evidence aligner (issue 14) replaces it with a package.
 """
 
 from __future__ import annotations

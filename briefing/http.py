@@ -20,6 +20,7 @@ from urllib.parse import unquote_to_bytes, urljoin, urlsplit
 
 import httpx
 
+from briefing.errors import BriefingError
 from briefing.settings import Settings
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
@@ -37,7 +38,7 @@ def redact(url: str) -> str:
     return _SECRET_PARAM.sub(r"\1***", url)
 
 
-class FetchError(Exception):
+class FetchError(BriefingError):
     """A request that did not give a usable answer. ``str()`` is one line: ``kind: detail``."""
 
     def __init__(self, kind: str, url: str, detail: str, status: int | None = None) -> None:

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from briefing.errors import SummaryError
 from briefing.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -23,7 +24,7 @@ log = logging.getLogger(__name__)
 ErrorKind = Literal["timeout", "rate-limit", "server", "connection", "auth", "bad-request", "other"]
 
 
-class LLMError(Exception):
+class LLMError(SummaryError):
     """A model call failed; ``kind`` says how, so the caller can leave the release for the next run."""
 
     def __init__(self, kind: ErrorKind, message: str, model: str = "") -> None:

@@ -13,29 +13,11 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from briefing.article.markdown import article_paths, read_meta
 from briefing.settings import Settings
 from briefing.store import Store, StoreError, write_atomic
 
 DEFAULT_NOTE = Path("cache") / "run-start.json"
-
-
-def read_article_meta(path: Path) -> dict[str, str]:
-    """The metadata lines (``Key: value``) at the top of a Pelican Markdown article, keys lower-cased."""
-    meta: dict[str, str] = {}
-    with path.open(encoding="utf-8") as handle:
-        for line in handle:
-            if not line.strip():
-                break
-            key, sep, value = line.partition(":")
-            if not sep or " " in key.strip():
-                break
-            meta[key.strip().lower()] = value.strip()
-    return meta
-
-
-def article_paths(content_dir: Path) -> list[Path]:
-    """Every release article under ``content/releases/YYYY/MM/``."""
-    return sorted((content_dir / "releases").glob("*/*/*.md"))
 
 
 @dataclass
@@ -103,7 +85,7 @@ def run_figures(settings: Settings, note: Path = DEFAULT_NOTE) -> RunFigures:
         with_article.add(path.stem)
         if path.stat().st_mtime < started:
             continue
-        meta = read_article_meta(path)
+        meta = read_meta(path)
         figures.summaries += 1
         kind = meta.get("summary_kind", "")
         figures.summaries_llm += kind == "llm"

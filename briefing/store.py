@@ -17,13 +17,16 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from briefing.errors import BriefingError
 from briefing.records import ReleaseRecord, safe_id
 
 log = logging.getLogger(__name__)
 
 
-class StoreError(Exception):
+class StoreError(BriefingError):
     """A record or state file could not be read or written."""
+
+    kind = "store"
 
 
 class LockedError(StoreError):

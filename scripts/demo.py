@@ -2,7 +2,7 @@
 
 1. Copies the repository's tracked files into ``demo/out/site`` (without its data/ and articles).
 2. Serves the sample releases of ``demo/releases.json`` — with PDF and HWPX attachments generated
-   on the spot — from the project's fake portal (``tests/fakeportal.py``) on 127.0.0.1.
+   on the spot — from the project's fake portal (``briefing/testing/fakeportal.py``) on 127.0.0.1.
 3. Runs ``briefing collect`` (Open API and a ministry feed), ``briefing summarize`` (no model: the
    offline extractive summaries, labelled as such) and ``briefing build``.
 4. Serves the site with ``briefing serve`` (search works in the browser; the chat answers with the
@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 from sample_portal import load_samples, sample_dates, sample_feeds, sample_releases  # noqa: E402
 from worktree import copy_tracked  # noqa: E402
 
-from tests.fakeportal import FakePortal  # noqa: E402
+from briefing.testing.fakeportal import FakePortal  # noqa: E402
 
 DEFAULT_OUT = ROOT / "demo" / "out"
 CHAT_QUESTION = "청년 첫 일자리 적응 지원금은 얼마인가요?"

@@ -37,8 +37,8 @@ from sample_portal import sample_feeds, sample_releases  # noqa: E402
 from worktree import copy_tracked  # noqa: E402
 
 from briefing.records import KST  # noqa: E402
-from tests.fakellm import FakeLLM, json_reply  # noqa: E402
-from tests.fakeportal import FakeFeed, FakePortal, corpus_releases  # noqa: E402
+from briefing.testing.fakellm import FakeLLM, json_reply  # noqa: E402
+from briefing.testing.fakeportal import FakeFeed, FakePortal, corpus_releases  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus"
 TARGETS = (

@@ -1,6 +1,6 @@
 """The sample releases of ``demo/releases.json`` as releases of the project's fake portal.
 
-Their PDF and HWPX attachments are generated here (:mod:`briefing.sample_documents`), so the
+Their PDF and HWPX attachments are generated here (:mod:`briefing.testing.sample_documents`), so the
 repository holds no binary documents. Used by ``make demo`` and, when ``../shared/corpus`` is
 absent, by ``make e2e``.
 """
@@ -15,11 +15,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))  # tests.fakeportal lives beside the package, not in it
+    sys.path.insert(0, str(ROOT))  # briefing.testing.fakeportal lives beside the package, not in it
 
 from briefing.records import KST  # noqa: E402
-from briefing.sample_documents import hwpx_bytes, pdf_bytes  # noqa: E402
-from tests.fakeportal import FakeFeed, FakeFile, FakeRelease  # noqa: E402
+from briefing.testing.fakeportal import FakeFeed, FakeFile, FakeRelease  # noqa: E402
+from briefing.testing.sample_documents import hwpx_bytes, pdf_bytes  # noqa: E402
 
 RELEASES_FILE = ROOT / "demo" / "releases.json"
 FEED = "sample-ministry"

@@ -1,8 +1,8 @@
-"""Print the public URL ``briefing build --publish`` should use (see briefing.pages)."""
+"""Print the public URL ``briefing build --publish`` should use (see briefing.site.github_pages)."""
 
 import os
 
-from briefing.pages import publish_site_url
+from briefing.site.github_pages import publish_site_url
 
 if __name__ == "__main__":
     print(publish_site_url(os.environ))

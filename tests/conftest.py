@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -27,6 +28,13 @@ def snippets(corpus: Path) -> dict[str, dict]:
     return json.loads((corpus / "snippets.json").read_text(encoding="utf-8"))
 
 
-from tests.browser import browser  # noqa: E402,F401  (shared fixture)
-from tests.fakellm import fake_llm  # noqa: E402,F401  (shared fixture: fake OpenAI-compatible server)
-from tests.site_fixture import built_site  # noqa: E402,F401  (one built site per session)
+from briefing.testing.fakellm import FakeLLM  # noqa: E402
+from tests.support.browser import browser  # noqa: E402,F401  (shared fixture)
+from tests.support.site_fixture import built_site  # noqa: E402,F401  (one built site per session)
+
+
+@pytest.fixture
+def fake_llm() -> Iterator[FakeLLM]:
+    """A running fake OpenAI-compatible server; ``fake_llm.api_base`` is litellm's ``api_base``."""
+    with FakeLLM() as fake:
+        yield fake

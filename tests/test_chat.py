@@ -21,25 +21,24 @@ from typing import Any
 
 import pytest
 
-from briefing.chat import NO_MATCH_TEXT, NO_MODEL_TEXT, SYSTEM_PROMPT, LeakGuard, answer, run_chat_cli
-from briefing.chat_index import (
-    INDEX_MONTHS,
-    MONTHS_ENV,
+from briefing.chat.answer import NO_MATCH_TEXT, NO_MODEL_TEXT, SYSTEM_PROMPT, answer, run_chat_cli
+from briefing.chat.index_build import (
     ChatDocument,
-    ChatIndexError,
     build_chat_index,
     chunk_text,
     document_from_markdown,
     iter_documents,
-    window_months,
-    within_window,
+    search_analyzer,
 )
+from briefing.chat.retrieval import ChatIndexError
+from briefing.chat.serve import make_server, resolve_static
+from briefing.chat.stream import LeakGuard
+from briefing.chat.window import INDEX_MONTHS, MONTHS_ENV, window_months, within_window
 from briefing.llm import preload
-from briefing.server import make_server, resolve_static
 from briefing.settings import Settings
-from briefing.synthetic import generate_records
-from tests.chat_support import INJECTION, chat_records, cite_reply
-from tests.fakellm import FakeLLM, echo_reply, slow_reply, text_reply
+from briefing.testing.fakellm import FakeLLM, echo_reply, slow_reply, text_reply
+from briefing.testing.synthetic import generate_records
+from tests.support.chat_support import INJECTION, chat_records, cite_reply
 
 ROOT = Path(__file__).resolve().parent.parent
 SITE = "https://briefing.example.org"
@@ -361,7 +360,9 @@ def test_vercel_handler(monkeypatch: pytest.MonkeyPatch, settings: Settings, ind
     monkeypatch.setenv("BRIEFING_CHAT_MODEL", settings.chat_model)
     monkeypatch.setenv("BRIEFING_LLM_API_BASE", settings.llm_api_base)
     monkeypatch.setenv("SITE_URL", SITE)
-    vercel = _load(ROOT / "api" / "chat.py", "vercel_chat")
+    vercel = _load(ROOT / "briefing" / "chat" / "adapters" / "vercel.py", "vercel_chat")
+    shim = _load(ROOT / "api" / "chat.py", "vercel_shim")  # where Vercel looks: re-exports the adapter
+    assert shim.handler.__module__ == "briefing.chat.adapters.vercel"
     server = HTTPServer(("127.0.0.1", 0), vercel.handler)  # Vercel drives this class the same way
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
@@ -402,7 +403,7 @@ def test_lambda_handler(monkeypatch: pytest.MonkeyPatch, settings: Settings, ind
     monkeypatch.setenv("BRIEFING_CHAT_MODEL", settings.chat_model)
     monkeypatch.setenv("BRIEFING_LLM_API_BASE", settings.llm_api_base)
     monkeypatch.setenv("SITE_URL", SITE)
-    lam = _load(ROOT / "deploy" / "aws_lambda.py", "lambda_chat")
+    lam = _load(ROOT / "briefing" / "chat" / "adapters" / "aws_lambda.py", "lambda_chat")
     result = lam.handler(_lambda_event(json.dumps({"question": "양자컴퓨터 국산화 예산"}), b64=True), None)
     assert result["statusCode"] == 200 and result["headers"]["Content-Type"].startswith("text/event-stream")
     events = events_of(result["body"].encode())
@@ -464,7 +465,7 @@ def test_chat_path_loads_no_build_time_libraries(index_dir: Path) -> None:
     import sys
 
     script = (
-        "import sys; from pathlib import Path; from briefing.chat import answer; "
+        "import sys; from pathlib import Path; from briefing.chat.answer import answer; "
         "from briefing.settings import Settings; "
         f"events = list(answer('양자컴퓨터 국산화', [], Settings(), Path({str(index_dir)!r}))); "
         "assert events[0]['sources'], events; "
@@ -566,8 +567,8 @@ def test_real_corpus_releases_are_found(corpus: Path, tmp_path: Path) -> None:
 
 
 def test_passages_cannot_forge_or_close_data_blocks() -> None:
-    from briefing.chat import build_messages
-    from briefing.chat_index import Hit
+    from briefing.chat.answer import build_messages
+    from briefing.chat.retrieval import Hit
 
     hit = Hit(
         release_id="r",
@@ -592,17 +593,16 @@ def test_passages_cannot_forge_or_close_data_blocks() -> None:
 
 
 def test_rebuild_with_same_documents_writes_nothing(tmp_path: Path) -> None:
-    from briefing.chat_index import fallback_analyze
 
     docs = list(iter_documents(generate_records(30)))
     folder = tmp_path / "chat-index"
-    first = build_chat_index(docs, folder, analyze=fallback_analyze)
+    first = build_chat_index(docs, folder, analyze=search_analyzer())
     stamps = {p.name: p.stat().st_mtime_ns for p in folder.iterdir()}
-    again = build_chat_index(docs, folder, analyze=fallback_analyze)
+    again = build_chat_index(docs, folder, analyze=search_analyzer())
     assert again.unchanged and not first.unchanged and again.releases == 30
     assert {p.name: p.stat().st_mtime_ns for p in folder.iterdir()} == stamps
     docs[3].title = "양자컴퓨터 국산화 연구단 출범"
-    changed = build_chat_index(docs, folder, analyze=fallback_analyze)
+    changed = build_chat_index(docs, folder, analyze=search_analyzer())
     assert not changed.unchanged
     events = list(answer("양자컴퓨터 국산화", [], Settings(), folder))
     assert events[0]["sources"][0]["title"] == "양자컴퓨터 국산화 연구단 출범"
@@ -634,8 +634,8 @@ def test_new_and_changed_releases_are_appended_not_rebuilt(tmp_path: Path) -> No
 
 def test_small_archive_still_finds_its_releases(tmp_path: Path) -> None:
     # a new site or the demo holds a handful of releases: "rare" must still mean at least one release
-    from briefing.chat import select_sources
-    from briefing.chat_index import open_chat_index
+    from briefing.chat.answer import select_sources
+    from briefing.chat.retrieval import open_chat_index
 
     folder = tmp_path / "chat-index"
     build_chat_index(iter_documents(chat_records() + generate_records(5)), folder)
@@ -646,7 +646,7 @@ def test_small_archive_still_finds_its_releases(tmp_path: Path) -> None:
 
 def test_passages_hold_the_source_text_not_the_writers_escapes() -> None:
     # the article writer turns | * # < into character references; the chat model must see the text
-    from briefing.articles import escape_block, escape_inline
+    from briefing.article.markdown import escape_block, escape_inline
 
     source = "구분 | 2025년 | 2026년\n예산 *1,000억 원* #증액 <script>x</script>"
     body = (
@@ -693,20 +693,20 @@ def test_window_from_argument_environment_or_default(monkeypatch: pytest.MonkeyP
 
 
 def test_index_window_leaves_older_releases_to_the_site_search(tmp_path: Path) -> None:
-    from briefing.chat_index import fallback_analyze, open_chat_index
+    from briefing.chat.retrieval import open_chat_index
 
     records = generate_records(40) + chat_records()  # synthetic: October 2026; chat_records: November 2026
     old = generate_records(1, seed=9, start=date(2025, 3, 2))[0]
     old.id, old.title = "old-2025", "해저 데이터센터 냉각 실증 착수"
     folder = tmp_path / "chat-index"
-    report = build_chat_index(iter_documents([*records, old]), folder, analyze=fallback_analyze, months=6)
+    report = build_chat_index(iter_documents([*records, old]), folder, analyze=search_analyzer(), months=6)
     assert (report.releases, report.older, report.months) == (len(records), 1, 6)
     assert "1 older left to the site search" in report.line()
     index = open_chat_index(folder)
     assert all(hit.release_id != "old-2025" for hit in index.search("해저 데이터센터 냉각 실증"))
     assert index.search("청년 월세 특별지원")[0].release_id == "rent-2026"
     # a wider window is a different index: rebuilt, and the old release is found again
-    wider = build_chat_index(iter_documents([*records, old]), folder, analyze=fallback_analyze, months=24)
+    wider = build_chat_index(iter_documents([*records, old]), folder, analyze=search_analyzer(), months=24)
     assert not wider.unchanged and (wider.releases, wider.older) == (len(records) + 1, 0)
     hits = open_chat_index(folder).search("해저 데이터센터 냉각 실증")
     assert hits[0].release_id == "old-2025"

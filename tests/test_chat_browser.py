@@ -13,12 +13,12 @@ from typing import Any
 
 import pytest
 
+from briefing.chat.serve import make_server
 from briefing.llm import preload
-from briefing.server import make_server
 from briefing.settings import Settings
-from tests.chat_support import cite_reply
-from tests.fakellm import FakeLLM, slow_reply, text_reply
-from tests.site_fixture import BuiltSite  # the built_site fixture comes from conftest.py
+from briefing.testing.fakellm import FakeLLM, slow_reply, text_reply
+from tests.support.chat_support import cite_reply
+from tests.support.site_fixture import BuiltSite  # the built_site fixture comes from conftest.py
 
 pytestmark = pytest.mark.browser
 

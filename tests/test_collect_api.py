@@ -13,7 +13,7 @@ from briefing.collect import EXIT_LOCKED, EXIT_NOTHING_DONE, run_collect
 from briefing.records import KST
 from briefing.sources import press_api
 from briefing.store import Store
-from tests.fakeportal import API_PATH, DEFAULT_KEY, FakeFeed, FakeFile, FakePortal, FakeRelease
+from briefing.testing.fakeportal import API_PATH, DEFAULT_KEY, FakeFeed, FakeFile, FakePortal, FakeRelease
 
 DAY = date(2026, 11, 20)
 

@@ -15,7 +15,7 @@ import pytest
 from briefing.collect import run_collect
 from briefing.sources.feeds import feed_name
 from briefing.store import Store
-from tests.fakeportal import API_PATH, EDGE_COMPANION, FakeFeed, FakePortal, corpus_releases
+from briefing.testing.fakeportal import API_PATH, EDGE_COMPANION, FakeFeed, FakePortal, corpus_releases
 
 DAY = date(2026, 11, 20)
 

@@ -11,7 +11,7 @@ from briefing.collect import EXIT_NOTHING_DONE, run_collect
 from briefing.records import KST
 from briefing.sources.feeds import feed_name
 from briefing.store import Store
-from tests.fakeportal import API_PATH, FakeFeed, FakeFile, FakePortal, FakeRelease
+from briefing.testing.fakeportal import API_PATH, FakeFeed, FakeFile, FakePortal, FakeRelease
 
 DAY = date(2026, 11, 20)
 AT = datetime(2026, 11, 20, 10, 0, tzinfo=KST)
@@ -282,7 +282,7 @@ def test_conditional_get_for_feeds(tmp_path: Path) -> None:
 
 
 def test_page_without_a_known_container_uses_trafilatura(tmp_path: Path) -> None:
-    from briefing.sources.pages import page_text
+    from briefing.extract.html import page_text
 
     chrome = "".join(f"<li><a href='/m{i}'>메뉴 {i}</a></li>" for i in range(12))
     body = "".join(

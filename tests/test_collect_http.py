@@ -9,7 +9,7 @@ from urllib.parse import quote
 import pytest
 
 from briefing.http import FetchError, HttpClient, filename_from_disposition, safe_filename
-from tests.fakeportal import FakeFile, FakePortal, FakeRelease
+from briefing.testing.fakeportal import FakeFile, FakePortal, FakeRelease
 
 NAME = "붙임 1. 2026년도 예산안(확정).hwpx"
 

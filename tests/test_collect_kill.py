@@ -14,7 +14,7 @@ from pathlib import Path
 
 from briefing.collect import run_collect
 from briefing.store import Store
-from tests.fakeportal import FakeFeed, FakePortal, corpus_releases
+from briefing.testing.fakeportal import FakeFeed, FakePortal, corpus_releases
 
 DAY = date(2026, 11, 20)
 ROOT = Path(__file__).resolve().parent.parent

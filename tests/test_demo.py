@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from briefing.extract import extract_document, sniff_type
-from briefing.sample_documents import hwpx_bytes, pdf_bytes
-from tests.scripts import run_script
+from briefing.testing.sample_documents import hwpx_bytes, pdf_bytes
+from tests.support.scripts import run_script
 
 PARAGRAPHS = [
     "행정안전부는 2026년 11월 17일 점검 회의를 열었다.",

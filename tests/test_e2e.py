@@ -6,7 +6,7 @@ itself uses ../shared/corpus when it is there.
 
 from __future__ import annotations
 
-from tests.scripts import run_script
+from tests.support.scripts import run_script
 
 
 def test_publish_runs_twice_and_the_second_is_a_no_op() -> None:

@@ -10,7 +10,7 @@ import pytest
 from briefing.extract import extract_document
 from briefing.faithfulness import SourceFacts, check, claims_in, extract_dates, extract_names, extract_numbers
 from briefing.summarize.schema import Summary
-from tests.summarize_data import valid_summary
+from briefing.testing.summaries import valid_summary
 
 SOURCE = (
     "과학기술정보통신부는 2025년 9월 3일 발표했다. 예산은 1,000억 원, 총사업비 2조 3천억 원이며 "

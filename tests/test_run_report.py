@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from briefing.pages import github_pages_url, publish_site_url
 from briefing.records import ReleaseRecord, StepStatus
+from briefing.site.github_pages import github_pages_url, publish_site_url
 from briefing.store import Store
 
 

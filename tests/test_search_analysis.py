@@ -15,7 +15,7 @@ from briefing.search.normalize import normalize, split_words
 from briefing.search.query import parse_query, query_terms
 
 ROOT = Path(__file__).resolve().parent.parent
-NODE = ["node", str(ROOT / "tests" / "search_node.mjs")]
+NODE = ["node", str(ROOT / "tests" / "support" / "search_node.mjs")]
 
 TRICKY = [
     "정책을",

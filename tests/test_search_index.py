@@ -13,11 +13,11 @@ import pytest
 from briefing.search.client_index import ClientIndexReader, SearchDocument, build_client_index
 from briefing.search.query import parse_query
 from tests.conftest import CORPUS
-from tests.search_site import Article, build_search_site, sample_articles
-from tests.site_fixture import serve_with_csp
+from tests.support.search_site import Article, build_search_site, sample_articles
+from tests.support.site_fixture import serve_with_csp
 
 ROOT = Path(__file__).resolve().parent.parent
-NODE = ["node", str(ROOT / "tests" / "search_node.mjs")]
+NODE = ["node", str(ROOT / "tests" / "support" / "search_node.mjs")]
 
 
 @pytest.fixture(scope="module")
@@ -117,7 +117,7 @@ def test_titles_with_markup_are_stored_as_text(site) -> None:
 
 def test_analysing_in_slices_gives_the_same_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from briefing.search import client_index
-    from briefing.synthetic import generate_records
+    from briefing.testing.synthetic import generate_records
 
     docs = [
         SearchDocument(

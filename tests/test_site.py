@@ -17,8 +17,8 @@ import pytest
 
 from briefing.categories import BY_NAME, CATEGORIES
 from briefing.site.listing import ministry_slug
-from tests.site_fixture import HOSTILE_TITLE, BuiltSite
-from tests.sitebuild import ROOT
+from tests.support.site_fixture import HOSTILE_TITLE, BuiltSite
+from tests.support.sitebuild import ROOT
 
 # a release's link in a listing: a full card's title or a compact row's title
 CARD_LINK = re.compile(

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.site_fixture import BuiltSite
-from tests.sitebuild import ROOT
+from tests.support.site_fixture import BuiltSite
+from tests.support.sitebuild import ROOT
 
 pytestmark = pytest.mark.browser
 

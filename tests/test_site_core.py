@@ -16,7 +16,7 @@ from briefing.site.output import write_gzip_output, write_output
 from briefing.site.paging import stable_spans
 from briefing.site.related import Item, related
 from briefing.site.text import json_for_html, parse_attachments, plain, split_original, summary_sections, text
-from tests.sitebuild import ROOT
+from tests.support.sitebuild import ROOT
 
 
 def test_stable_pages_keep_numbered_pages_when_items_are_added() -> None:

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from briefing.synthetic import generate_records, write_synthetic_articles
-from tests.site_fixture import CSPHandler
-from tests.sitebuild import ROOT, build_site
+from briefing.testing.synthetic import generate_records, write_synthetic_articles
+from tests.support.site_fixture import CSPHandler
+from tests.support.sitebuild import ROOT, build_site
 
 
 class PagesHandler(CSPHandler):

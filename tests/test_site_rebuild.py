@@ -8,8 +8,8 @@ from datetime import date
 from pathlib import Path
 
 from briefing.store import Store
-from briefing.synthetic import generate_records, write_synthetic_articles
-from tests.sitebuild import ROOT, build_site
+from briefing.testing.synthetic import generate_records, write_synthetic_articles
+from tests.support.sitebuild import ROOT, build_site
 
 # small pages so that 60 releases make a front page and two numbered (compact) pages
 SETTINGS = {

@@ -23,15 +23,15 @@ import pytest
 from briefing.doctor import check_site_years, run_doctor
 from briefing.records import KST, ReleaseRecord
 from briefing.settings import Settings
-from briefing.site_years import (
+from briefing.site.years import (
     ArchiveSite,
     SiteYearsError,
     YearWindow,
     parse_archive_sites,
     parse_site_years,
 )
-from briefing.synthetic import generate_records, write_synthetic_articles
-from tests.sitebuild import ROOT, build_site
+from briefing.testing.synthetic import generate_records, write_synthetic_articles
+from tests.support.sitebuild import ROOT, build_site
 
 # search is part of the window; the chat index (development builds only) is not needed here
 PLUGINS = ["briefing_articles", "briefing_site", "briefing_search"]

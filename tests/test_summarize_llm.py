@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from briefing.articles import article_path, read_meta
+from briefing.article.markdown import article_path, read_meta
 from briefing.settings import Settings
 from briefing.store import Store
 from briefing.summarize import PROMPT_VERSION, run_summarize
-from tests.fakellm import (
+from briefing.testing.fakellm import (
     FakeLLM,
     fenced_reply,
     json_reply,
@@ -19,7 +19,7 @@ from tests.fakellm import (
     status_reply,
     text_reply,
 )
-from tests.summarize_data import llm_settings, make_record, save, valid_summary, wrong_date_summary
+from briefing.testing.summaries import llm_settings, make_record, save, valid_summary, wrong_date_summary
 
 
 @pytest.fixture(autouse=True)

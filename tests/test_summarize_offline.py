@@ -10,7 +10,7 @@ from pathlib import Path
 
 import markdown
 
-from briefing.articles import article_path, escape_inline, original_html, read_meta, safe_url
+from briefing.article.markdown import article_path, escape_inline, original_html, read_meta, safe_url
 from briefing.categories import BY_NAME
 from briefing.faithfulness import check
 from briefing.records import Attachment
@@ -18,8 +18,8 @@ from briefing.store import Store
 from briefing.summarize import run_summarize
 from briefing.summarize.offline import LABEL, OFFLINE_VERSION, sentences
 from briefing.summarize.source import build_source
-from briefing.synthetic import generate_records
-from tests.summarize_data import ATTACHMENT_TEXT, make_record, offline_settings, save
+from briefing.testing.summaries import ATTACHMENT_TEXT, make_record, offline_settings, save
+from briefing.testing.synthetic import generate_records
 
 HOSTILE_TITLE = '<script>alert("t")</script> 보도자료 "><img src=x onerror=alert(1)>'
 HOSTILE_NAME = '"><img src=x onerror=alert(2)>.hwp'

@@ -12,8 +12,8 @@ from briefing.settings import Settings
 from briefing.summarize.parse import SummaryParseError, parse_summary
 from briefing.summarize.prompt import PROMPT_VERSION, build_messages
 from briefing.summarize.schema import Summary, json_schema, split_sentences
-from tests.fakellm import FakeLLM, echo_reply, json_reply
-from tests.summarize_data import valid_summary
+from briefing.testing.fakellm import FakeLLM, echo_reply, json_reply
+from briefing.testing.summaries import valid_summary
 
 
 def test_accepts_prose_fences_trailing_commas_and_smart_quotes() -> None:

@@ -9,12 +9,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-from briefing.articles import article_path, read_meta
-from briefing.chat_index import open_chat_index
+from briefing.article.markdown import article_path, read_meta
+from briefing.chat.retrieval import open_chat_index
 from briefing.search.query import query_terms
-from briefing.synthetic import generate_records
-from tests.fakellm import FakeLLM, json_reply
-from tests.summarize_data import make_record, save, valid_summary
+from briefing.testing.fakellm import FakeLLM, json_reply
+from briefing.testing.summaries import make_record, save, valid_summary
+from briefing.testing.synthetic import generate_records
 
 ROOT = Path(__file__).resolve().parent.parent
 

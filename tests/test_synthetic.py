@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from briefing.synthetic import generate_records, iter_records, real_text_pool
+from briefing.testing.synthetic import generate_records, iter_records, real_text_pool
 
 
 @pytest.fixture(scope="module")

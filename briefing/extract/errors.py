@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Final
 
+from briefing.errors import BriefingError
+
 KINDS: Final = frozenset(
     {
         "encrypted",
@@ -21,7 +23,7 @@ KINDS: Final = frozenset(
 DOC_TYPES: Final = frozenset({"pdf", "hwp", "hwpx", "other"})
 
 
-class ExtractError(Exception):
+class ExtractError(BriefingError):
     """An attachment whose text could not be taken out.
 
     ``kind`` is one of :data:`KINDS`, ``doc_type`` the sniffed format, and ``str(error)`` is one

@@ -34,7 +34,7 @@ def text(value: object) -> str:
 def split_original(content: str) -> tuple[str, str]:
     """Split article HTML at the ``<h2 id="original">`` heading into (summary part, original part).
 
-    The heading comes from :func:`briefing.articles.original_html` (appended at build time) or, in
+    The heading comes from :func:`briefing.article.markdown.original_html` (appended at build time) or, in
     articles written before the text moved out of the Markdown, from ``## 원문 {#original}``.
 
     The heading itself is dropped (the theme shows its own, collapsible one). Without the heading

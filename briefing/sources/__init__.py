@@ -1,18 +1,37 @@
 """Where releases come from: the portal's Open API (:mod:`.press_api`), RSS/Atom feeds
-(:mod:`.feeds`) and release pages (:mod:`.pages`). Each source turns what it reads into
-:class:`Listing` objects; :mod:`briefing.collect` turns listings into records."""
+(:mod:`.feeds`) and release pages (:mod:`.pages`).
+
+Each kind of source is one module with a class that follows the :class:`Source` protocol: given the
+HTTP client, the window and what it remembered last run, it returns a :class:`SourceRead` (the
+:class:`Listing` objects it found, whether it answered, what to remember). :func:`configured_sources`
+lists the sources the settings ask for; :mod:`briefing.collect` turns listings into records and
+never needs to know which kind it reads. A new kind of source is a new module plus a line there.
+"""
 
 from __future__ import annotations
 
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import parse_qs, urlsplit
 
+from briefing.errors import SourceError
 
-class SourceError(Exception):
-    """A source answered, but not with anything usable (bad key, error body, not a feed...)."""
+if TYPE_CHECKING:
+    from briefing.http import HttpClient
+    from briefing.settings import Settings
+
+__all__ = [
+    "Listing",
+    "Source",
+    "SourceError",
+    "SourceRead",
+    "configured_sources",
+    "news_id_from_url",
+    "split_title",
+]
 
 
 @dataclass
@@ -55,3 +74,44 @@ def news_id_from_url(url: str) -> str | None:
     if values and values[0].isdigit():
         return values[0]
     return None
+
+
+@dataclass
+class SourceRead:
+    """What one source gave in one run."""
+
+    listings: list[Listing] = field(default_factory=list)  # inside the window
+    ok: bool = False  # the source answered at least once
+    items: int | None = 0  # items it listed; None: not modified since the last run
+    error: str = ""  # the first failure, for health and the "nothing could be done" line
+    errors: list[str] = field(default_factory=list)  # one line per failed call
+    warnings: list[str] = field(default_factory=list)  # answered, with something worth a line
+    remember: dict[str, Any] | None = None  # what to pass back as ``state`` next run (validators)
+    missed_from: date | None = None  # first day of the window it could not read
+    calls_ok: int = 0
+    calls_failed: int = 0
+
+
+class Source(Protocol):
+    """One place releases are listed. ``kind`` groups sources in the run summary (``api``, ``feed``)."""
+
+    name: str
+    url: str
+    kind: str
+
+    def read(self, client: HttpClient, since: date, until: date, state: dict[str, Any]) -> SourceRead:
+        """Listings published from ``since`` to ``until`` (Korea time, inclusive); never raises for
+        source or network trouble (it is reported in the result)."""
+        ...
+
+
+def configured_sources(settings: Settings) -> list[Source]:
+    """The sources the settings ask for, the Open API first (its content wins over a feed's)."""
+    from briefing.sources.feeds import FeedSource
+    from briefing.sources.press_api import PressApiSource
+
+    sources: list[Source] = []
+    if settings.service_key:
+        sources.append(PressApiSource(settings.press_api, settings.service_key))
+    sources.extend(FeedSource(url) for url in settings.feeds)
+    return sources

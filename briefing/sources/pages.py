@@ -1,46 +1,19 @@
-"""Release pages: their main text (trafilatura) and the attachment links on them.
-
-On the portal most releases carry their real content only in attachments; the page body is then
-just the notice "이 자료는 ○○의 보도자료를 전재하여 제공함을 알려드립니다" (or "본문은 첨부파일을
-참조하세요"), which is treated as no body at all.
-"""
+"""Release pages as a source hands them over: main text (:mod:`briefing.extract.html`) and the
+attachment links on them (finding links is the source's job; reading text is extraction's)."""
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urljoin, urlsplit
 
 import lxml.html
 
+from briefing.extract.html import page_text
+
 DOCUMENT_EXTENSIONS = (".hwp", ".hwpx", ".pdf", ".odt", ".docx")
 _DOC_IN_TEXT = re.compile(r"\.(hwpx?|pdf|odt|docx)\b", re.I)
 _DOWNLOAD_PATH = re.compile(r"/common/download\.do|filedown|download", re.I)
-_BOILERPLATE = re.compile(
-    r"이\s*자료는\s*\S[^\n]{0,60}?의\s*보도\s*자료를\s*전재하여\s*제공함을\s*알려\s*드립니다\.?"
-    r"|본문은\s*첨부\s*파일을\s*참(?:조|고)하(?:세요|시기\s*바랍니다)\.?"
-)
-# Body containers of the portal and common ministry board software (class or id).
-_CONTAINER_NAMES = (
-    "article-content",
-    "view_cont",
-    "view-cont",
-    "bbs_view_cont",
-    "board_view_cont",
-    "view_content",
-    "view-content",
-    "cont_view",
-    "article_body",
-    "articleBody",
-    "bd_view_cont",
-    "boardView_cont",
-)
-_CONTAINER_XPATH = " | ".join(
-    f"//*[contains(concat(' ', normalize-space(@class), ' '), ' {n} ') or @id='{n}']"
-    for n in _CONTAINER_NAMES
-)
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 @dataclass
@@ -52,60 +25,6 @@ class PageContent:
 def read_page(html: str, url: str) -> PageContent:
     """Main text and attachment links of a release page."""
     return PageContent(text=page_text(html, url), attachments=find_attachment_links(html, url))
-
-
-def page_text(html: str, url: str = "") -> str:
-    """The page's main text (tables kept) without site chrome or the reprint boilerplate.
-
-    Government CMSs put the release body in a known container (``view_cont``, ``article-content``,
-    ``bbs_view`` …); when there is one its text is taken whole. Otherwise trafilatura finds the
-    main content, tuned for precision so menus and footers stay out.
-    """
-    try:
-        root = lxml.html.fromstring(html)
-    except (ValueError, lxml.etree.ParserError):
-        return ""
-    containers = root.xpath(_CONTAINER_XPATH)
-    if containers:
-        return fragment_text(lxml.html.tostring(containers[0], encoding="unicode"))
-
-    import trafilatura  # slow import; only pages without a known container need it
-
-    text = trafilatura.extract(
-        html, url=url or None, include_tables=True, include_comments=False, favor_precision=True
-    )
-    return strip_boilerplate(tidy(text)) if text else ""
-
-
-def fragment_text(html: str) -> str:
-    """Text of an HTML fragment such as the API's ``DataContents`` (every text node, in order)."""
-    if not html or not html.strip():
-        return ""
-    try:
-        root = lxml.html.fromstring(html)
-    except (ValueError, lxml.etree.ParserError):
-        return tidy(html)
-    for bad in root.xpath("//script|//style"):
-        bad.drop_tree()
-    for br in root.xpath("//br"):
-        br.tail = "\n" + (br.tail or "")
-    for cell in root.xpath("//td|//th"):  # cells of a row on one line, apart
-        cell.tail = " " + (cell.tail or "")
-    for block in root.xpath("//p|//div|//li|//tr|//h1|//h2|//h3|//h4|//table"):
-        block.tail = "\n" + (block.tail or "")
-    return strip_boilerplate(tidy(root.text_content()))
-
-
-def tidy(text: str) -> str:
-    """NFC, no control characters, spaces collapsed within lines, no blank-line runs."""
-    text = _CONTROL.sub("", unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\xa0", " ")))
-    lines = [" ".join(line.split()) for line in text.split("\n")]
-    return "\n".join(line for line in lines if line)
-
-
-def strip_boilerplate(text: str) -> str:
-    """Remove the reprint notice; a body that is only the notice becomes empty."""
-    return tidy(_BOILERPLATE.sub("", text))
 
 
 def find_attachment_links(html: str, base_url: str) -> list[tuple[str, str]]:

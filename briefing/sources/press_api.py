@@ -10,16 +10,16 @@ one day per call. Answers are XML: ``response/header/resultCode`` (``0``/``00`` 
 from __future__ import annotations
 
 import logging
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from urllib.parse import quote
 from xml.etree.ElementTree import Element
 
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
-from briefing.http import HttpClient
+from briefing.http import FetchError, HttpClient
 from briefing.records import KST
-from briefing.sources import Listing, SourceError, news_id_from_url, split_title
+from briefing.sources import Listing, SourceError, SourceRead, news_id_from_url, split_title
 
 SOURCE_NAME = "press-api"
 PORTAL_VIEW_URL = "https://www.korea.kr/briefing/pressReleaseView.do?newsId={news_id}"
@@ -155,3 +155,41 @@ def _text(node: Element | None, path: str) -> str:
         return ""
     found = node.find(path)
     return (found.text or "").strip() if found is not None else ""
+
+
+_UNREACHABLE = frozenset({"connect", "timeout", "network"})
+
+
+class PressApiSource:
+    """The Open API as a :class:`~briefing.sources.Source`: one call per day of the window."""
+
+    kind = "api"
+    name = SOURCE_NAME
+
+    def __init__(self, endpoint: str, key: str) -> None:
+        self.url = endpoint
+        self._key = key  # never logged: ``FetchError`` redacts it from URLs
+
+    def read(self, client: HttpClient, since: date, until: date, state: dict) -> SourceRead:
+        result = SourceRead()
+        unreachable = 0  # consecutive days the API could not be reached at all
+        day = since
+        while day <= until:
+            try:
+                items = fetch_day(client, self.url, self._key, day)
+            except (PressApiError, FetchError) as exc:
+                result.calls_failed += 1
+                result.missed_from = result.missed_from or day
+                result.error = str(exc)
+                result.errors.append(f"press API {day}: {exc}")
+                unreachable = unreachable + 1 if exc.kind in _UNREACHABLE else 0
+                if exc.fatal or unreachable >= 2:
+                    break  # a refused key, a quota or a dead host: the other days would fail alike
+            else:
+                unreachable = 0
+                result.calls_ok += 1
+                result.listings.extend(items)
+            day += timedelta(days=1)
+        result.ok = result.calls_ok > 0
+        result.items = len(result.listings)
+        return result

@@ -18,7 +18,7 @@ __all__ = ["PROMPT_VERSION", "SummarizeReport", "Summary", "run_summarize"]
 
 
 def __getattr__(name: str) -> Any:
-    # The runner imports briefing.articles, which imports this package's schema: loading the
+    # The runner imports briefing.article.markdown, which imports this package's schema: loading the
     # runner on first use keeps that from being a circular import.
     if name in ("run_summarize", "SummarizeReport"):
         from briefing.summarize import runner

@@ -15,13 +15,14 @@ from typing import Any
 from pydantic import ValidationError
 
 from briefing.categories import find_category, map_category
+from briefing.errors import SummaryError
 from briefing.summarize.schema import Summary
 
 _FENCE = re.compile(r"```(?:json|JSON)?\s*(.*?)```", re.S)
 _TRAILING_COMMA = re.compile(r",\s*([}\]])")
 
 
-class SummaryParseError(ValueError):
+class SummaryParseError(SummaryError, ValueError):
     """The answer is not a valid summary; the message says why (sent back to the model)."""
 
 

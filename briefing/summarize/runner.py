@@ -5,6 +5,8 @@ was made from, and when they match nothing is called and nothing is written. Mod
 parallel (``llm_max_parallel``) within a per-run cap on releases and on cost. A release whose call
 fails (timeout, 429 after backoff, 5xx, invalid JSON after retries, budget reached) keeps an offline
 extract for now, is recorded in ``DATA_DIR/state/summarize.json`` and is tried again next run.
+
+It is one piece for now: the run's cache, budget and parallel calls share one state; the structured summary (issue 14) splits the cache out.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from briefing import llm
-from briefing.articles import (
+from briefing.article.markdown import (
     ArticleInfo,
     ForeignFileError,
     article_path,
@@ -30,6 +32,7 @@ from briefing.articles import (
     write_article,
 )
 from briefing.categories import guess_category
+from briefing.errors import SummaryError
 from briefing.faithfulness import FaithfulnessResult, SourceFacts, check
 from briefing.records import ReleaseRecord, now_kst
 from briefing.settings import Settings
@@ -47,7 +50,7 @@ STATE_NAME = "summarize"
 Status = Literal["made", "flagged", "held", "failed", "deferred"]
 
 
-class BudgetReached(Exception):
+class BudgetReached(SummaryError):
     """The run's cost cap is spent; the release waits for the next run."""
 
 

@@ -9,7 +9,7 @@ the content folder is always Pelican's ``PATH``. Unchanged releases cost no mode
 that pass, which otherwise reads every record on every build.
 
 The Markdown article holds metadata and summary only; on ``content_object_init`` the record's page
-and attachment text is appended to the article's HTML (:func:`briefing.articles.original_html`).
+and attachment text is appended to the article's HTML (:func:`briefing.article.markdown.original_html`).
 Pelican caches the finished article, so a rebuild reads only the records of changed articles.
 """
 
@@ -21,7 +21,7 @@ from pathlib import Path, PurePosixPath
 from pelican import signals
 from pelican.contents import Article
 
-from briefing.articles import ORIGINAL_HEADING, original_html
+from briefing.article.markdown import ORIGINAL_HEADING, original_html
 from briefing.store import Store, StoreError
 
 log = logging.getLogger(__name__)

@@ -1,7 +1,7 @@
 """Pelican plugin: writes the chat function's passage index after every build.
 
 Thin by design: each article (its Markdown sections and the original text in its HTML) becomes a
-:class:`briefing.chat_index.ChatDocument`, and :func:`briefing.chat_index.build_chat_index` writes
+:class:`briefing.chat.index_build.ChatDocument`, and :func:`briefing.chat.index_build.build_chat_index` writes
 the index. Settings (pelicanconf.py):
 
 - ``CHAT_INDEX_DIR``: folder relative to the output, or absolute, default ``"chat-index"``
@@ -20,13 +20,8 @@ from pathlib import Path
 
 from pelican import signals
 
-from briefing.chat_index import (
-    ChatDocument,
-    build_chat_index,
-    document_from_markdown,
-    open_chat_index,
-    search_analyzer,
-)
+from briefing.chat.index_build import ChatDocument, build_chat_index, document_from_markdown, search_analyzer
+from briefing.chat.retrieval import open_chat_index
 from briefing.site.text import paragraphs_text, split_original
 
 log = logging.getLogger(__name__)

@@ -11,6 +11,8 @@
 - On rebuilds, article pages whose inputs did not change are not rendered again.
 
 Thin by design: the rules live in ``briefing.site``; this module wires them to Pelican's signals.
+
+It is one piece for now: the feed and page handlers are split into modules once the hardening and polish changes to them have landed.
 """
 
 from __future__ import annotations
@@ -182,8 +184,6 @@ def _prepare(generator) -> None:
         today=datetime.now(KST).date(),  # "오늘" on the home page; part of its fingerprint
         category_info=BY_NAME,
     )
-    if settings.get("SKIP_UNCHANGED_ARTICLES"):
-        _install_skip(generator)
 
 
 # --------------------------------------------------------------------------- rebuilds
@@ -207,40 +207,6 @@ def _source_digest(article) -> str:
     with open(article.source_path, "rb") as handle:
         content = hashlib.blake2b(handle.read(), digest_size=16).hexdigest()
     return f"{article.source_path}\x00{content}"
-
-
-def _page_mark(article) -> str:
-    """Everything an article page shows: its own source, linked tags, neighbours and related
-    releases."""
-    digest = hashlib.sha256(article.briefing_digest.encode())
-    digest.update(repr(sorted(article.linked_tags)).encode())  # a tag that gained or lost its page
-    for other in (article.newer, article.older, *getattr(article, "related", [])):
-        if other is not None:
-            digest.update(f"\x00{other.briefing_digest}".encode())
-    return digest.hexdigest()
-
-
-def _install_skip(generator) -> None:
-    """Wrap the generator's article writing so unchanged pages already on disk are not rendered."""
-    original = generator.generate_articles
-
-    def generate_articles(write):
-        writer = SiteWriter.last
-
-        def write_if_changed(name, template, context, **kwargs):
-            article = kwargs.get("article")
-            if (
-                writer is not None
-                and article is not None
-                and name
-                and writer.unchanged(name, _page_mark(article))
-            ):
-                return None
-            return write(name, template, context, **kwargs)
-
-        original(write_if_changed)
-
-    generator.generate_articles = generate_articles
 
 
 # --------------------------------------------------------------------------- output

@@ -8,8 +8,10 @@
   a fraction of the bytes and repeat the page chrome less often.
 - Each listing page has a fingerprint (template, items, links); an unchanged page whose file is
   still in the output is neither rendered nor written.
-- Every other file is written only when its bytes changed (no truncate-and-rewrite of identical
-  files, which dominated rebuilds on slow file systems).
+- An article page whose inputs (its source, tags with pages, neighbours, related releases) did not
+  change and whose file is still in the output is not rendered again.
+- Every page is written only when its bytes changed (no truncate-and-rewrite of identical files,
+  which dominated rebuilds on slow file systems). Feeds are Pelican's own ``write_feed``.
 
 Fingerprints persist in ``CACHE_PATH/briefing_site/listings.json``.
 """
@@ -17,7 +19,6 @@ Fingerprints persist in ``CACHE_PATH/briefing_site/listings.json``.
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import os
 from pathlib import Path
@@ -64,17 +65,15 @@ def theme_digest(settings: dict) -> str:
     return digest.hexdigest()
 
 
-class _ChangedOnly(io.StringIO):
-    """A file-like buffer that writes its file on close only if the content differs."""
-
-    def __init__(self, path: str) -> None:
-        super().__init__()
-        self.path = path
-
-    def close(self) -> None:
-        if not self.closed and self.path != os.devnull:
-            write_output(Path(self.path), self.getvalue())
-        super().close()
+def page_mark(article) -> str:
+    """Everything an article page shows: its own source, linked tags, neighbours and related
+    releases (``briefing_digest`` and the links are set by the plugin on ``article_generator_finalized``)."""
+    digest = hashlib.sha256(article.briefing_digest.encode())
+    digest.update(repr(sorted(article.linked_tags)).encode())  # a tag that gained or lost its page
+    for other in (article.newer, article.older, *getattr(article, "related", [])):
+        if other is not None:
+            digest.update(f"\x00{other.briefing_digest}".encode())
+    return digest.hexdigest()
 
 
 class ListingPage:
@@ -134,6 +133,8 @@ class SiteWriter(Writer):
         self._new: dict[str, str] = {}
         self.base = theme_digest(settings)
         self.stats = {"rendered": 0, "skipped": 0}
+        self._written: set[str] = set()  # pages of this build (Pelican's duplicate-output check)
+        self._overridden: set[str] = set()
 
     def unchanged(self, save_as: str, mark: str) -> bool:
         """Record ``mark`` for ``save_as``; True when the last build had the same mark and the
@@ -144,19 +145,6 @@ class SiteWriter(Writer):
             return True
         self.stats["rendered"] += 1
         return False
-
-    def _open_w(self, filename, encoding, override=False):
-        """Pelican's duplicate-output checks, then a buffer that writes only changed bytes."""
-        if filename in self._overridden_files:
-            if override:
-                raise FileOverwriteFailedError(f'Failed to overwrite "{filename}" a second time')
-            filename = os.devnull
-        elif filename in self._written_files and not override:
-            raise FileOverwriteFailedError(f'Failed to overwrite "{filename}": already written in this build')
-        if override:
-            self._overridden_files.add(filename)
-        self._written_files.add(filename)
-        return _ChangedOnly(filename)
 
     def write_file(
         self,
@@ -170,20 +158,17 @@ class SiteWriter(Writer):
         url=None,
         **kwargs,
     ):
+        if not name:
+            return None
         if paginated is None:
             paginated = {key: val for key, val in kwargs.items() if key in {"articles", "dates"}}
-        if not name or not paginated or template_name not in self.settings["PAGINATED_TEMPLATES"]:
-            return super().write_file(
-                name,
-                template,
-                context,
-                relative_urls,
-                paginated,
-                template_name,
-                override_output,
-                url,
-                **kwargs,
-            )
+        if not paginated or template_name not in self.settings["PAGINATED_TEMPLATES"]:
+            article = kwargs.get("article")
+            skip = article is not None and self.settings.get("SKIP_UNCHANGED_ARTICLES")
+            if skip and self.unchanged(name, page_mark(article)):
+                return None
+            self._render(name, template, context, relative_urls, override_output, kwargs)
+            return None
         items = paginated.get("articles") or paginated.get("dates") or []
         per_page = self.settings["PAGINATED_TEMPLATES"][template_name] or self.settings["DEFAULT_PAGINATION"]
         compact = self.settings.get("LISTING_COMPACT_PAGINATION")
@@ -207,25 +192,47 @@ class SiteWriter(Writer):
             )
             if self.unchanged(page.save_as, self._listing_mark(template_name, page, context)):
                 continue
-            local = context.copy()
-            local["localsiteurl"] = local.get("localsiteurl", None)
-            if relative_urls:
-                relative = path_to_url(get_relative_path(page.save_as))
-                local["SITEURL"] = relative
-                local["localsiteurl"] = relative
-                context["localsiteurl"] = relative
-            local["output_file"] = page.save_as
-            local.update(kwargs)
+            extra = dict(kwargs, page_name=page.url)
             for key in ("articles", "dates"):
-                local[f"{key}_page"] = page
-                local[f"{key}_paginator"] = page
-                local[f"{key}_previous_page"] = None
-                local[f"{key}_next_page"] = None
-            local["page_name"] = page.url
-            path = sanitised_join(self.output_path, page.save_as)
-            write_output(Path(path), template.render(local))
-            signals.content_written.send(path, context=local)
+                extra[f"{key}_page"] = page
+                extra[f"{key}_paginator"] = page
+                extra[f"{key}_previous_page"] = None
+                extra[f"{key}_next_page"] = None
+            self._render(page.save_as, template, context, relative_urls, False, extra)
         return None
+
+    def _render(
+        self, name: str, template, context: dict, relative_urls: bool, override: bool, extra: dict
+    ) -> None:
+        """Render one page as Pelican's ``write_file`` does, and write it only if its bytes changed.
+
+        Pelican writes through a private ``Writer._open_w`` that always truncates and rewrites;
+        there is no public hook for "skip identical output", so pages are rendered here, with the
+        same context rules and the same ``content_written`` signal, and written by
+        :func:`briefing.site.output.write_output`. Pelican's duplicate-output check is kept: a
+        second page for one file is an error unless the first one asked to be overridden.
+        """
+        if name in self._overridden:
+            if override:
+                raise FileOverwriteFailedError(f'Failed to overwrite "{name}" a second time')
+            return
+        if name in self._written and not override:
+            raise FileOverwriteFailedError(f'Failed to overwrite "{name}": already written in this build')
+        if override:
+            self._overridden.add(name)
+        self._written.add(name)
+        local = context.copy()
+        local["localsiteurl"] = local.get("localsiteurl", None)
+        if relative_urls:
+            relative = path_to_url(get_relative_path(name))
+            local["SITEURL"] = relative
+            local["localsiteurl"] = relative
+            context["localsiteurl"] = relative
+        local["output_file"] = name
+        local.update(extra)
+        path = sanitised_join(self.output_path, name)
+        write_output(Path(path), template.render(local))
+        signals.content_written.send(path, context=local)
 
     def _listing_mark(self, template_name: str, page: ListingPage, context: dict[str, Any]) -> str:
         digest = hashlib.sha256(f"{self.base}\x00{template_name}\x00{page.save_as}".encode())
