@@ -2,7 +2,7 @@
 
     python bench/index_build.py [--releases 10000] [--new 20] [--work /tmp/index-build-bench]
 
-Releases: briefing.synthetic with real corpus text in the attachments (``real_text_pool``, as
+Releases: briefing.testing.synthetic with real corpus text in the attachments (``real_text_pool``, as
 bench/growth.py draws it; needs ../shared/corpus, falls back to synthetic filler). Each release
 becomes the search document and the chat document the site build would make, and one plain HTML
 page (title, ministry, date, summary, text) that Pagefind indexes: the same text for both engines.
@@ -40,10 +40,10 @@ sys.path.insert(0, str(ROOT))
 
 from bench.search import run_pagefind, write_pages  # noqa: E402
 from briefing.categories import guess_category  # noqa: E402
-from briefing.chat_index import build_chat_index, document_from_record, search_analyzer  # noqa: E402
+from briefing.chat.index_build import build_chat_index, document_from_record, search_analyzer  # noqa: E402
 from briefing.search import analyzer  # noqa: E402
 from briefing.search.client_index import SearchDocument, build_client_index  # noqa: E402
-from briefing.synthetic import generate_records, real_text_pool  # noqa: E402
+from briefing.testing.synthetic import generate_records, real_text_pool  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus"
 

@@ -609,16 +609,16 @@ def test_rebuild_with_same_documents_writes_nothing(tmp_path: Path) -> None:
 
 
 def test_new_and_changed_releases_are_appended_not_rebuilt(tmp_path: Path) -> None:
-    from briefing.chat_index import fallback_analyze, open_chat_index
+    from briefing.chat.retrieval import open_chat_index
 
     docs = list(iter_documents(generate_records(30)))
     folder = tmp_path / "chat-index"
-    build_chat_index(docs, folder, analyze=fallback_analyze)
+    build_chat_index(docs, folder, analyze=search_analyzer())
     segment_files = {p.name: p.read_bytes() for p in folder.iterdir() if p.suffix == ".seg"}
     old_title = docs[3].title
     docs[3].title = "양자컴퓨터 국산화 연구단 출범"
     extra = list(iter_documents(generate_records(33)))[30:]
-    report = build_chat_index([*docs[1:], *extra], folder, analyze=fallback_analyze)  # docs[0] gone
+    report = build_chat_index([*docs[1:], *extra], folder, analyze=search_analyzer())  # docs[0] gone
     assert report.appended and report.added == 4 and report.removed == 2 and report.releases == 32
     for name, data in segment_files.items():  # the old segment is kept as it was
         assert (folder / name).read_bytes() == data
@@ -628,7 +628,7 @@ def test_new_and_changed_releases_are_appended_not_rebuilt(tmp_path: Path) -> No
     assert all(hit.title != old_title for hit in index.search(old_title))
     assert index.search(extra[0].title)[0].release_id == extra[0].id
     # the appended index answers like one built whole
-    whole = build_chat_index([*docs[1:], *extra], tmp_path / "whole", analyze=fallback_analyze)
+    whole = build_chat_index([*docs[1:], *extra], tmp_path / "whole", analyze=search_analyzer())
     assert not whole.appended and whole.releases == report.releases
 
 

@@ -230,7 +230,7 @@ def test_search_and_chat_builds_share_the_analysis_of_each_line(
 ) -> None:
     # One cache file: the chat index analyses a release's text in other fields than the search
     # index, but line by line the text is the same, so kiwipiepy sees each line once.
-    from briefing.chat_index import ChatDocument, analysed_body, passages_for
+    from briefing.chat.index_build import ChatDocument, analysed_body, passages_for
     from briefing.search import analyzer
     from briefing.search.analyzer import AnalysisCache, analyze_fields
 

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from briefing.search.client_index import ClientIndexReader, SearchDocument, build_client_index
+from briefing.search.client_index import SearchDocument, build_client_index
+from briefing.search.index_reader import ClientIndexReader
 from briefing.search.query import parse_query
 from tests.conftest import CORPUS
 from tests.support.search_site import Article, build_search_site, sample_articles

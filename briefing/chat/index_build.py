@@ -15,19 +15,25 @@ then the passages of the best releases that share most of the question's words a
 from __future__ import annotations
 
 import hashlib
-import html
 import json
 import os
 import re
 import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from briefing.chat.documents import (  # noqa: F401  (re-exported: the plugin and tests import them here)
+    ChatDocument,
+    article_url,
+    document_from_markdown,
+    document_from_record,
+)
+from briefing.chat.index_files import link_copy, previous_hashes, swap_in
 from briefing.chat.retrieval import INDEX_NAME, META_FILE
 from briefing.chat.window import window_months, within_window
-from briefing.records import ReleaseRecord, safe_id
+from briefing.records import ReleaseRecord
 from briefing.search.analyzer import ANALYZER_VERSION, AnalysisCache, analyze_fields
 from briefing.store import write_atomic
 
@@ -36,113 +42,11 @@ MAX_CHUNKS_PER_RELEASE = 40  # a 300-page annex must not drown the index
 
 
 @dataclass
-class ChatDocument:
-    """What the chat knows about one release: metadata, summary sections and original text."""
-
-    id: str
-    title: str
-    date: str  # YYYY-MM-DD (Korea time)
-    url: str  # our article URL, relative to the site root (releases/YYYY/MM/<id>/)
-    ministry: str = ""
-    source_url: str = ""  # the release on the portal
-    summary: str = ""
-    sections: list[tuple[str, str]] = field(default_factory=list)  # (heading, text)
-    original: str = ""
-
-
-@dataclass
 class Passage:
     release_id: str
     kind: str  # title | section | original
     heading: str
     text: str
-
-
-# --- documents from records and articles ---------------------------------------------------------
-
-
-def article_url(release_id: str, date: str) -> str:
-    """Our article URL for a release published on ``date`` (YYYY-MM-DD), relative to the site root."""
-    return f"releases/{date[:4]}/{date[5:7]}/{safe_id(release_id)}/"
-
-
-def document_from_record(record: ReleaseRecord) -> ChatDocument:
-    """A chat document from a record alone (no summary yet): title, subtitles and original text."""
-    date = record.published_at.date().isoformat()
-    parts = [record.body_text] + [a.text for a in record.attachments if a.text]
-    return ChatDocument(
-        id=record.id,
-        title=record.title,
-        date=date,
-        url=article_url(record.id, date),
-        ministry=record.ministry,
-        source_url=record.url,
-        summary=" ".join(record.subtitles),
-        original="\n\n".join(p for p in parts if p.strip()),
-    )
-
-
-_HEADING = re.compile(r"^(#{2,3})\s+(.+?)\s*(\{#[^}]*\})?\s*$", re.MULTILINE)
-
-
-def document_from_markdown(
-    body: str,
-    *,
-    id: str,
-    title: str,
-    date: str,
-    url: str,
-    ministry: str = "",
-    source_url: str = "",
-    summary: str = "",
-) -> ChatDocument:
-    """A chat document from an article's Markdown body (the article contract's ``##`` sections).
-
-    Sections before ``## 원문`` are summary sections; everything under ``## 원문`` (its ``###``
-    sub-parts: page text and each attachment) is original text.
-    """
-    sections: list[tuple[str, str]] = []
-    original: list[str] = []
-    in_original = False
-    matches = list(_HEADING.finditer(body))
-    for i, match in enumerate(matches):
-        end = matches[i + 1].start() if i + 1 < len(matches) else len(body)
-        heading = _unescape_markdown(match.group(2))
-        text = _unescape_markdown(body[match.end() : end]).strip()
-        if match.group(1) == "##":
-            in_original = heading.startswith("원문")
-            if not in_original and text:
-                sections.append((heading, text))
-        elif in_original and text:
-            original.append(text)
-        elif text:
-            sections.append((heading, text))
-    return ChatDocument(
-        id=id,
-        title=title,
-        date=date,
-        url=url,
-        ministry=ministry,
-        source_url=source_url,
-        summary=summary,
-        sections=sections,
-        original="\n\n".join(original),
-    )
-
-
-_OUR_MARKUP = re.compile(r"(?<!\\)<[^>]*>")
-_MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>|~])")
-
-
-def _unescape_markdown(text: str) -> str:
-    """Plain text of an article body fragment: the inverse of ``briefing.article.markdown.escape_block``.
-
-    The writer turns every character of source text that Markdown or HTML would read into a
-    character reference (``&#124;``, ``&lt;``…), so any bare ``<…>`` left is our own markup (the
-    faithfulness ``<mark>``, the label paragraph): drop it, then undo Markdown backslash escapes
-    (hand-written articles use them) and decode the references.
-    """
-    return html.unescape(_MD_ESCAPE.sub(r"\1", _OUR_MARKUP.sub("", text)))
 
 
 # --- passages --------------------------------------------------------------------------------------
@@ -357,14 +261,14 @@ def build_chat_index(
         unique.setdefault(doc.id, doc)
     hashes = {id_: _release_hash(doc) for id_, doc in unique.items()}
     setup = _digest([], analyzer_name)  # everything but the documents and the window
-    previous = _previous_hashes(index_dir, setup)
+    previous = previous_hashes(index_dir, setup)
     index_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = index_dir.with_name(f".{index_dir.name}.new-{os.getpid()}")
     shutil.rmtree(staging, ignore_errors=True)
     gone = [id_ for id_ in previous or {} if hashes.get(id_) != previous[id_]]  # type: ignore[index]
     appending = previous is not None and len(gone) <= DEAD_SHARE * max(1, len(previous))
     if appending:
-        _link_copy(index_dir, staging)
+        link_copy(index_dir, staging)
         ix = whoosh_index.open_dir(str(staging), indexname=INDEX_NAME)
         if ix.doc_count_all() - ix.doc_count() + len(gone) > DEAD_SHARE * max(1, ix.doc_count_all()):
             appending = False  # too many deleted releases kept in old segments: start over
@@ -433,7 +337,7 @@ def build_chat_index(
     write_atomic(staging / META_FILE, json.dumps(stamp))
     # Readable by all: function platforms (Lambda) run the bundle as another user than the builder.
     os.chmod(staging / META_FILE, 0o644)
-    _swap_in(staging, index_dir)
+    swap_in(staging, index_dir)
     size = sum(p.stat().st_size for p in index_dir.iterdir() if p.is_file())
     return IndexReport(
         len(unique),
@@ -446,39 +350,6 @@ def build_chat_index(
         removed=len(gone),
         appended=appending,
     )
-
-
-def _previous_hashes(index_dir: Path, setup: str) -> dict[str, str] | None:
-    """Per-release hashes of the index on disk, if it was built the same way and can be opened."""
-    try:
-        stamp = json.loads((index_dir / META_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    hashes = stamp.get("hashes")
-    if stamp.get("setup") != setup or not isinstance(hashes, dict):
-        return None
-    return hashes
-
-
-def _link_copy(source: Path, target: Path) -> None:
-    """The index files of ``source`` in a new folder ``target``, hard-linked where the file system
-    allows (whoosh never rewrites a file: new segments and deletions go to new files)."""
-    target.mkdir()
-    for path in source.iterdir():
-        if not path.is_file() or path.name == META_FILE or path.name.endswith("_WRITELOCK"):
-            continue
-        try:
-            os.link(path, target / path.name)
-        except OSError:
-            shutil.copy2(path, target / path.name)
-
-
-def _swap_in(staging: Path, target: Path) -> None:
-    old = target.with_name(f".{target.name}.old-{os.getpid()}")
-    if target.exists():
-        os.replace(target, old)
-    os.replace(staging, target)
-    shutil.rmtree(old, ignore_errors=True)
 
 
 def iter_documents(records: Iterable[ReleaseRecord]) -> Iterator[ChatDocument]:

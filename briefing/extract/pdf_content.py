@@ -15,6 +15,8 @@ import io
 import re
 from typing import Any
 
+from briefing.errors import BriefingError
+
 _DELIMS = rb"\x00\t\n\f\r ()<>\[\]{}/%"
 _TOKEN = re.compile(  # leading white space is part of the match: half as many matches
     rb"[\x00\t\n\f\r ]*(?:"
@@ -41,8 +43,8 @@ _PARENS = re.compile(rb"[()\\]")
 _HEX_SPACE = re.compile(rb"[\x00\t\n\f\r ]+")
 
 
-class Unsupported(ValueError):
-    """The stream holds something this reader leaves to pypdf."""
+class Unsupported(BriefingError):
+    """The stream holds something this reader leaves to pypdf (never leaves briefing.extract.pdf)."""
 
 
 # The operators pypdf's text extraction acts on (pypdf/_page.py ``_extract_text`` and
