@@ -31,6 +31,7 @@ import math
 import sqlite3
 import time
 from array import array
+from itertools import pairwise
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -375,7 +376,7 @@ def _write_segment(
         for term in terms:
             flat = postings.pop(term).tolist()
             numbers = flat[0::3]  # doc numbers as deltas: small numbers gzip well
-            flat[3::3] = [b - a for a, b in zip(numbers, numbers[1:], strict=False)]
+            flat[3::3] = [b - a for a, b in pairwise(numbers)]
             bucket_map[term] = flat
         names.append(writer.write("t", f"{prefix}.{number:x}", bucket_map))
     segment.names = names
