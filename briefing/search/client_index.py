@@ -31,11 +31,11 @@ import math
 import sqlite3
 import time
 from array import array
-from itertools import pairwise
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
