@@ -62,7 +62,7 @@ from briefing.store import write_atomic
 log = logging.getLogger(__name__)
 
 FORMAT = 2  # 2: segments, stable numbers, dead numbers (briefing.search.index_state)
-ANALYSIS_SLICE = 1000  # documents analysed and folded into the postings at a time
+ANALYSIS_SLICE = 256  # documents analysed and folded into the postings at a time (~2,500 terms each)
 FIELD_BOOSTS = (8, 4, 2, 1)  # title, headline + tags, summary, original text (boost 1: see _weighted)
 ORIGINAL_MAX_CHARS = 20_000  # of page + attachment text per release; the rest is not indexed
 CHUNK = 16  # documents per metadata file
