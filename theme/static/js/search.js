@@ -251,8 +251,10 @@
     var dead = await this.dead();
     var self = this;
     var hash = fnv1a(term);
+    // A format-1 manifest (one set of shards) may still sit in a browser cache after a deploy.
+    var segments = m.segments || [{ shards: m.shards, t: m.t }];
     var shards = await Promise.all(
-      m.segments.map(function (segment) {
+      segments.map(function (segment) {
         return self.load("t/" + segment.t[hash % segment.shards]);
       })
     );
