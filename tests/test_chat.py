@@ -632,6 +632,19 @@ def test_new_and_changed_releases_are_appended_not_rebuilt(tmp_path: Path) -> No
     assert not whole.appended and whole.releases == report.releases
 
 
+def test_a_damaged_index_on_disk_is_rebuilt_not_appended_to(tmp_path: Path) -> None:
+    from briefing.chat.retrieval import open_chat_index
+
+    docs = list(iter_documents(generate_records(12)))
+    folder = tmp_path / "chat-index"
+    build_chat_index(docs[:10], folder, analyze=search_analyzer())
+    for toc in folder.glob("*.toc"):
+        toc.write_bytes(b"not a whoosh table of contents")
+    report = build_chat_index(docs, folder, analyze=search_analyzer())
+    assert not report.appended and report.releases == 12
+    assert open_chat_index(folder).search(docs[11].title)[0].release_id == docs[11].id
+
+
 def test_small_archive_still_finds_its_releases(tmp_path: Path) -> None:
     # a new site or the demo holds a handful of releases: "rare" must still mean at least one release
     from briefing.chat.answer import select_sources

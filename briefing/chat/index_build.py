@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import re
 import shutil
@@ -36,6 +37,8 @@ from briefing.chat.window import window_months, within_window
 from briefing.records import ReleaseRecord
 from briefing.search.analyzer import ANALYZER_VERSION, AnalysisCache, analyze_fields
 from briefing.store import write_atomic
+
+log = logging.getLogger(__name__)
 
 CHUNK_CHARS = 500  # long enough to hold a fact with its context, short enough to quote several
 MAX_CHUNKS_PER_RELEASE = 40  # a 300-page annex must not drown the index
@@ -268,11 +271,17 @@ def build_chat_index(
     gone = [id_ for id_ in previous or {} if hashes.get(id_) != previous[id_]]  # type: ignore[index]
     appending = previous is not None and len(gone) <= DEAD_SHARE * max(1, len(previous))
     if appending:
-        link_copy(index_dir, staging)
-        ix = whoosh_index.open_dir(str(staging), indexname=INDEX_NAME)
-        if ix.doc_count_all() - ix.doc_count() + len(gone) > DEAD_SHARE * max(1, ix.doc_count_all()):
-            appending = False  # too many deleted releases kept in old segments: start over
-            ix.close()
+        try:
+            link_copy(index_dir, staging)
+            ix = whoosh_index.open_dir(str(staging), indexname=INDEX_NAME)
+            deleted = ix.doc_count_all() - ix.doc_count() + len(gone)
+            if deleted > DEAD_SHARE * max(1, ix.doc_count_all()):
+                appending = False  # too many deleted releases kept in old segments: start over
+                ix.close()
+        except Exception as exc:  # whoosh raises assorted errors on a damaged folder: rebuild it
+            log.warning("chat index in %s not appendable (%s); rebuilding it", index_dir, exc)
+            appending = False
+        if not appending:
             shutil.rmtree(staging, ignore_errors=True)
     if not appending:
         previous, gone = {}, []
