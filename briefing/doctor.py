@@ -366,7 +366,7 @@ def check_repository_size(folder: Path, limit: int = REPOSITORY_LIMIT_BYTES) -> 
     message = f"{human_bytes(size)}: {share:.0%} of GitHub's recommended {human_bytes(limit)}"
     if share >= 0.8:
         fix = (
-            'run `git gc`; then see docs/growth.md (the repository grows ~200 MB a year; '
+            "run `git gc`; then see docs/growth.md (the repository grows ~200 MB a year; "
             "closed years can move to their archive repository)"
         )
         return [Finding("warn", "repository size", message, fix)]
