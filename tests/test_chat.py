@@ -626,6 +626,43 @@ def test_rebuild_with_same_documents_writes_nothing(tmp_path: Path) -> None:
     assert events[0]["sources"][0]["title"] == "양자컴퓨터 국산화 연구단 출범"
 
 
+def test_new_and_changed_releases_are_appended_not_rebuilt(tmp_path: Path) -> None:
+    from briefing.chat.retrieval import open_chat_index
+
+    docs = list(iter_documents(generate_records(30)))
+    folder = tmp_path / "chat-index"
+    build_chat_index(docs, folder, analyze=search_analyzer())
+    segment_files = {p.name: p.read_bytes() for p in folder.iterdir() if p.suffix == ".seg"}
+    old_title = docs[3].title
+    docs[3].title = "양자컴퓨터 국산화 연구단 출범"
+    extra = list(iter_documents(generate_records(33)))[30:]
+    report = build_chat_index([*docs[1:], *extra], folder, analyze=search_analyzer())  # docs[0] gone
+    assert report.appended and report.added == 4 and report.removed == 2 and report.releases == 32
+    for name, data in segment_files.items():  # the old segment is kept as it was
+        assert (folder / name).read_bytes() == data
+    index = open_chat_index(folder)
+    assert index.search("양자컴퓨터 국산화")[0].release_id == docs[3].id
+    assert all(hit.release_id != docs[0].id for hit in index.search(docs[0].title))
+    assert all(hit.title != old_title for hit in index.search(old_title))
+    assert index.search(extra[0].title)[0].release_id == extra[0].id
+    # the appended index answers like one built whole
+    whole = build_chat_index([*docs[1:], *extra], tmp_path / "whole", analyze=search_analyzer())
+    assert not whole.appended and whole.releases == report.releases
+
+
+def test_a_damaged_index_on_disk_is_rebuilt_not_appended_to(tmp_path: Path) -> None:
+    from briefing.chat.retrieval import open_chat_index
+
+    docs = list(iter_documents(generate_records(12)))
+    folder = tmp_path / "chat-index"
+    build_chat_index(docs[:10], folder, analyze=search_analyzer())
+    for toc in folder.glob("*.toc"):
+        toc.write_bytes(b"not a whoosh table of contents")
+    report = build_chat_index(docs, folder, analyze=search_analyzer())
+    assert not report.appended and report.releases == 12
+    assert open_chat_index(folder).search(docs[11].title)[0].release_id == docs[11].id
+
+
 def test_small_archive_still_finds_its_releases(tmp_path: Path) -> None:
     # a new site or the demo holds a handful of releases: "rare" must still mean at least one release
     from briefing.chat.answer import select_sources

@@ -8,8 +8,9 @@ the index. Settings (pelicanconf.py):
 - ``CHAT_INDEX_DIR``: folder relative to the output, or absolute, default ``"chat-index"``
   (``publishconf.py`` puts it in ``build/chat-index``, off the Pages upload; deploy it with the
   function: Vercel ``includeFiles``, or the Lambda zip; see docs/chat.md).
-- ``CHAT_CACHE_DIR``: analysis cache, default ``<CACHE_PATH>/chat`` (``cache/chat``); a rebuild
-  analyses only new or changed passages.
+- ``CHAT_CACHE_DIR``: analysis cache, default ``<CACHE_PATH>/analysis`` (``cache/analysis``, the
+  search index's: lines the search build analysed are not analysed again); a rebuild analyses only
+  new or changed passages.
 """
 
 from __future__ import annotations
@@ -67,7 +68,7 @@ def document_for(article) -> ChatDocument:
 def _write_index(pelican) -> None:
     settings = pelican.settings
     out_dir = Path(pelican.output_path) / settings.get("CHAT_INDEX_DIR", "chat-index")
-    cache_dir = settings.get("CHAT_CACHE_DIR") or Path(settings.get("CACHE_PATH") or "cache") / "chat"
+    cache_dir = settings.get("CHAT_CACHE_DIR") or Path(settings.get("CACHE_PATH") or "cache") / "analysis"
     cache = Path(cache_dir) / "analysis.sqlite"
     documents = []
     for article in _articles:

@@ -5,8 +5,9 @@ Thin by design: it turns Pelican articles into :class:`briefing.search.client_in
 never from the rendered HTML) and calls :func:`briefing.search.client_index.build_client_index`. Settings (pelicanconf.py):
 
 - ``SEARCH_INDEX_DIR``: folder inside the output, default ``"search"`` (next to the search page).
-- ``SEARCH_CACHE_DIR``: analysis cache, default ``<CACHE_PATH>/search`` (``cache/search``); a rebuild
-  analyses only new or changed releases.
+- ``SEARCH_CACHE_DIR``: analysis cache and index state, default ``<CACHE_PATH>/analysis``
+  (``cache/analysis``, shared with the chat index: a text is analysed once for both); a rebuild
+  analyses only new or changed releases and rewrites only the index segments that gain releases.
 """
 
 from __future__ import annotations
@@ -71,7 +72,9 @@ def document_for(article) -> SearchDocument:
 def _write_index(pelican) -> None:
     settings = pelican.settings
     out_dir = Path(pelican.output_path) / settings.get("SEARCH_INDEX_DIR", "search")
-    cache_dir = Path(settings.get("SEARCH_CACHE_DIR") or Path(settings.get("CACHE_PATH", "cache")) / "search")
+    cache_dir = Path(
+        settings.get("SEARCH_CACHE_DIR") or Path(settings.get("CACHE_PATH") or "cache") / "analysis"
+    )
     documents = [document_for(article) for article in _articles]
     report = build_client_index(documents, out_dir, cache_dir)
     log.info("%s", report.line())
