@@ -8,9 +8,12 @@ them).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from briefing.article.view import ReleaseView
 from briefing.records import ReleaseRecord, safe_id
+
+if TYPE_CHECKING:  # the view (faithfulness, summaries) is build-time code
+    from briefing.article.view import ReleaseView
 
 
 @dataclass
