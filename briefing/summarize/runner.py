@@ -9,21 +9,18 @@ articles from before stored summaries are migrated). Model calls run in parallel
 (timeout, 429 after backoff, 5xx, invalid JSON after retries, budget reached) keeps an offline
 extract for now, is recorded in ``DATA_DIR/state/summarize.json`` and is tried again next run.
 
-It is one piece for now: the run's plan, budget and parallel calls share one state (the cache
-itself lives in :mod:`briefing.summaries`, the second look in :mod:`briefing.summarize.verify`).
+Beside it: :mod:`.model` (one release with the model), :mod:`.budget` (the run's cost and time
+caps), :mod:`.report` (outcomes and the report line), :mod:`briefing.summaries` (the stored summary).
 """
 
 from __future__ import annotations
 
 import logging
-import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
 from briefing import llm
 from briefing.article.markdown import (
@@ -36,152 +33,22 @@ from briefing.article.markdown import (
     write_article,
 )
 from briefing.categories import guess_category
-from briefing.errors import SummaryError
-from briefing.faithfulness import FaithfulnessResult, SourceFacts, check
+from briefing.faithfulness import check
 from briefing.records import ReleaseRecord, now_kst
 from briefing.settings import Settings
 from briefing.store import LockedError, Store
-from briefing.summaries import StoredSummary, read_summary, source_parts, summary_path, write_summary
+from briefing.summaries import StoredSummary, read_summary, summary_path, write_summary
+from briefing.summarize.budget import Budget
+from briefing.summarize.model import source_facts, summarize_with_model
 from briefing.summarize.offline import OFFLINE_VERSION, extract_summary
-from briefing.summarize.parse import SummaryParseError, parse_summary
-from briefing.summarize.prompt import PROMPT_VERSION, build_messages, retry_invalid, retry_unsupported
-from briefing.summarize.schema import Summary, json_schema
+from briefing.summarize.prompt import PROMPT_VERSION
+from briefing.summarize.report import Outcome, SummarizeReport
 from briefing.summarize.source import Source, build_source
 from briefing.summarize.tags import TitleFrequencies
-from briefing.summarize.verify import verify_undecided
 
 log = logging.getLogger(__name__)
 
 STATE_NAME = "summarize"
-
-Status = Literal["made", "flagged", "held", "failed", "deferred"]
-
-
-class BudgetReached(SummaryError):
-    """The run's cost cap is spent; the release waits for the next run."""
-
-
-@dataclass
-class Budget:
-    """Cost spent so far this run, shared by the worker threads.
-
-    A call may start while ``spent`` plus the calls still running, each counted at the dearest call
-    so far, is under the cap: parallel workers then stop together instead of each starting one more
-    call on a cap that the calls in flight will spend (only the first calls, before any cost is
-    known, can go past it).
-    """
-
-    max_cost: float
-    ends: float | None = None  # time.monotonic() after which no call starts (the run's time budget)
-    minutes: float = 0.0  # that budget, for the message
-    spent: float = 0.0
-    tokens: int = 0
-    calls: int = 0
-    unknown_cost_models: set[str] = field(default_factory=set)
-    out_of_time: bool = False  # a call was refused by the time budget
-    running: int = 0
-    dearest: float = 0.0
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-
-    @contextmanager
-    def call(self) -> Iterator[None]:
-        """Hold a place for one model call; raises :class:`BudgetReached` when the cap is spent."""
-        with self._lock:
-            if self.spent + self.running * self.dearest >= self.max_cost:
-                raise BudgetReached(f"cost cap of ${self.max_cost:.2f} per run reached")
-            if self.ends is not None and time.monotonic() >= self.ends:
-                self.out_of_time = True
-                raise BudgetReached(f"time budget of {self.minutes:g} min per run reached")
-            self.running += 1
-        try:
-            yield
-        finally:
-            with self._lock:
-                self.running -= 1
-
-    def add(self, result: llm.LLMResult) -> None:
-        with self._lock:
-            self.spent += result.cost
-            self.dearest = max(self.dearest, result.cost)
-            self.tokens += result.tokens
-            self.calls += 1
-            if not result.cost_known:
-                self.unknown_cost_models.add(result.model)
-
-
-@dataclass
-class Outcome:
-    record: ReleaseRecord
-    status: Status
-    summary: Summary | None = None
-    faithfulness: FaithfulnessResult | None = None
-    model: str = ""
-    tokens: int = 0
-    cost: float = 0.0
-    reason: str = ""
-    claims_by: list[str] = field(default_factory=list)  # per claim: "rules" or "model"
-    verification: dict = field(default_factory=dict)
-
-
-@dataclass
-class SummarizeReport:
-    """What one run did; ``summary_line()`` is printed by the CLI and the Pelican plugin."""
-
-    made: list[str] = field(default_factory=list)  # LLM summaries that passed the check
-    flagged: list[str] = field(default_factory=list)  # published with unsupported claims marked
-    held: dict[str, str] = field(default_factory=dict)  # id -> unsupported claims, kept out
-    failed: dict[str, str] = field(default_factory=dict)  # id -> reason, retried next run
-    deferred: list[str] = field(default_factory=list)  # over the per-run release, cost or time cap
-    out_of_time: float = 0.0  # minutes of the time budget, when it stopped the run's model calls
-    gave_up: list[str] = field(default_factory=list)  # failed max_attempts times on this text and model
-    extracted: int = 0
-    no_text: int = 0
-    cached: int = 0
-    written: int = 0  # article files whose bytes changed
-    skipped_foreign: list[str] = field(default_factory=list)
-    tokens: int = 0
-    cost: float = 0.0
-    calls: int = 0
-    unknown_cost_models: list[str] = field(default_factory=list)
-    error: str = ""  # a fatal problem: nothing was done
-
-    @property
-    def exit_code(self) -> int:
-        """0 unless the run could not start; failed releases are retried next run, not fatal."""
-        return 1 if self.error else 0
-
-    def summary_line(self) -> str:
-        if self.error:
-            return f"summarize: not run: {self.error}"
-        llm_made = len(self.made) + len(self.flagged)
-        parts = [
-            f"{llm_made} LLM summaries ({len(self.flagged)} flagged)",
-            f"{len(self.held)} held",
-            f"{len(self.failed)} failed",
-            f"{self.extracted} offline extracts",
-            f"{self.no_text} without text",
-            f"{self.cached} unchanged",
-        ]
-        line = "summarize: " + ", ".join(parts)
-        if self.deferred:
-            line += f"; {len(self.deferred)} left for next run (per-run cap"
-            line += f": time budget of {self.out_of_time:g} min reached)" if self.out_of_time else ")"
-        if self.gave_up:
-            line += f"; {len(self.gave_up)} given up after repeated failures (--force retries): "
-            line += ", ".join(self.gave_up[:10])
-        line += f"; {self.calls} calls, {self.tokens:,} tokens, cost ${self.cost:.4f}"
-        if self.unknown_cost_models:
-            line += f" (cost unknown for {', '.join(self.unknown_cost_models)}: counted as 0)"
-        if self.flagged:
-            line += "; flagged: " + ", ".join(self.flagged[:10])
-        if self.held:
-            line += "; held: " + "; ".join(f"{k} ({v})" for k, v in list(self.held.items())[:10])
-        if self.failed:
-            line += "; failed: " + "; ".join(f"{k} ({v})" for k, v in list(self.failed.items())[:10])
-        if self.skipped_foreign:
-            line += "; not ours, left alone: " + ", ".join(self.skipped_foreign[:10])
-        return line
-
 
 # --------------------------------------------------------------------------- cache
 
@@ -216,110 +83,12 @@ def legacy_llm_article(meta: dict[str, str], source_hash: str, settings: Setting
     )
 
 
-def source_facts(record: ReleaseRecord) -> tuple[list[tuple[str, str]], SourceFacts]:
-    """The parts a summary is checked against (the same ones the original-text file shows) and
-    their facts."""
-    parts = [(part, text) for part, _, text in source_parts(record)]
-    return parts, SourceFacts.from_parts(parts, published=record.published_at.date())
-
-
 def _held_matches(entry: dict, source_hash: str, settings: Settings) -> bool:
     return (
         entry.get("source_hash") == source_hash
         and entry.get("prompt_version") == PROMPT_VERSION
         and entry.get("model") == settings.llm_model
     )
-
-
-# --------------------------------------------------------------------------- one release
-
-
-def _ask(messages: list[dict[str, str]], settings: Settings, budget: Budget, context: str, out: Outcome):
-    """Call the model until it returns a valid summary (``llm_json_retries`` more tries, each
-    naming the validation error). Returns the summary and the conversation so far."""
-    error = ""
-    for _ in range(settings.llm_json_retries + 1):
-        with budget.call():
-            result = llm.complete(messages, settings, schema=json_schema())
-            budget.add(result)
-        out.tokens += result.tokens
-        out.cost += result.cost
-        out.model = result.model
-        messages = [*messages, {"role": "assistant", "content": result.text}]
-        try:
-            return parse_summary(result.text, context), messages
-        except SummaryParseError as exc:
-            error = str(exc)
-            log.info("%s: answer rejected (%s), asking again", out.record.id, error)
-            messages = [*messages, retry_invalid(error)]
-    raise SummaryParseError(f"invalid JSON after {settings.llm_json_retries + 1} answers: {error}")
-
-
-def summarize_with_model(
-    record: ReleaseRecord, source: Source, settings: Settings, budget: Budget
-) -> Outcome:
-    """Summarise one release with the model, check it, retry once naming unsupported claims, then
-    apply the unsupported-claims policy. Never raises: failures come back as an outcome."""
-    out = Outcome(record, "failed")
-    try:
-        parts, facts = source_facts(record)
-        summary, messages = _ask(build_messages(source.text), settings, budget, source.text, out)
-        result = check(summary, facts)
-        if not result.ok:
-            log.info("%s: unsupported %s, asking once more", record.id, result.unsupported)
-            try:
-                wrong = [c for c in result.claims if c.verdict in ("contradicted", "not_found")]
-                retried, _ = _ask([*messages, retry_unsupported(wrong)], settings, budget, source.text, out)
-                summary, result = retried, check(retried, facts)
-            except (llm.LLMError, SummaryParseError, BudgetReached) as exc:
-                log.warning(
-                    "%s: retry for unsupported claims failed (%s); keeping the first answer", record.id, exc
-                )
-        result = _second_look(result, parts, summary, settings, budget, out)
-        out.summary, out.faithfulness = summary, result
-        if result.ok:
-            out.status = "made"
-        elif settings.unsupported_policy == "hold":
-            out.status = "held"
-        else:
-            out.status = "flagged"
-    except BudgetReached as exc:
-        out.status, out.reason = "deferred", str(exc)
-    except (llm.LLMError, SummaryParseError) as exc:
-        out.status, out.reason = "failed", str(exc)
-    except Exception as exc:  # a bug or an unexpected provider answer must not stop the run
-        log.exception("%s: summarising failed", record.id)
-        out.status, out.reason = "failed", f"{type(exc).__name__}: {exc}"
-    return out
-
-
-def _second_look(
-    result: FaithfulnessResult,
-    parts: list[tuple[str, str]],
-    summary: Summary,
-    settings: Settings,
-    budget: Budget,
-    out: Outcome,
-) -> FaithfulnessResult:
-    """Claims the rules left undecided, asked of the model once (see :mod:`.verify`)."""
-    out.claims_by = ["rules"] * len(result.claims)
-
-    def ask(messages: list[dict[str, str]], schema: dict) -> str:
-        with budget.call():
-            answer = llm.complete(messages, settings, schema=schema)
-            budget.add(answer)
-        out.tokens += answer.tokens
-        out.cost += answer.cost
-        return answer.text
-
-    try:
-        checked, by, record = verify_undecided(result, parts, ask, summary.field_text)
-    except (llm.LLMError, BudgetReached) as exc:
-        log.info("%s: undecided claims not verified (%s); the rules' verdicts stand", out.record.id, exc)
-        out.verification = {"error": str(exc)[:200]}
-        return result
-    out.claims_by, out.verification = by, record
-    return checked
 
 
 # --------------------------------------------------------------------------- the run

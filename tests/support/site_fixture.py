@@ -99,7 +99,7 @@ def store_flagged_summary(data_dir: Path, record: ReleaseRecord, sentence: str) 
     from briefing.faithfulness import check
     from briefing.summaries import read_summary, summary_path, write_summary
     from briefing.summarize.prompt import PROMPT_VERSION
-    from briefing.summarize.runner import source_facts
+    from briefing.summarize.model import source_facts
 
     stored = read_summary(summary_path(data_dir, record))
     assert stored is not None and stored.summary is not None
