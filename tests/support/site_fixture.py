@@ -98,8 +98,8 @@ def store_flagged_summary(data_dir: Path, record: ReleaseRecord, sentence: str) 
     ends with ``sentence`` (a fabrication), checked by the real faithfulness check."""
     from briefing.faithfulness import check
     from briefing.summaries import read_summary, summary_path, write_summary
-    from briefing.summarize.prompt import PROMPT_VERSION
     from briefing.summarize.model import source_facts
+    from briefing.summarize.prompt import PROMPT_VERSION
 
     stored = read_summary(summary_path(data_dir, record))
     assert stored is not None and stored.summary is not None
