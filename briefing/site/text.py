@@ -46,6 +46,19 @@ def split_original(content: str) -> tuple[str, str]:
     return content[: found.start()].rstrip(), content[found.end() :].lstrip()
 
 
+def article_parts(article: Any) -> tuple[str, str]:
+    """(summary HTML, original-text HTML) of a Pelican article.
+
+    The original comes from the article's record when the ``briefing_articles`` plugin gave it a
+    ``load_original`` loader (read now, not kept: callers are the few pages a rebuild renders and
+    the indexes); otherwise from its HTML, for articles written with the text inline."""
+    summary, original = split_original(getattr(article, "content", "") or "")
+    loader = getattr(article, "load_original", None)
+    if loader is not None and not original:
+        _, original = split_original(loader())
+    return summary, original
+
+
 _PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.DOTALL)
 
 

@@ -8,14 +8,19 @@ the content folder is always Pelican's ``PATH``. Unchanged releases cost no mode
 ``SUMMARIZE_ON_BUILD = False`` (publishconf.py: the workflow summarises in a step of its own) skips
 that pass, which otherwise reads every record on every build.
 
-The Markdown article holds metadata and summary only; on ``content_object_init`` the record's page
-and attachment text is appended to the article's HTML (:func:`briefing.article.markdown.original_html`).
-Pelican caches the finished article, so a rebuild reads only the records of changed articles.
+The Markdown article holds metadata and summary only. The record's page and attachment text
+(:func:`briefing.article.markdown.original_html`) is not read when Pelican reads the article: on
+``content_object_init`` the article gets a loader, ``article.load_original()``, and only what needs
+the text calls it (the page and ``.original.html.gz`` of a new or changed release, the search and chat
+indexes through :func:`briefing.site.text.article_parts`). Pelican's reader cache keeps the summary
+HTML, so a rebuild neither parses unchanged Markdown nor reads unchanged records, and the text of a
+year of releases is never held in memory at once.
 """
 
 from __future__ import annotations
 
 import logging
+from functools import partial
 from pathlib import Path, PurePosixPath
 
 from pelican import signals
@@ -59,15 +64,9 @@ def _record_path(article: Article, data_dir: Path) -> Path | None:
     return data_dir / "releases" / rel.parts[1] / rel.parts[2] / (rel.stem + ".json")
 
 
-def add_original(article) -> None:
-    """Signal handler: append the original text of one of our articles from its record."""
-    if not isinstance(article, Article) or "source_hash" not in article.metadata:
-        return  # a hand-written article keeps its own body
-    content = article._content or ""
-    if ORIGINAL_HEADING in content:
-        return  # written by an earlier version with the text inline
-    data_dir = _data_dir[0] if _data_dir else _settings(article.settings).data_dir
-    path = _record_path(article, data_dir)
+def load_original(path: Path | None, source: str) -> str:
+    """The original-text HTML of one release, read from its record now (``original_html`` says
+    so on the page when the record is missing or unreadable)."""
     record = None
     if path is not None and path.is_file():
         try:
@@ -75,9 +74,21 @@ def add_original(article) -> None:
         except StoreError as exc:
             log.error("briefing_articles: %s", exc)
     else:
-        log.warning("briefing_articles: no record for %s at %s", article.relative_source_path, path)
+        log.warning("briefing_articles: no record at %s", path)
+    return original_html(record, source)
+
+
+def add_original(article) -> None:
+    """Signal handler: give one of our articles a loader of its original text (read on demand)."""
+    if not isinstance(article, Article) or "source_hash" not in article.metadata:
+        return  # a hand-written article keeps its own body
+    # Pelican passes the reader's HTML to the constructor and has no public accessor for the raw
+    # body (``content`` rewrites links, per site URL, and memoizes): its ``_content`` is read only.
+    if ORIGINAL_HEADING in (article._content or ""):
+        return  # written by an earlier version with the text inline
+    data_dir = _data_dir[0] if _data_dir else _settings(article.settings).data_dir
     source = str(article.metadata.get("source", ""))
-    article._content = content.rstrip() + "\n" + original_html(record, source)
+    article.load_original = partial(load_original, _record_path(article, data_dir), source)
 
 
 def register() -> None:

@@ -21,7 +21,7 @@ from pelican import signals
 
 from briefing.chat.index_build import ChatDocument, build_chat_index, document_from_markdown, search_analyzer
 from briefing.chat.retrieval import open_chat_index
-from briefing.site.text import paragraphs_text, split_original
+from briefing.site.text import paragraphs_text, article_parts
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +55,7 @@ def document_for(article) -> ChatDocument:
         summary=str(meta.get("summary", "")),
     )
     if not document.original:  # articles written before the text moved out of the Markdown keep it inline
-        document.original = paragraphs_text(split_original(article.content or "")[1])
+        document.original = paragraphs_text(article_parts(article)[1])
     return document
 
 

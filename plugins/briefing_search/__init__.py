@@ -16,7 +16,7 @@ from pathlib import Path
 from pelican import signals
 
 from briefing.search.client_index import SearchDocument, build_client_index
-from briefing.site.text import plain, split_original
+from briefing.site.text import plain, article_parts
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +34,7 @@ def _text(value: object) -> str:
 def document_for(article) -> SearchDocument:
     """The search document of one Pelican article (metadata as the article contract defines it)."""
     meta = article.metadata
-    summary_html, original_html = split_original(article.content or "")
+    summary_html, original_html = article_parts(article)
     summary = _text(meta.get("summary")) or _text(summary_html)
     tags = [plain(str(tag)) for tag in (getattr(article, "tags", None) or [])]
     category = getattr(article, "category", None)

@@ -31,11 +31,19 @@ from pelican import signals
 
 from briefing.categories import BY_NAME, CATEGORIES, find_category
 from briefing.records import KST
-from briefing.site.feeds import FeedEntry, digest_html, entry_html, robots_txt, sitemap_xml
+from briefing.site.feeds import (
+    FeedEntry,
+    digest_html,
+    entry_html,
+    robots_txt,
+    sitemap_index_xml,
+    sitemap_xml,
+)
 from briefing.site.listing import by_category, category_counts, group_by, group_by_day, ministry_slug
 from briefing.site.output import write_gzip_output, write_output
 from briefing.site.related import Item, related
 from briefing.site.text import (
+    article_parts,
     file_size,
     json_for_html,
     parse_attachments,
@@ -57,8 +65,8 @@ def _category(value: Any):
     return find_category(str(getattr(value, "name", value) or ""))
 
 
-def _parts(content: str) -> dict[str, str]:
-    summary, original = split_original(content)
+def _parts(article) -> dict[str, str]:
+    summary, original = article_parts(article)
     return {"summary": summary, "original": original}
 
 
@@ -71,7 +79,7 @@ def _add_helpers(generator) -> None:
         plain=plain,
         text=text,
         category_info=_category,
-        split_original=_parts,
+        article_parts=_parts,
         attachments=parse_attachments,
         filesize=file_size,
         safe_url=safe_url,
@@ -404,22 +412,45 @@ def _write_output(generator, writer) -> None:
         name = getattr(article, "original_href", "")
         if not name or (skip and skip(name, f"{writer_base(writer)}\x00{article.briefing_digest}")):
             continue
-        _, original = split_original(article.content)
+        _, original = article_parts(article)
         if original:
             write_gzip_output(output / name, original)
 
-    # sitemap and robots.txt (absolute URLs need SITEURL; relative ones are still listed)
-    urls = [(_absolute(settings, ""), None)]
-    urls += [
-        (_absolute(settings, a.href), (getattr(a, "modified", None) or a.date).date().isoformat())
-        for a in articles
-    ]
-    urls += [(_absolute(settings, p.url), None) for p in context.get("pages", [])]
-    urls += [(_absolute(settings, c.url), None) for c, _ in generator.categories]
-    urls += [(_absolute(settings, m.url), None) for m in context["ministries"]]
-    urls += [(_absolute(settings, d.url), d.date.isoformat()) for d in context["digests"]]
-    write_output(output / "sitemap.xml", sitemap_xml(urls))
+    _write_sitemaps(generator, writer, output)
     write_output(output / "robots.txt", robots_txt(_absolute(settings, "sitemap.xml")))
+
+
+def _write_sitemaps(generator, writer, output: Path) -> None:
+    """``sitemap.xml`` as a sitemap index over ``sitemaps/pages.xml`` (home, pages, categories,
+    ministries) and one ``sitemaps/releases-YYYY-MM.xml`` per month (its releases and digests).
+
+    A new release changes its month's shard and the index only; the other shards are neither
+    rewritten nor read (their fingerprint is the writer's), and one file never nears the sitemap
+    protocol's 50,000-URL cap as the archive grows. Absolute URLs need SITEURL; relative ones
+    are still listed."""
+    settings, context = generator.settings, generator.context
+    shards: dict[str, list[tuple[str, str | None]]] = defaultdict(list)
+    pages = shards["pages"]
+    pages.append((_absolute(settings, ""), None))
+    pages += [(_absolute(settings, p.url), None) for p in context.get("pages", [])]
+    pages += [(_absolute(settings, c.url), None) for c, _ in generator.categories]
+    pages += [(_absolute(settings, m.url), None) for m in context["ministries"]]
+    for a in generator.articles:
+        stamp = (getattr(a, "modified", None) or a.date).date().isoformat()
+        shards[f"releases-{a.date:%Y-%m}"].append((_absolute(settings, a.href), stamp))
+    for d in context["digests"]:
+        shards[f"releases-{d.date:%Y-%m}"].append((_absolute(settings, d.url), d.date.isoformat()))
+    skip = getattr(writer, "unchanged", None)
+    index = []
+    for stem in ["pages", *sorted((k for k in shards if k != "pages"), reverse=True)]:
+        name = f"sitemaps/{stem}.xml"
+        stamps = [s for _, s in shards[stem] if s]
+        index.append((_absolute(settings, name), max(stamps) if stamps else None))
+        body = sitemap_xml(shards[stem])
+        mark = hashlib.sha256(f"{writer_base(writer)}\x00{body}".encode()).hexdigest()
+        if not (skip and skip(name, mark)):
+            write_output(output / name, body)
+    write_output(output / "sitemap.xml", sitemap_index_xml(index))
 
 
 def writer_base(writer) -> str:
