@@ -21,7 +21,7 @@ from pelican import signals
 
 from briefing.chat.index_build import ChatDocument, build_chat_index, document_from_markdown, search_analyzer
 from briefing.chat.retrieval import open_chat_index
-from briefing.site.text import paragraphs_text, article_parts
+from briefing.site.text import article_parts, paragraphs_text
 
 log = logging.getLogger(__name__)
 

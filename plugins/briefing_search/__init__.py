@@ -16,7 +16,7 @@ from pathlib import Path
 from pelican import signals
 
 from briefing.search.client_index import SearchDocument, build_client_index
-from briefing.site.text import plain, article_parts
+from briefing.site.text import article_parts, plain
 
 log = logging.getLogger(__name__)
 
