@@ -65,9 +65,21 @@ def _category(value: Any):
     return find_category(str(getattr(value, "name", value) or ""))
 
 
-def _parts(article) -> dict[str, str]:
-    summary, original = article_parts(article)
-    return {"summary": summary, "original": original}
+def _parts_filter(separate_files: bool):
+    """The ``article_parts`` filter: an article's summary HTML and original-text HTML.
+
+    With the original text in a file of its own the page only says that there is one, so the
+    record is not read for it (a page is rendered in every cold build and whenever a neighbour
+    changes); the file is written from the record once per release."""
+
+    def parts(article) -> dict[str, str]:
+        if separate_files and getattr(article, "load_original", None) is not None:
+            summary, _ = split_original(article.content or "")
+            return {"summary": summary, "original": Markup("<!-- in original_href -->")}
+        summary, original = article_parts(article)
+        return {"summary": summary, "original": original}
+
+    return parts
 
 
 def _add_helpers(generator) -> None:
@@ -79,7 +91,7 @@ def _add_helpers(generator) -> None:
         plain=plain,
         text=text,
         category_info=_category,
-        article_parts=_parts,
+        article_parts=_parts_filter(settings.get("ORIGINAL_TEXT_FILES", True)),
         attachments=parse_attachments,
         filesize=file_size,
         safe_url=safe_url,
