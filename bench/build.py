@@ -44,7 +44,7 @@ from briefing.testing.synthetic import (  # noqa: E402
     write_synthetic_articles,
 )
 
-CORPUS = ROOT.parent / "shared" / "corpus"
+CORPUS = Path(os.environ.get("BRIEFING_CORPUS") or ROOT.parent / "shared" / "corpus")
 
 # Runs one Pelican build and prints its wall time and peak memory (this process only).
 _RUNNER = """

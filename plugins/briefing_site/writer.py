@@ -211,6 +211,9 @@ class SiteWriter(Writer):
         same context rules and the same ``content_written`` signal, and written by
         :func:`briefing.site.output.write_output`. Pelican's duplicate-output check is kept: a
         second page for one file is an error unless the first one asked to be overridden.
+        Upstream: "skip rewriting output files if the content was not changed" was asked in
+        getpelican/pelican#1043 (closed without a hook); rebuilding only what a source change
+        touches in #1288, #2975 and #3599 (open).
         """
         if name in self._overridden:
             if override:
