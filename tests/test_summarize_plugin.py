@@ -46,7 +46,7 @@ ARTICLE_TEMPLATE = """\
 <body><h1 title="{{ article.headline }}">{{ article.title }}</h1>
 <p class="meta">{{ article.ministry }} · {{ article.category }} · {{ article.faithfulness }}</p>
 <div class="summary">{{ article.summary }}</div>
-<div class="content">{{ article.content }}</div></body></html>
+<div class="content">{{ article.content }}{{ article.load_original() if article.load_original }}</div></body></html>
 """
 
 

@@ -64,7 +64,7 @@ def _record_path(article: Article, data_dir: Path) -> Path | None:
     return data_dir / "releases" / rel.parts[1] / rel.parts[2] / (rel.stem + ".json")
 
 
-def load_original(path: Path | None, source: str) -> str:
+def load_original(path: Path | None, source: str, name: str = "") -> str:
     """The original-text HTML of one release, read from its record now (``original_html`` says
     so on the page when the record is missing or unreadable)."""
     record = None
@@ -74,7 +74,7 @@ def load_original(path: Path | None, source: str) -> str:
         except StoreError as exc:
             log.error("briefing_articles: %s", exc)
     else:
-        log.warning("briefing_articles: no record at %s", path)
+        log.warning("briefing_articles: no record for %s at %s", name, path)
     return original_html(record, source)
 
 
@@ -88,7 +88,8 @@ def add_original(article) -> None:
         return  # written by an earlier version with the text inline
     data_dir = _data_dir[0] if _data_dir else _settings(article.settings).data_dir
     source = str(article.metadata.get("source", ""))
-    article.load_original = partial(load_original, _record_path(article, data_dir), source)
+    name = str(article.relative_source_path)
+    article.load_original = partial(load_original, _record_path(article, data_dir), source, name)
 
 
 def register() -> None:
