@@ -170,14 +170,21 @@ def _prepare(generator) -> None:
     # a tag gets its own page only when several releases share it: one-off tags would add a page
     # (and a listing to keep current) per release for years; on articles they show as plain text
     minimum = settings.get("TAG_MIN_ARTICLES", 3)
-    generator.tags = defaultdict(
-        list, {tag: _Members(rows) for tag, rows in generator.tags.items() if len(rows) >= minimum}
-    )
-    generator.context["tags"] = list(generator.tags.items())  # the tag index lists only those
-    with_page = {tag.slug for tag in generator.tags}
+    tag_pages = {tag: _Members(rows) for tag, rows in generator.tags.items() if len(rows) >= minimum}
+    generator.context["tags"] = list(tag_pages.items())  # the tag index lists only those
+    generator.context["briefing_tag_pages"] = tag_pages
+    # The tag pages are written by this plugin (``_write_output``), not by Pelican's generate_tags:
+    # that one builds each tag's date list by scanning every release (``[a for a in self.dates if a
+    # in articles]``), tags x releases, tens of seconds at a year of releases; there is no setting or
+    # signal to hand it the lists. With an empty mapping it writes nothing and scans nothing.
+    generator.tags = defaultdict(list)
+    with_page = {tag.slug for tag in tag_pages}
     for article in articles:
         article.linked_tags = frozenset(t.slug for t in getattr(article, "tags", []) if t.slug in with_page)
     generator.categories = [(category, _Members(rows)) for category, rows in generator.categories]
+    # every release has the site's AUTHOR: Pelican's generate_authors scans the releases once per
+    # release of that author (releases squared: seconds at a year) even though AUTHOR_SAVE_AS is ""
+    generator.authors = [(author, _Members(rows)) for author, rows in generator.authors]
 
     by_key = {a.source_path: a for a in articles}
     items = [
@@ -335,6 +342,25 @@ def _write_output(generator, writer) -> None:
     relative = settings["RELATIVE_URLS"]
     articles = generator.articles
     limit = settings.get("FEED_MAX_ITEMS") or 50
+
+    # tag pages (see _prepare), newest first, as Pelican's generate_tags would write them
+    template = generator.get_template("tag")
+    for tag, rows in context["briefing_tag_pages"].items():
+        writer.write_file(
+            tag.save_as,
+            template,
+            context,
+            relative,
+            paginated={"articles": rows, "dates": rows},
+            template_name="tag",
+            url=tag.url,
+            tag=tag,
+            articles=rows,
+            dates=rows,
+            blog=True,
+            page_name=tag.page_name,
+            all_articles=articles,
+        )
 
     # archives per ministry and their index
     template = generator.get_template("ministry")
