@@ -20,6 +20,7 @@ year of releases is never held in memory at once.
 from __future__ import annotations
 
 import logging
+import os
 from functools import partial
 from pathlib import Path, PurePosixPath
 
@@ -56,17 +57,19 @@ def write_articles(pelican) -> None:
         log.info("briefing_articles: %s", report.summary_line())
 
 
-def _record_path(article: Article, data_dir: Path) -> Path | None:
+def _record_path(relative: str, data_dir: Path) -> Path | None:
     """``DATA_DIR/releases/YYYY/MM/<id>.json`` for an article at ``releases/YYYY/MM/<id>.md``."""
-    rel = PurePosixPath(str(article.relative_source_path).replace("\\", "/"))
+    rel = PurePosixPath(relative.replace("\\", "/"))
     if len(rel.parts) != 4 or rel.parts[0] != "releases" or rel.suffix != ".md":
         return None
     return data_dir / "releases" / rel.parts[1] / rel.parts[2] / (rel.stem + ".json")
 
 
-def load_original(path: Path | None, source: str, name: str = "") -> str:
-    """The original-text HTML of one release, read from its record now (``original_html`` says
-    so on the page when the record is missing or unreadable)."""
+def load_original(source_path: str, content_dir: str, data_dir: Path, source: str) -> str:
+    """The original-text HTML of the release whose article is ``source_path``, read from its record
+    now (``original_html`` says so on the page when the record is missing or unreadable)."""
+    relative = os.path.relpath(source_path, content_dir)
+    path = _record_path(relative, data_dir)
     record = None
     if path is not None and path.is_file():
         try:
@@ -74,12 +77,13 @@ def load_original(path: Path | None, source: str, name: str = "") -> str:
         except StoreError as exc:
             log.error("briefing_articles: %s", exc)
     else:
-        log.warning("briefing_articles: no record for %s at %s", name, path)
+        log.warning("briefing_articles: no record for %s at %s", relative, path)
     return original_html(record, source)
 
 
 def add_original(article) -> None:
-    """Signal handler: give one of our articles a loader of its original text (read on demand)."""
+    """Signal handler: give one of our articles a loader of its original text (read on demand;
+    nothing is computed here, this runs for every release on every build)."""
     if not isinstance(article, Article) or "source_hash" not in article.metadata:
         return  # a hand-written article keeps its own body
     # Pelican passes the reader's HTML to the constructor and has no public accessor for the raw
@@ -88,8 +92,9 @@ def add_original(article) -> None:
         return  # written by an earlier version with the text inline
     data_dir = _data_dir[0] if _data_dir else _settings(article.settings).data_dir
     source = str(article.metadata.get("source", ""))
-    name = str(article.relative_source_path)
-    article.load_original = partial(load_original, _record_path(article, data_dir), source, name)
+    article.load_original = partial(
+        load_original, article.source_path, article.settings["PATH"], data_dir, source
+    )
 
 
 def register() -> None:
