@@ -14,10 +14,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-# The main job. Collection failing (no key, no network) is reported in one line and the site is
-# still built from the records already in data/.
+# The main job. Collection that could do nothing (no key, no network: exit 1) says why and what to
+# do next in one line, and the site is still built from the records already in data/. Any other
+# failure (75: another run holds the data folder's lock) stops here.
 site: $(STAMP)
-	-$(BIN)/briefing collect
+	@$(BIN)/briefing collect || [ $$? -eq 1 ]
 	$(BIN)/briefing summarize
 	$(BIN)/pelican content -s pelicanconf.py -o output
 

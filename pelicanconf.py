@@ -16,12 +16,16 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))  # the plugins import the core package `briefing` from this checkout
 
 from briefing.categories import CATEGORIES  # noqa: E402
+from briefing.site.github_pages import git_origin, repository_url  # noqa: E402
 from briefing.site.years import parse_archive_sites, parse_site_years  # noqa: E402
 
 SITENAME = "정책 브리핑 요약"
 SITESUBTITLE = "정부 보도자료를 원문과 함께, 충실하게 요약합니다"
 SITEURL = ""
 RELATIVE_URLS = True
+# Where readers ask for corrections (about page, footer): BRIEFING_REPOSITORY_URL, else the
+# repository Actions names (GITHUB_REPOSITORY), else this checkout's GitHub origin; empty = no link.
+REPOSITORY_URL = repository_url(os.environ, git_origin(HERE))
 AUTHOR = "briefing"
 TIMEZONE = "Asia/Seoul"
 DEFAULT_LANG = "ko"
@@ -142,6 +146,9 @@ ORIGINAL_TEXT_FILES = True  # original text as releases/YYYY/MM/<id>.original.ht
 TAG_MIN_ARTICLES = 3  # tags used by fewer releases get no page (plain text on articles)
 PORTAL_NAME = "대한민국 정책브리핑"
 PORTAL_URL = "https://www.korea.kr/briefing/pressReleaseList.do"
+# A line across the top of every page saying the releases are samples (make demo, screenshots).
+SAMPLE_BANNER = os.environ.get("BRIEFING_SAMPLE_BANNER", "")
+CARD_IMAGE_URL = "images/cards/{slug}.png"  # share cards: "site" and one per category slug
 LICENSE_NOTE = "원문 보도자료는 공공누리 제1유형에 따라 출처를 밝혀 이용합니다."
 
 # --- rendering

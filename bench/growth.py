@@ -46,7 +46,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 from worktree import copy_tracked  # noqa: E402
 
-from briefing.chat.index_build import MONTHS_ENV, window_months  # noqa: E402
+from briefing.chat.window import MONTHS_ENV, window_months  # noqa: E402
 from briefing.store import Store  # noqa: E402
 from briefing.testing.synthetic import RealText, iter_records, real_text_pool  # noqa: E402
 

@@ -37,6 +37,8 @@ def cmd_collect(args: argparse.Namespace) -> int:
 
     report = run_collect(_settings(args), since=args.since, until=args.until, limit=args.limit)
     print(report.summary_line())
+    if report.next_step:
+        print(report.next_step)
     return report.exit_code
 
 

@@ -366,7 +366,7 @@ def check_repository_size(folder: Path, limit: int = REPOSITORY_LIMIT_BYTES) -> 
     message = f"{human_bytes(size)}: {share:.0%} of GitHub's recommended {human_bytes(limit)}"
     if share >= 0.8:
         fix = (
-            'run `git gc`; then see README "Data growth" (the repository grows ~200 MB a year; '
+            "run `git gc`; then see docs/growth.md (the repository grows ~200 MB a year; "
             "closed years can move to their archive repository)"
         )
         return [Finding("warn", "repository size", message, fix)]
@@ -376,7 +376,7 @@ def check_repository_size(folder: Path, limit: int = REPOSITORY_LIMIT_BYTES) -> 
 def check_site_years(env: Mapping[str, str], today: datetime | None = None) -> list[Finding]:
     """BRIEFING_SITE_YEARS / BRIEFING_ARCHIVE_SITES as the build reads them, and a main site whose
     window has not opened this year (new releases collected but never shown)."""
-    section = 'README section "A site per year (BRIEFING_SITE_YEARS)"'
+    section = 'docs/publishing.md section "A site per year (BRIEFING_SITE_YEARS)"'
     try:
         window = parse_site_years(env.get(YEARS_ENV))
         links = parse_archive_sites(env.get(ARCHIVES_ENV))

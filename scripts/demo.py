@@ -53,6 +53,7 @@ def demo_env(site: Path, portal: FakePortal) -> dict[str, str]:
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
     env["PYTHONPATH"] = str(site)
     env["LITELLM_LOCAL_MODEL_COST_MAP"] = "True"
+    env["BRIEFING_SAMPLE_BANNER"] = "예시 화면 — 실제 발표가 아닌 예시 보도자료입니다"
     return env
 
 

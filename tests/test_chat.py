@@ -21,22 +21,26 @@ from typing import Any
 
 import pytest
 
-from briefing.chat.answer import NO_MATCH_TEXT, NO_MODEL_TEXT, SYSTEM_PROMPT, answer, run_chat_cli
+from briefing.chat.answer import (
+    NO_MATCH_TEXT,
+    NO_MODEL_TEXT,
+    SYSTEM_PROMPT,
+    answer,
+    run_chat_cli,
+    search_suggestions,
+)
 from briefing.chat.index_build import (
-    INDEX_MONTHS,
-    MONTHS_ENV,
     ChatDocument,
     build_chat_index,
     chunk_text,
     document_from_markdown,
     iter_documents,
     search_analyzer,
-    window_months,
-    within_window,
 )
 from briefing.chat.retrieval import ChatIndexError
 from briefing.chat.serve import make_server, resolve_static
 from briefing.chat.stream import LeakGuard
+from briefing.chat.window import INDEX_MONTHS, MONTHS_ENV, window_months, within_window
 from briefing.llm import preload
 from briefing.settings import Settings
 from briefing.testing.fakellm import FakeLLM, echo_reply, slow_reply, text_reply
@@ -191,7 +195,25 @@ def test_no_match_makes_no_model_call(site: Site, model: FakeLLM) -> None:
     assert events[1]["text"].startswith(NO_MATCH_TEXT)
     assert events[-1]["mode"] == "no_match" and events[-1]["suggestions"]
     assert events[-1]["suggestions"][0]["url"].startswith(f"{SITE}/search/?q=")
+    # content words only: no predicate ("어때요") and no particle left on a word ("메뉴로")
+    queries = [s["query"] for s in events[-1]["suggestions"]]
+    assert "‘어때요’" not in events[1]["text"] and not any("어때요" in q or "메뉴로" in q for q in queries)
+    assert "메뉴" in queries and "떡볶이" in " ".join(queries)
     assert model.calls == before
+
+
+@pytest.mark.parametrize(
+    ("question", "wanted", "never"),
+    [
+        ("오늘 저녁 메뉴로 떡볶이 어때요?", {"메뉴", "떡볶이"}, {"어때요", "메뉴로"}),
+        ("반도체 수출 전망을 알려줘", {"반도체", "수출", "전망"}, {"알려줘", "전망을"}),
+        ("청년 월세 지원은 언제부터 받을 수 있나요?", {"청년", "월세", "지원"}, {"지원은", "있나요", "수"}),
+        ("이건 뭐지", set(), {"뭐지", "이건"}),
+    ],
+)
+def test_search_suggestions_are_content_words(question: str, wanted: set[str], never: set[str]) -> None:
+    words = {w for s in search_suggestions(question) for w in s.split()}
+    assert wanted <= words and not (never & words), words
 
 
 def test_no_model_gives_sources_alone_labelled(settings: Settings, index_dir: Path, model: FakeLLM) -> None:

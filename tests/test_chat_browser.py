@@ -140,3 +140,40 @@ def test_stop_button_ends_a_slow_answer(
     assert page.is_hidden("#chat-stop") and page.is_enabled("#chat-send")
     assert "너무 늦은" not in page.inner_text("#chat-log")
     assert problems == []
+
+
+def test_notices_get_no_copy_button_and_suggestions_are_words(
+    browser: Any, built_site: BuiltSite, chat_site: tuple[str, FakeLLM]
+) -> None:
+    """A no-match reply suggests content words (never "‘어때요’ 검색") and, like a sources-only reply
+    (no model configured), has no "답변 복사": there is no answer to copy."""
+    url, fake = chat_site
+    problems: list[str] = []
+    page = _page(browser, problems)
+    page.goto(url + "/")
+    page.click("#chat-open")
+    page.fill("#chat-input", "오늘 저녁 메뉴로 떡볶이 어때요?")
+    page.press("#chat-input", "Enter")
+    page.wait_for_selector(".chat-suggestion", timeout=60_000)
+    page.wait_for_selector("#chat-send:enabled")
+    suggestions = page.eval_on_selector_all(".chat-suggestion", "els => els.map(e => e.textContent)")
+    assert suggestions and not [s for s in suggestions if "어때요" in s or "메뉴로" in s], suggestions
+    assert page.locator(".chat-copy").count() == 0 and fake.calls == 0
+    assert problems == []
+
+    bare = Settings().with_values({"chat_model": "", "llm_model": "", "site_url": built_site.base_url})
+    server = make_server(bare, "127.0.0.1", 0, output=built_site.output)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        page.goto(f"http://127.0.0.1:{server.server_address[1]}/")
+        page.click("#chat-open")
+        page.fill("#chat-input", built_site.records[4].title)
+        page.press("#chat-input", "Enter")
+        page.wait_for_selector(".chat-sources a", timeout=60_000)
+        page.wait_for_selector("#chat-send:enabled")
+        assert "AI 답변 모델이 설정되지 않아" in page.inner_text("#chat-log")
+        assert page.locator(".chat-copy").count() == 0
+        assert problems == []
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -162,6 +162,6 @@ def test_repository_size_against_githubs_recommendation(tmp_path: Path) -> None:
     subprocess.run([*git, "-C", str(repo), "commit", "-qm", "data"], check=True)
 
     (big,) = check_repository_size(repo / "data", limit=220_000)
-    assert big.level == "warn" and "of GitHub's recommended" in big.message and "Data growth" in big.fix
+    assert big.level == "warn" and "of GitHub's recommended" in big.message and "docs/growth.md" in big.fix
     (small,) = check_repository_size(repo / "data", limit=10_000_000)
     assert small.level == "ok"

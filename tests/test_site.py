@@ -53,7 +53,13 @@ def test_every_record_has_a_page_and_json(built_site: BuiltSite) -> None:
 
 
 def test_article_page_parts(built_site: BuiltSite) -> None:
-    record = built_site.records[10]
+    # a release with an earlier one of its ministry, so it has related releases whatever its tags
+    synthetic = built_site.records[:90]
+    record = next(
+        r
+        for r in synthetic[10:]
+        if any(o.ministry == r.ministry and o.published < r.published for o in synthetic)
+    )
     html = built_site.page(record).read_text(encoding="utf-8")
     info = BY_NAME[built_site.categories[record.id]]
     assert f'href="{built_site.base_url}/category/{info.slug}/"' in html
@@ -63,6 +69,12 @@ def test_article_page_parts(built_site: BuiltSite) -> None:
         assert att.name in html and att.url.replace("&", "&amp;") in html
         assert att.type.upper() in html
     assert 'class="provenance"' in html and "자동 발췌" in html
+    provenance = re.search(r'<p class="provenance">(.*?)</p>', html, re.DOTALL).group(1)
+    # an extract is not "checked and passed" (it quotes the source), and its time reads as Korean
+    assert "사실 확인" not in provenance
+    assert re.search(
+        r'발췌 시각 <time datetime="[^"]+">\d{4}년 \d{1,2}월 \d{1,2}일 \d{2}:\d{2}</time>', provenance
+    )
     assert 'rel="prev"' in html and 'rel="next"' in html
     assert 'class="related"' in html
     summary_part, original_part = html.split('<details class="original" id="original">')

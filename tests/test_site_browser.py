@@ -1,7 +1,7 @@
 """The built site in headless Chromium under a strict CSP: no console errors, nothing blocked,
 readable at 360 px and 1280 px in light and dark, and no serious axe-core violations.
 
-Screenshots go to ``docs/screenshots/`` when ``BRIEFING_SAVE_SCREENSHOTS=1`` (README shows them).
+The README's screenshots are of the demo site instead: ``scripts/screenshots.py``.
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ AXE = (
     / "axe-core"
     / "axe.min.js"
 )
-SHOTS = ROOT / "docs" / "screenshots"
 
 
 def _pages(site: BuiltSite) -> dict[str, str]:
@@ -64,9 +63,6 @@ def test_pages_load_clean_under_csp(built_site: BuiltSite, browser, width: int, 
             # the stylesheet applied (CSP allowed it) and the colour scheme follows the system
             background = page.evaluate("getComputedStyle(document.body).backgroundColor")
             assert background == ("rgb(20, 23, 28)" if scheme == "dark" else "rgb(255, 255, 255)")
-            if os.environ.get("BRIEFING_SAVE_SCREENSHOTS") == "1":
-                SHOTS.mkdir(parents=True, exist_ok=True)
-                page.screenshot(path=str(SHOTS / f"{name}-{width}-{scheme}.png"), full_page=False)
         finally:
             context.close()
 

@@ -15,7 +15,15 @@ from briefing.site.listing import by_category, category_counts, ministry_slug
 from briefing.site.output import write_gzip_output, write_output
 from briefing.site.paging import stable_spans
 from briefing.site.related import Item, related
-from briefing.site.text import json_for_html, parse_attachments, plain, split_original, summary_sections, text
+from briefing.site.text import (
+    json_for_html,
+    korean_datetime,
+    parse_attachments,
+    plain,
+    split_original,
+    summary_sections,
+    text,
+)
 from tests.support.sitebuild import ROOT
 
 
@@ -135,3 +143,32 @@ def test_generated_files_are_world_readable_for_pages(tmp_path: Path) -> None:
     assert write_output(path, "<p>안녕</p>")
     assert path.stat().st_mode & 0o044 == 0o044
     assert not write_output(path, "<p>안녕</p>")  # unchanged: not written again
+
+
+def test_repository_url_from_setting_actions_or_origin(tmp_path: Path) -> None:
+    from briefing.site.github_pages import git_origin, repository_url
+
+    assert (
+        repository_url({"BRIEFING_REPOSITORY_URL": "https://git.example.kr/a/b/"})
+        == "https://git.example.kr/a/b"
+    )
+    assert repository_url({"GITHUB_REPOSITORY": "someone/briefing"}) == "https://github.com/someone/briefing"
+    ghes = {"GITHUB_REPOSITORY": "org/site", "GITHUB_SERVER_URL": "https://ghe.example.kr/"}
+    assert repository_url(ghes) == "https://ghe.example.kr/org/site"
+    assert repository_url({}, "git@github.com:someone/briefing.git") == "https://github.com/someone/briefing"
+    assert repository_url({}, "https://github.com/someone/briefing") == "https://github.com/someone/briefing"
+    # unknown: no link rather than a wrong one
+    assert repository_url({}, "https://gitlab.com/someone/briefing.git") == ""
+    assert repository_url({}, "") == "" and repository_url({"GITHUB_REPOSITORY": "not-a-repo"}) == ""
+    assert git_origin(tmp_path) == ""  # not a checkout
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    subprocess.run(
+        ["git", "-C", str(tmp_path), "remote", "add", "origin", "git@github.com:o/n.git"], check=True
+    )
+    assert repository_url({}, git_origin(tmp_path)) == "https://github.com/o/n"
+
+
+def test_times_read_as_korean() -> None:
+    assert korean_datetime("2026-12-03T04:34:21+09:00") == "2026년 12월 3일 04:34"
+    assert korean_datetime("2026-12-02T19:34:21+00:00") == "2026년 12월 3일 04:34"  # shown in Korea time
+    assert korean_datetime("<b>언젠가</b>") == "언젠가"  # not a time: plain text, never markup

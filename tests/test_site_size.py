@@ -71,7 +71,7 @@ def test_report_shows_the_size_and_warns_from_80_percent(
     code, out, err = _report(capsys, tmp_path / "output", int(total / 0.85))  # 85 %
     assert code == 0
     assert "⚠️" in out and "85% of the GitHub Pages limit (warning from 80%)" in out
-    assert f'README section "{SECTION}"' in out and "BRIEFING_SITE_YEARS" in out
+    assert f'docs/publishing.md section "{SECTION}"' in out and "BRIEFING_SITE_YEARS" in out
     assert err.startswith("::warning title=site size::")  # an annotation on the Actions run
 
     code, out, _ = _report(capsys, tmp_path / "output", total - 1)  # over the limit
@@ -95,15 +95,15 @@ def test_doctor_warns_with_the_fix(tmp_path: Path) -> None:
     [finding] = check_site_size(settings, limit=int(total / 0.9))
     assert finding.level == "warn" and "90% of the" in finding.message
     line = finding.line()
-    assert line.startswith("! site size:") and f'README section "{SECTION}"' in line
+    assert line.startswith("! site size:") and f'docs/publishing.md section "{SECTION}"' in line
     assert "→ move closed years to an archive site" in line
 
     [finding] = check_site_size(settings, limit=total // 2)
     assert finding.level == "fail" and "over the GitHub Pages limit" in finding.line()
 
 
-def test_readme_has_the_section_the_warnings_name() -> None:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+def test_the_docs_have_the_section_the_warnings_name() -> None:
+    readme = (ROOT / "docs" / "publishing.md").read_text(encoding="utf-8")
     assert f"\n## {SECTION}\n" in readme
 
 

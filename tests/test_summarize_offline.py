@@ -4,21 +4,31 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import markdown
 
-from briefing.article.markdown import article_path, escape_inline, original_html, read_meta, safe_url
+from briefing.article.markdown import (
+    ArticleInfo,
+    article_path,
+    escape_inline,
+    original_html,
+    read_meta,
+    render_article,
+    safe_url,
+)
 from briefing.categories import BY_NAME
 from briefing.faithfulness import check
 from briefing.records import Attachment
 from briefing.store import Store
 from briefing.summarize import run_summarize
-from briefing.summarize.offline import LABEL, OFFLINE_VERSION, sentences
+from briefing.summarize.offline import LABEL, OFFLINE_VERSION, extract_summary, sentences
+from briefing.summarize.schema import Summary
 from briefing.summarize.source import build_source
-from briefing.testing.summaries import ATTACHMENT_TEXT, make_record, offline_settings, save
+from briefing.testing.summaries import ATTACHMENT_TEXT, make_record, offline_settings, save, valid_summary
 from briefing.testing.synthetic import generate_records
 
 HOSTILE_TITLE = '<script>alert("t")</script> 보도자료 "><img src=x onerror=alert(1)>'
@@ -51,8 +61,12 @@ def test_no_model_writes_an_article_for_every_record(tmp_path: Path) -> None:
         assert meta["slug"] == record.id and meta["date"].endswith("+09:00")
         text = path.read_text(encoding="utf-8")
         assert LABEL in text
-        for heading in ("핵심 요약", "주요 내용", "배경 및 목적", "세부 추진 내용", "기대 효과", "향후 계획"):
-            assert f"## {heading}\n" in text
+        assert "## 핵심 요약\n" in text
+        # a section the extractor found nothing for is left out: it never says the source lacks it
+        assert "제시되지 않았" not in text
+        headings = re.findall(r"^## (.+)$", text, re.M)
+        order = ["핵심 요약", "주요 내용", "배경 및 목적", "세부 추진 내용", "기대 효과", "향후 계획"]
+        assert headings == [h for h in order if h in headings], headings
         # the original text stays in the record (the site adds it at build time), never in content/
         assert "원문 {#original}" not in text and "### 보도자료 본문" not in text and "### 첨부:" not in text
 
@@ -250,3 +264,58 @@ def test_pdf_layout_wraps_are_joined_into_whole_sentences() -> None:
     assert not any("향후 계획 정부는" in s for s in found)  # a heading is not glued to the next line
     assert not any("2026년 계획 보급" in s for s in found)  # nor are table rows
     assert not any("|" in s for s in found)  # table rows are figures, not sentences to quote
+
+
+def test_only_the_model_says_the_source_lacks_a_section() -> None:
+    """An empty section is left out; the placeholder appears only when the model wrote it."""
+    record = make_record()
+    info = ArticleInfo(kind="llm", source_hash="x", model="m")
+    empty = Summary.model_validate(valid_summary(effects="", background=""))
+    text = render_article(record, empty, info)
+    assert "## 기대 효과" not in text and "## 배경 및 목적" not in text
+    assert "제시되지 않았" not in text and "## 향후 계획" in text
+    said = Summary.model_validate(valid_summary())  # effects: "원문에 기대 효과가 제시되지 않았다."
+    assert "## 기대 효과\n\n원문에 기대 효과가 제시되지 않았다." in render_article(record, said, info)
+
+
+def test_extract_places_cue_sentences_and_skips_furniture() -> None:
+    body = (
+        "※ 이 자료는 briefing 데모용 가상 샘플입니다. 실제 정부 발표가 아닙니다.\n"
+        "해양수산부는 12월 1일부터 연안 여객선 요금을 20% 낮춘다고 밝혔다.\n\n"
+        "그간 섬 주민들은 높은 뱃삯으로 육지 병원과 시장을 오가기 어려웠다.\n"
+        "요금 인하로 섬 주민의 교통비 부담이 크게 줄어들 것으로 기대된다.\n"
+        "해양수산부는 2027년까지 모든 연안 항로로 지원을 넓힐 계획이다.\n"
+        "해양수산부는 섬 지역 지자체 담당자 교육도 함께 실시한다.\n"
+        "담당 부서 | 연안해운과 | 담당자 | 사무관 | 홍길동 | (044-200-5730)\n"
+        "붙임 관련 사진 2매. 끝.\n"
+    )
+    record = make_record(title="연안 여객선 요금 20% 인하", body_text=body, attachments=[])
+    summary = extract_summary(record, build_source(record, 24_000))
+    assert summary.key_summary.startswith("해양수산부는 12월 1일부터")
+    assert summary.background.startswith("그간 섬 주민들은")
+    assert "줄어들 것으로 기대된다" in summary.effects
+    assert "2027년까지 모든 연안 항로" in summary.next_steps
+    everything = summary.all_text()
+    assert "지자체 담당자 교육도 함께 실시한다" in everything  # a contact word inside content is content
+    for furniture in ("샘플", "홍길동", "044-200", "붙임"):
+        assert furniture not in everything
+    assert check(summary, build_source(record, 24_000).full_text).ok
+
+
+def test_a_run_weighs_tags_against_every_title(tmp_path: Path) -> None:
+    """A word in every title of the run is no release's best tag; every tag occurs in its source."""
+    settings = offline_settings(tmp_path)
+    records = []
+    for n, topic in enumerate(["월세", "전세", "기숙사", "보증금", "이사"]):
+        body = f"국토교통부는 청년 {topic} 제도를 발표했다. 청년 가구의 부담을 덜기 위해 {topic} 한도를 높인다.\n"
+        body += f"청년 {topic} 신청은 다음 달부터 받는다. 청년 의견도 듣는다.\n"
+        records.append(make_record(f"1567000{n}", title=f"청년 {topic} 확대", body_text=body, attachments=[]))
+    save(settings.data_dir, *records)
+    alone = [extract_summary(r, build_source(r, 24_000)).tags[0] for r in records]
+    assert "청년" in alone  # weighed alone, the shared word can win
+
+    run_summarize(settings)
+    for record in records:
+        tags = read_meta(article_path(settings.content_dir, record))["tags"].split(", ")
+        assert tags[0] != "청년" and "확대" not in tags, tags
+        assert all(t in record.title + record.body_text for t in tags)

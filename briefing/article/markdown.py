@@ -31,6 +31,7 @@ from briefing.summarize.schema import Summary
 log = logging.getLogger(__name__)
 
 NOTICE_TITLE = "원문에서 확인되지 않은 내용"
+EXTRACT_NOTHING = "자동 발췌에서 요약할 문장을 찾지 못했습니다. 아래 원문을 확인하세요."
 NO_TEXT_MESSAGE = (
     "이 보도자료는 본문과 첨부파일에서 읽을 수 있는 텍스트를 얻지 못해 아직 요약하지 않았습니다. "
     "아래 첨부파일과 정책브리핑 원문 링크에서 내용을 확인하세요. 텍스트를 얻으면 다음 갱신 때 요약합니다."
@@ -276,8 +277,13 @@ def render_article(record: ReleaseRecord, summary: Summary, info: ArticleInfo) -
         ("기대 효과", _mark(summary.effects, claims)),
         ("향후 계획", _mark(summary.next_steps, claims)),
     ]
+    if info.kind == "extract" and not summary.key_summary:
+        sections[0] = ("핵심 요약", EXTRACT_NOTHING)
     for heading, text in sections:
-        lines += [f"## {heading}", "", text or "원문에 제시되지 않았습니다.", ""]
+        # A section left empty (by the extract, or by a model that wrote nothing there) is left
+        # out: only the model itself may say the source lacks something ("원문에 … 제시되지 않았다").
+        if text:
+            lines += [f"## {heading}", "", text, ""]
     return "\n".join(lines).rstrip() + "\n"
 
 

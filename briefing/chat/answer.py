@@ -28,7 +28,7 @@ from urllib.parse import quote
 
 from briefing.chat.retrieval import ChatIndexError, Hit, open_chat_index, question_words
 from briefing.chat.stream import LeakGuard, stream_with_deadline
-from briefing.search.particles import strip_suffix
+from briefing.search.particles import STOPWORDS, strip_suffix
 from briefing.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -76,11 +76,42 @@ def retrieval_text(question: str) -> str:
     return " ".join(text.split()) or question
 
 
+# A word still ending like this after the particles are stripped is a predicate (어때요, 있습니까,
+# 좋겠죠, 됩니까): it names nothing to search for.
+_PREDICATE_ENDING = re.compile(r"(요|까|죠|니다|니까|래|냐|나|네|지|자)$")
+# Words of time that fit any question and narrow no search ("오늘 발표된 정책은?").
+_TIME_WORDS = frozenset(
+    [
+        "오늘",
+        "내일",
+        "어제",
+        "요즘",
+        "최근",
+        "지금",
+        "현재",
+        "올해",
+        "작년",
+        "내년",
+        "이번주",
+        "이번달",
+        "저녁",
+        "아침",
+    ]
+)
+
+
 def search_suggestions(question: str) -> list[str]:
-    """A few search queries built from the question's content words (for the no-match answer)."""
-    words = []
-    for word in re.findall(r"[0-9A-Za-z가-힣·]+", retrieval_text(question)):
-        word = strip_suffix(word)
+    """A few search queries built from the question's content words (for the no-match answer).
+
+    Particles and endings are stripped with the search index's own table, so a suggestion is what
+    the index would match; stop words and predicates (어때요) are never suggested."""
+    words: list[str] = []
+    for raw in re.findall(r"[0-9A-Za-z가-힣·]+", retrieval_text(question)):
+        word = strip_suffix(raw)
+        if raw == word + "이":  # 떡볶이, 어린이: a final 이 is as often the noun's as a particle
+            word = raw
+        if word in STOPWORDS or word in _TIME_WORDS or (word == raw and _PREDICATE_ENDING.search(word)):
+            continue
         if len(word) >= 2 and word not in words:
             words.append(word)
     suggestions = []

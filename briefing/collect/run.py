@@ -32,6 +32,7 @@ from briefing.sources import Listing, configured_sources
 from briefing.store import LockedError, Store, StoreError
 
 log = logging.getLogger(__name__)
+_UNREACHABLE = frozenset({"connect", "timeout", "network"})  # fetch errors that mean "no network"
 
 EXIT_OK = 0
 EXIT_NOTHING_DONE = 1  # no source could be read: nothing changed
@@ -66,6 +67,8 @@ class CollectReport:
     alarms: list[str] = field(default_factory=list)  # sources failing/empty several runs in a row
     fatal: str | None = None  # why nothing could be done (one line)
     exit_code: int = EXIT_OK
+    # when nothing could be collected: why, in plain words, and what a newcomer can do instead
+    next_step: str = ""
 
     def summary_line(self) -> str:
         if self.fatal:
@@ -100,6 +103,7 @@ def run_collect(
     if not settings.service_key and not settings.feeds:
         report.fatal = "no source configured: set DATA_GO_KR_SERVICE_KEY or BRIEFING_FEEDS; nothing changed"
         report.exit_code = EXIT_NOTHING_DONE
+        report.next_step = next_step("no Open API key and no feeds configured")
         return report
     store = Store(settings.data_dir)
     try:
@@ -116,6 +120,18 @@ def run_collect(
         report.exit_code = EXIT_NOTHING_DONE
     report.seconds = time.monotonic() - started
     return report
+
+
+def next_step(why: str) -> str:
+    """The one plain line printed when a run collected nothing: why, and what to do next.
+
+    A newcomer's first ``make site`` usually has no key and often no network (``make site`` still
+    builds from the records already in the data folder), so the line points at the road that works."""
+    return (
+        f"Nothing was collected ({why}). "
+        "To see a full site now: make demo (sample releases, no key, no network). "
+        "For real releases: export DATA_GO_KR_SERVICE_KEY=<your data.go.kr key> and run make site again."
+    )
 
 
 class Collector:
@@ -158,6 +174,7 @@ class Collector:
         if not reachable:
             self.report.fatal = "nothing could be done: " + "; ".join(reasons) + "; nothing changed"
             self.report.exit_code = EXIT_NOTHING_DONE
+            self.report.next_step = next_step(self._plain_reason())
             return
         for line in self.report.errors:  # source errors are worth a line each only when some worked
             log.warning("%s", line)
@@ -187,6 +204,18 @@ class Collector:
         finally:
             progress.close()
         self._write_state(until)
+
+    def _plain_reason(self) -> str:
+        """Why no source answered, in the words a newcomer would use."""
+        errors = [e for e in self.report.errors if e.startswith(("feed ", "press API "))]
+        offline = bool(errors) and all(any(f": {kind}:" in e for kind in _UNREACHABLE) for e in errors)
+        has_key = bool(self.settings.service_key)
+        if offline:
+            return "no network: no source could be reached" if has_key else "no Open API key and no network"
+        key = "the Open API did not answer with the key given" if has_key else "no Open API key"
+        return (
+            f"{key}, and no feed could be read" if self.settings.feeds else f"{key} and no feeds configured"
+        )
 
     # --- sources
     def read_sources(self, since: date, until: date) -> tuple[list[Listing], bool, list[str]]:

@@ -1,8 +1,8 @@
 """How big a built site is, against GitHub Pages' 1 GB limit per published site.
 
-A year of releases is about 1 GB on Pages (README "Data growth"), so the publish run and
+A year of releases is about 1 GB on Pages (docs/growth.md), so the publish run and
 ``briefing doctor`` measure ``output/`` and warn from 80 % of the limit, with the fix: move closed
-years to a site of their own (README "A site per year").
+years to a site of their own (docs/publishing.md "A site per year").
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ PAGES_LIMIT_BYTES = 1_000_000_000  # "no larger than 1 GB" (GitHub Pages limits)
 WARN_SHARE = 0.8
 SPLIT_FIX = (
     "move closed years to an archive site: set BRIEFING_SITE_YEARS on this repository "
-    '(README section "A site per year (BRIEFING_SITE_YEARS)")'
+    '(docs/publishing.md section "A site per year (BRIEFING_SITE_YEARS)")'
 )
 
 

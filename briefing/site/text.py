@@ -116,6 +116,23 @@ def file_size(size: int | None) -> str:
     return f"{size / 1024 / 1024:.1f} MB"
 
 
+def korean_datetime(value: object) -> str:
+    """An ISO 8601 time from metadata as readers write it in Korea time ("2026년 12월 3일 04:34");
+    text that is not such a time comes back as plain text."""
+    from datetime import datetime
+
+    from briefing.records import KST
+
+    raw = plain(value)
+    try:
+        when = datetime.fromisoformat(raw)
+    except ValueError:
+        return raw
+    if when.tzinfo is not None:
+        when = when.astimezone(KST)
+    return f"{when.year}년 {when.month}월 {when.day}일 {when:%H:%M}"
+
+
 def safe_url(value: object) -> str:
     """An http(s) URL from metadata, or empty (no ``javascript:`` links from feeds)."""
     url = str(value or "").strip()

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Literal
 
 from briefing import llm
@@ -42,6 +43,7 @@ from briefing.summarize.parse import SummaryParseError, parse_summary
 from briefing.summarize.prompt import PROMPT_VERSION, build_messages, retry_invalid, retry_unsupported
 from briefing.summarize.schema import Summary, json_schema
 from briefing.summarize.source import Source, build_source
+from briefing.summarize.tags import TitleFrequencies
 
 log = logging.getLogger(__name__)
 
@@ -280,6 +282,9 @@ class _Run:
         self.state = self.store.read_state(STATE_NAME)
         self.state.setdefault("failed", {})
         self.state.setdefault("held", {})
+        # every title of the run, for the extracts' tag weights (filled as plan() reads the records)
+        self.titles = TitleFrequencies()
+        self.pending_extracts: list[tuple[Path, str]] = []  # (record file, source hash)
 
     def write(self, record: ReleaseRecord, text: str) -> None:
         try:
@@ -290,7 +295,7 @@ class _Run:
             self.report.skipped_foreign.append(record.id)
 
     def write_extract(self, record: ReleaseRecord, source: Source, source_hash: str) -> None:
-        summary = extract_summary(record, source)
+        summary = extract_summary(record, source, self.titles)
         info = ArticleInfo(
             kind="extract",
             source_hash=source_hash,
@@ -304,6 +309,7 @@ class _Run:
         """Write what needs no model (no-text notices, offline extracts); return the model jobs."""
         jobs: list[_Job] = []
         for record in self.store.iter_records():
+            self.titles.add(record.title)
             source_hash = record.source_hash()
             meta = read_meta(article_path(self.settings.content_dir, record))
             if meta and not is_ours(meta):
@@ -337,11 +343,25 @@ class _Run:
                 self.write(record, render_no_text(record, info, category))
                 self.report.no_text += 1
             elif not self.settings.llm_model:
-                self.write_extract(record, source, source_hash)
-                self.report.extracted += 1
+                # written once every title is known (the tags are weighed against the whole run)
+                self.pending_extracts.append((self.store.path_for(record), source_hash))
             else:
                 jobs.append(_Job(record, source, source_hash, meta))
+        self.write_pending_extracts()
         return jobs
+
+    def write_pending_extracts(self) -> None:
+        for path, source_hash in self.pending_extracts:
+            try:
+                record = self.store.read(path)
+                self.write_extract(
+                    record, build_source(record, self.settings.source_budget_chars), source_hash
+                )
+            except Exception:  # one odd record must not stop the others' extracts
+                log.exception("%s: offline extract failed", path.name)
+                continue
+            self.report.extracted += 1
+        self.pending_extracts.clear()
 
     def run_models(self, jobs: list[_Job]) -> None:
         cap = self.settings.llm_max_releases

@@ -7,6 +7,7 @@
 - Per-article JSON (``releases/YYYY/MM/<id>.json``), ``sitemap.xml`` and ``robots.txt``.
 - Each release's original text as ``releases/YYYY/MM/<id>.original.html.gz`` (fetched by the
   article page's ``original.js`` when the reader opens it), instead of inlined in every page.
+- Share-card images (``images/cards/<category>.png``) for link previews.
 - Tag pages only for tags used by at least ``TAG_MIN_ARTICLES`` releases.
 - On rebuilds, article pages whose inputs did not change are not rendered again.
 
@@ -31,6 +32,7 @@ from pelican import signals
 
 from briefing.categories import BY_NAME, CATEGORIES, find_category
 from briefing.records import KST
+from briefing.site.cards import site_cards, write_cards
 from briefing.site.feeds import (
     FeedEntry,
     digest_html,
@@ -46,6 +48,7 @@ from briefing.site.text import (
     article_parts,
     file_size,
     json_for_html,
+    korean_datetime,
     parse_attachments,
     plain,
     safe_url,
@@ -97,6 +100,7 @@ def _add_helpers(generator) -> None:
         safe_url=safe_url,
         tojson_html=lambda data: Markup(json_for_html(data)),  # \u-escaped: safe in <script>
         kst_date=lambda d: d.strftime("%Y년 %-m월 %-d일"),
+        kst_datetime=korean_datetime,
         iso=lambda d: d.isoformat(),
     )
     # compiled templates are kept between builds (compiling them is a second of every rebuild)
@@ -104,6 +108,9 @@ def _add_helpers(generator) -> None:
     env.globals.update(
         CATEGORY_LIST=CATEGORIES,
         SITE_ABSOLUTE=settings.get("SITEURL", "").rstrip("/"),
+        # pages served at any address (404.html): SITEURL when set, else root-relative links
+        SITE_ROOT=settings.get("SITEURL", "").rstrip("/"),
+        CARD_IMAGE_URL=settings.get("CARD_IMAGE_URL", "images/cards/{slug}.png"),
         CHAT_ENDPOINT=settings.get("CHAT_ENDPOINT", ""),
     )
 
@@ -491,6 +498,19 @@ def _write_sitemaps(generator, writer, output: Path) -> None:
     write_output(output / "sitemap.xml", sitemap_index_xml(index))
 
 
+def _write_cards(pelican) -> None:
+    """The share-card images (Open Graph / Twitter), one per category (drawn by briefing.site.cards)."""
+    settings = pelican.settings
+    folder = (
+        Path(pelican.output_path)
+        / settings.get("CARD_IMAGE_URL", "images/cards/{slug}.png").rsplit("/", 1)[0]
+    )
+    cards = site_cards(settings["SITENAME"], settings.get("SITESUBTITLE", ""), CATEGORIES)
+    written = write_cards(folder, cards, settings["SITENAME"])
+    if written:
+        log.info("briefing_site: %d share cards drawn", len(written))
+
+
 def writer_base(writer) -> str:
     return getattr(writer, "base", "")
 
@@ -513,6 +533,7 @@ def register() -> None:
     """Connect the plugin's handlers to Pelican's signals."""
     signals.get_writer.connect(_writer_class)
     signals.finalized.connect(_finish)
+    signals.finalized.connect(_write_cards)
     signals.generator_init.connect(_add_helpers)
     signals.article_generator_finalized.connect(_prepare)
     signals.article_writer_finalized.connect(_write_output)

@@ -7,43 +7,27 @@ releases collected by the real collector from the fake portal over the corpus do
 
 from __future__ import annotations
 
-import functools
 import json
 import shutil
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
 from briefing.records import Attachment, ReleaseRecord
+from briefing.testing.static_site import CSP, CSPHandler, serve_with_csp  # noqa: F401  (re-exported)
 from briefing.testing.synthetic import generate_records, write_synthetic_articles
 from tests.support.sitebuild import ROOT, build_site
 
 CORPUS = ROOT.parent / "shared" / "corpus"
 
-CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
-    "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
-)
 HOSTILE_TITLE = '<script>alert("t")</script> 예산 "><img src=x onerror=alert(1)> 발표'
 HOSTILE_FILE = '"><img src=x onerror=alert(2)><script>alert(3)</script>.hwpx'
 START = date(2026, 10, 1)
-
-
-class CSPHandler(SimpleHTTPRequestHandler):
-    """Static files with the strict Content-Security-Policy the site must work under."""
-
-    def end_headers(self) -> None:
-        self.send_header("Content-Security-Policy", CSP)
-        self.send_header("X-Content-Type-Options", "nosniff")
-        super().end_headers()
-
-    def log_message(self, format: str, *args: object) -> None:  # quiet
-        pass
+REPOSITORY = "https://github.com/example/briefing"  # where the site's corrections links point
+SAMPLE_BANNER = "예시 화면 — 가상의 보도자료로 만든 사이트입니다"
 
 
 @dataclass
@@ -109,14 +93,6 @@ def collect_corpus_records(data_dir: Path, count: int = 3) -> list[ReleaseRecord
     return list(Store(data_dir).iter_records())
 
 
-def serve_with_csp(directory: Path) -> tuple[ThreadingHTTPServer, str]:
-    """Serve ``directory`` on a free loopback port with the strict CSP: (server, base URL)."""
-    handler = functools.partial(CSPHandler, directory=str(directory))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}"
-
-
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BuiltSite]:
     root = tmp_path_factory.mktemp("site")
@@ -144,6 +120,8 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BuiltSite]:
             SITEURL=base_url,
             RELATIVE_URLS=False,
             FEED_DOMAIN=base_url,
+            REPOSITORY_URL=REPOSITORY,
+            SAMPLE_BANNER=SAMPLE_BANNER,  # every release here is synthetic (and the screenshots say so)
         )
         categories = {}
         for path in (content / "releases").rglob("*.md"):

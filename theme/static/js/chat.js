@@ -244,6 +244,7 @@
     box.appendChild(answerEl);
     var sources = [];
     var text = "";
+    var mode = "";
     var failed = false;
     controller = new AbortController();
     setBusy(true);
@@ -258,6 +259,7 @@
         renderMarkdown(answerEl, text, sources);
         log.scrollTop = log.scrollHeight;
       } else if (event.type === "done") {
+        mode = event.mode || "";
         if (event.mode === "sources_only") box.classList.add("chat-sources-only");
         (event.suggestions || []).forEach(function (s) {
           var href = safeUrl(s.url);
@@ -321,6 +323,9 @@
       history.push({ role: "user", content: question.slice(0, MAX_TURN_CHARS) });
       history.push({ role: "assistant", content: text.slice(0, MAX_TURN_CHARS) });
       history = history.slice(-MAX_HISTORY);
+    }
+    // Only a model's answer is worth copying: "no match" and "sources only" replies are notices.
+    if (text.trim() && !failed && mode === "llm") {
       addCopy(box, function () {
         return text + (sources.length ? "\n\n" + sources.map(function (s) {
           return "[" + s.n + "] " + s.title + " " + s.url;
@@ -405,6 +410,10 @@
     send = doc.getElementById("chat-send");
     stop = doc.getElementById("chat-stop");
     status = doc.getElementById("chat-status");
+    // a touch screen has no Enter/Shift+Enter to speak of: the placeholder keeps to the question
+    if (window.matchMedia && window.matchMedia("(hover: none), (pointer: coarse)").matches) {
+      input.placeholder = "질문을 입력하세요";
+    }
     var announce = el("p", "chat-announce");
     announce.id = "chat-announce";
     announce.setAttribute("aria-live", "polite");

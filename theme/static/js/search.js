@@ -432,7 +432,9 @@
     return pieces;
   }
 
-  // A window of about `size` characters of `text` around the first query word.
+  // A window of about `size` characters of `text` around the first query word, cut at spaces so
+  // no word is shown in part ("…도권 광역버스"): the start moves forward to the next word and the end
+  // back to the last whole one (a single word longer than the window is the only exception).
   function snippet(text, words, size) {
     text = String(text || "");
     size = size || 140;
@@ -443,9 +445,18 @@
       var at = lower.indexOf(w);
       if (at >= 0 && (first < 0 || at < first)) first = at;
     });
-    var start = Math.max(0, Math.min(first - 30, text.length - size));
-    if (first < 0) start = 0;
-    return (start > 0 ? "…" : "") + text.slice(start, start + size) + (start + size < text.length ? "…" : "");
+    var start = first < 0 ? 0 : Math.max(0, Math.min(first - 30, text.length - size));
+    var end = Math.min(text.length, start + size);
+    if (start > 0 && !/\s/.test(text.charAt(start - 1))) {
+      var space = text.slice(start, first < 0 ? end : Math.max(first, start)).search(/\s/);
+      if (space >= 0) start += space + 1;
+    }
+    if (end < text.length && !/\s/.test(text.charAt(end))) {
+      var cut = text.slice(start, end).search(/\s\S*$/);
+      if (cut > 0) end = start + cut;
+    }
+    var shown = text.slice(start, end).trim();
+    return (start > 0 ? "…" : "") + shown + (end < text.length ? "…" : "");
   }
 
   var api = {
