@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import pickle
 from collections import defaultdict
 from datetime import date, datetime
 from pathlib import Path
@@ -56,6 +57,7 @@ from briefing.site.text import (
     summary_sections,
     text,
 )
+from briefing.store import write_atomic
 
 from .writer import SiteWriter
 
@@ -198,8 +200,12 @@ def _prepare(generator) -> None:
         Item(a.source_path, a.date, tuple(t.name for t in getattr(a, "tags", [])), a.ministry_name)
         for a in articles
     ]
-    for key, keys in related(items, settings.get("RELATED_COUNT", 4)).items():
+    known = _load_related(settings)
+    before = dict(known)
+    for key, keys in related(items, settings.get("RELATED_COUNT", 4), known).items():
         by_key[key].related = [by_key[k] for k in keys]
+    if known != before:
+        write_atomic(_related_cache(settings), pickle.dumps(known, protocol=pickle.HIGHEST_PROTOCOL))
 
     named = group_by([a for a in articles if a.ministry_name], lambda a: a.ministry_name)
     ministries = sorted(
@@ -221,6 +227,20 @@ def _prepare(generator) -> None:
 
 
 # --------------------------------------------------------------------------- rebuilds
+def _related_cache(settings: dict) -> Path:
+    return Path(_cache_dir(settings, "related")) / "related.pickle"
+
+
+def _load_related(settings: dict) -> dict:
+    """The related-releases results of the last build (``briefing.site.related``'s ``known``):
+    our own file under CACHE_PATH, so a damaged or foreign one only costs a full computation."""
+    try:
+        known = pickle.loads(_related_cache(settings).read_bytes())
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError, TypeError):
+        return {}
+    return known if isinstance(known, dict) else {}
+
+
 class _Members(list):
     """A list with O(1) membership, for Pelican's ``article in articles`` scans over tags and
     categories (quadratic with plain lists: minutes at 10,000 releases)."""
