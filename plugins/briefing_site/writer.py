@@ -259,5 +259,7 @@ class SiteWriter(Writer):
             stale = (output / name).resolve()
             if stale.is_relative_to(output) and stale.is_file():
                 stale.unlink()
+        if self._new == self._old and self._manifest.is_file():
+            return  # nothing new: no need to serialise every page's fingerprint again
         payload = {"output": str(Path(self.output_path).resolve()), "pages": self._new}
         write_atomic(self._manifest, json.dumps(payload, sort_keys=True))
