@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 
 .PHONY: site collect summarize build serve test lint e2e demo bench clean \
 	publish-install publish-collect publish-summarize publish-commit publish-build publish-report \
-	publish-size
+	publish-size publish-decide publish-deploy publish-mark
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -67,6 +67,22 @@ publish-build:
 
 publish-report:
 	briefing report
+
+# Build and deploy, or skip both when this commit (and the build variables, and the target) is
+# already deployed: writes build=true|false and the state line to $GITHUB_OUTPUT (docs/deploy.md).
+publish-decide:
+	briefing should-build
+
+# The S3-compatible target (BRIEFING_DEPLOY_TARGET=s3://bucket/prefix): only changed files go up.
+publish-deploy:
+	briefing deploy --target "$$BRIEFING_DEPLOY_TARGET" --site output
+
+# After a successful deploy: keep publish-decide's state line for the next run (the Actions cache
+# carries deploy-state/ from run to run).
+publish-mark:
+	mkdir -p deploy-state
+	printf '%s\n' "$$BRIEFING_DEPLOY_STATE" > deploy-state/.last-deploy.tmp
+	mv deploy-state/.last-deploy.tmp deploy-state/last-deploy.json
 
 # The built site's bytes and files against GitHub Pages' 1 GB limit (a warning from 80 %).
 publish-size:

@@ -93,6 +93,48 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_deploy(args: argparse.Namespace) -> int:
+    from briefing.site.deploy_s3 import DeployError, deploy_site, render_markdown
+
+    if not args.verbose:
+        logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per request: 85,000 at a year
+    try:
+        result = deploy_site(
+            args.site, args.target, workers=args.workers, everything=args.all, dry_run=args.dry_run
+        )
+    except DeployError as exc:
+        print(f"briefing deploy: {exc}", file=sys.stderr)
+        return 1
+    print(result.summary_line(), file=sys.stderr)
+    print(render_markdown(result).rstrip("\n"))
+    return 0
+
+
+def cmd_should_build(args: argparse.Namespace) -> int:
+    import subprocess
+
+    from briefing.site.deploy_decision import TargetError, decide, deploy_target, render_markdown
+
+    try:
+        target = deploy_target(os.environ.get("BRIEFING_DEPLOY_TARGET"))
+    except TargetError as exc:
+        print(f"briefing should-build: {exc}", file=sys.stderr)
+        return 2
+    commit = (
+        args.commit
+        or subprocess.run(
+            ["git", "rev-parse", "HEAD"], capture_output=True, text=True, check=True
+        ).stdout.strip()
+    )
+    rebuild = args.rebuild or os.environ.get("BRIEFING_REBUILD", "").lower() == "true"
+    decision = decide(commit, target, os.environ, args.state, rebuild=rebuild)
+    if os.environ.get("GITHUB_OUTPUT"):
+        with open(os.environ["GITHUB_OUTPUT"], "a", encoding="utf-8") as handle:
+            handle.write(decision.outputs())
+    print(render_markdown(decision).rstrip("\n"))
+    return 0
+
+
 EXAMPLES = {
     "collect": "briefing collect --since 2026-11-01 --until 2026-11-03 --limit 20",
     "summarize": "BRIEFING_LLM_MODEL=gemini/gemini-2.5-flash briefing summarize --limit 10",
@@ -101,6 +143,9 @@ EXAMPLES = {
     "chat": "briefing chat 청년 월세 지원 대상은 누구인가요?",
     "doctor": "briefing doctor --check-model",
     "report": "briefing report --site output",
+    "deploy": "AWS_ENDPOINT_URL=https://<account>.r2.cloudflarestorage.com AWS_REGION=auto "
+    "briefing deploy --target s3://briefing-site --site output",
+    "should-build": "BRIEFING_DEPLOY_TARGET=pages briefing should-build --state deploy-state/last-deploy.json",
 }
 
 
@@ -157,6 +202,39 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--publish", action="store_true", help="use publishconf.py (absolute URLs from SITEURL)")
     p.add_argument("--output-dir", type=Path, help="where the site is written (default output/)")
     p.set_defaults(func=cmd_build)
+
+    p = _command(
+        sub,
+        "deploy",
+        "upload the built site to an S3-compatible bucket: changed files only, removed ones deleted last",
+    )
+    p.add_argument("--target", required=True, help="s3://bucket[/prefix]")
+    p.add_argument("--site", type=Path, default=Path("output"), help="built site folder (default output/)")
+    p.add_argument("--workers", type=int, default=4, help="parallel uploads (default 4)")
+    p.add_argument("--all", action="store_true", help="upload every file (after a change of header policy)")
+    p.add_argument("--dry-run", action="store_true", help="list and compare only; upload and delete nothing")
+    p.epilog = (
+        "credentials and endpoint: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_REGION,\n"
+        "AWS_ENDPOINT_URL (docs/deploy.md); prints the job-summary Markdown on stdout\n\n" + (p.epilog or "")
+    )
+    p.set_defaults(func=cmd_deploy)
+
+    p = _command(sub, "should-build", "whether this publish run builds and deploys, or nothing is new")
+    p.add_argument("--commit", help="the commit to build (default: git rev-parse HEAD)")
+    p.add_argument(
+        "--state",
+        type=Path,
+        default=Path("deploy-state/last-deploy.json"),
+        help="the last deploy's state file",
+    )
+    p.add_argument(
+        "--rebuild", action="store_true", help="build even when nothing changed (env BRIEFING_REBUILD)"
+    )
+    p.epilog = (
+        "target from BRIEFING_DEPLOY_TARGET (pages | s3://bucket/prefix); writes build=, key=, target=, state=\n"
+        "to $GITHUB_OUTPUT and the job-summary Markdown to stdout\n\n" + (p.epilog or "")
+    )
+    p.set_defaults(func=cmd_should_build)
 
     p = _command(sub, "serve", "serve the built site and /api/chat locally")
     p.add_argument(

@@ -12,7 +12,8 @@ says that trying again later will not help (a refused key, an encrypted file).
     ├── StoreError       a record or state file could not be read or written (store.py)
     ├── ArticleError     an article file could not be written (article/)
     ├── SiteError        the site settings are inconsistent (site/)
-    └── ChatError        the chat index or a chat request is unusable (chat/)
+    ├── ChatError        the chat index or a chat request is unusable (chat/)
+    └── DeployError      the built site could not be deployed (site/deploy_*.py, site/s3_store.py)
 """
 
 from __future__ import annotations
@@ -53,3 +54,9 @@ class ChatError(BriefingError):
     """The chat index or a chat request is unusable."""
 
     kind = "chat"
+
+
+class DeployError(BriefingError):
+    """The built site could not be deployed (target, credentials, store); one line saying what to fix."""
+
+    kind = "deploy"

@@ -4,6 +4,10 @@ Polite and bounded by construction: a clear User-Agent, connect/read timeouts, a
 requests to the same host, bounded retries with backoff on 5xx and timeouts, redirects followed by
 hand (only to http/https, with a hop cap and loop detection), conditional GET, and a download size
 cap enforced while streaming so a huge or endless body never fills memory.
+
+Safe by construction too (see :mod:`briefing.fetch_policy` and docs/security.md): a URL a source
+hands us only reaches public addresses unless configuration trusts its origin, and each download
+(every attempt, redirect, connect and byte) ends by one total deadline, not a per-read timeout.
 """
 
 from __future__ import annotations
@@ -21,11 +25,11 @@ from urllib.parse import unquote_to_bytes, urljoin, urlsplit
 import httpx
 
 from briefing.errors import BriefingError
+from briefing.fetch_policy import FetchPolicy, GuardedBackend, RefusedAddress, deadline
 from briefing.settings import Settings
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 MAX_RETRY_AFTER = 30.0  # seconds; a server asking for more is left for the next run
-BODY_TIME_FACTOR = 30  # a whole body may take this many read timeouts
 _SECRET_PARAM = re.compile(r"((?:serviceKey|service_key|api_?key|key)=)[^&#\s]*", re.I)
 
 # httpx logs every request URL at INFO, and the Open API's URL carries the key: keep it quiet.
@@ -45,7 +49,9 @@ class FetchError(BriefingError):
         url = redact(url)
         detail = redact(detail)
         super().__init__(f"{kind}: {detail} ({url})")
-        self.kind = kind  # timeout | connect | network | http-status | too-large | redirect-loop | bad-redirect | bad-url
+        # timeout | deadline | connect | network | http-status | too-large | redirect-loop | bad-redirect
+        # | bad-url | refused-address
+        self.kind = kind
         self.url = url  # secrets in the query string are redacted
         self.detail = detail
         self.status = status
@@ -96,10 +102,18 @@ class HttpClient:
     def __init__(self, settings: Settings, *, max_redirects: int = 5) -> None:
         self.settings = settings
         self.max_redirects = max_redirects
+        self.policy = FetchPolicy(
+            [settings.press_api, *settings.feeds, settings.llm_api_base], settings.fetch_allow
+        )
         timeout = httpx.Timeout(settings.http_timeout, connect=settings.http_timeout)
+        # No proxies from the environment: the address check must see the address we connect to.
+        transport = httpx.HTTPTransport(trust_env=False)
+        transport._pool._network_backend = GuardedBackend(self.policy)  # httpx has no public hook
         self._client = httpx.Client(
             timeout=timeout,
             follow_redirects=False,
+            trust_env=False,
+            transport=transport,
             headers={"User-Agent": settings.user_agent, "Accept-Encoding": "gzip, deflate"},
         )
         self._last_request: dict[str, float] = {}
@@ -127,7 +141,8 @@ class HttpClient:
         """GET ``url`` following redirects; retries on timeouts and 5xx. Raises :class:`FetchError`.
 
         ``etag``/``last_modified`` make the request conditional (a 304 answer has empty content).
-        ``max_bytes`` caps the body (default: the download cap from settings).
+        ``max_bytes`` caps the body (default: the download cap from settings). The whole call (every
+        attempt and redirect, connect and byte) ends within ``settings.download_deadline``.
         """
         retries = self.settings.http_retries if retries is None else retries
         limit = self.settings.max_download_bytes if max_bytes is None else max_bytes
@@ -137,25 +152,28 @@ class HttpClient:
         if last_modified:
             headers["If-Modified-Since"] = last_modified
         attempt = 0
-        while True:
-            try:
-                return self._get_following(url, headers, limit)
-            except FetchError as exc:
-                if not exc.retryable or attempt >= retries:
-                    raise
-                wait = self.settings.http_backoff * (2**attempt)
-                if exc.retry_after is not None:
-                    if exc.retry_after > MAX_RETRY_AFTER:
-                        raise  # the server wants a longer pause than a run should stall: next run
-                    wait = max(wait, exc.retry_after)
-            attempt += 1
-            time.sleep(wait)
+        with deadline(self.settings.download_deadline) as ends:
+            while True:
+                try:
+                    return self._get_following(url, headers, limit, ends)
+                except FetchError as exc:
+                    if not exc.retryable or attempt >= retries:
+                        raise
+                    wait = self.settings.http_backoff * (2**attempt)
+                    if exc.retry_after is not None:
+                        if exc.retry_after > MAX_RETRY_AFTER:
+                            raise  # the server wants a longer pause than a run should stall: next run
+                        wait = max(wait, exc.retry_after)
+                    if time.monotonic() + wait >= ends:
+                        raise  # no time left for another attempt within this download's deadline
+                attempt += 1
+                time.sleep(wait)
 
-    def _get_following(self, url: str, headers: dict[str, str], limit: int) -> Fetched:
+    def _get_following(self, url: str, headers: dict[str, str], limit: int, ends: float) -> Fetched:
         seen = [url]
         current = url
         while True:
-            status, response_headers, content = self._get_once(current, headers, limit)
+            status, response_headers, content = self._get_once(current, headers, limit, ends)
             if status in (301, 302, 303, 307, 308):
                 target = response_headers.get("location")
                 if not target:
@@ -183,7 +201,9 @@ class HttpClient:
                 redirects=seen[1:],
             )
 
-    def _get_once(self, url: str, headers: dict[str, str], limit: int) -> tuple[int, httpx.Headers, bytes]:
+    def _get_once(
+        self, url: str, headers: dict[str, str], limit: int, ends: float
+    ) -> tuple[int, httpx.Headers, bytes]:
         if urlsplit(url).scheme not in ("http", "https"):
             raise FetchError("bad-url", url, "only http and https URLs are fetched")
         self._wait_for_host(url)
@@ -199,18 +219,22 @@ class HttpClient:
                     )
                 chunks: list[bytes] = []
                 size = 0
-                # a server dripping bytes never trips the read timeout: cap the whole body too
-                deadline = time.monotonic() + self.settings.http_timeout * BODY_TIME_FACTOR
+                # reads never wait past the deadline (fetch_policy clamps each one); a server
+                # dripping bytes is stopped there, not after some multiple of the read timeout
                 for chunk in response.iter_bytes():
-                    if time.monotonic() > deadline:
-                        raise FetchError("timeout", url, "body took too long to arrive")
                     size += len(chunk)
                     if size > limit:
                         raise FetchError("too-large", url, f"body is over the {limit:,}-byte cap")
                     chunks.append(chunk)
                 self.bytes_received += size
                 return response.status_code, response.headers, b"".join(chunks)
+        except RefusedAddress as exc:  # a URL from a source pointing at an internal address
+            raise FetchError("refused-address", url, str(exc)) from exc
         except httpx.TimeoutException as exc:
+            if time.monotonic() >= ends - 0.01:
+                raise FetchError(
+                    "deadline", url, f"download not done within {self.settings.download_deadline:g} s"
+                ) from exc
             raise FetchError("timeout", url, f"no answer within {self.settings.http_timeout:g} s") from exc
         except httpx.ConnectError as exc:  # no such host, refused: a later run may retry, not this one
             raise FetchError("connect", url, _one_line(exc) or "cannot connect") from exc

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from briefing.article.markdown import article_paths, read_meta
@@ -35,6 +36,7 @@ class RunFigures:
     summaries_extract: int = 0
     flagged: int = 0
     not_published: int = 0  # touched records without an article (held, failed or waiting)
+    left_for_next_run: int = 0  # releases, steps and summaries a time budget or a cap left for later
     tokens: int = 0
     cost: float = 0.0
 
@@ -74,6 +76,7 @@ def run_figures(settings: Settings, note: Path = DEFAULT_NOTE) -> RunFigures:
             figures.updated_releases += 1
         else:
             figures.new_releases += 1
+        figures.left_for_next_run += any(s.state == "pending" for s in record.status.values())
         failed = [(name, s.reason or "") for name, s in sorted(record.status.items()) if s.state == "failed"]
         if failed:
             figures.failed_steps += 1
@@ -94,8 +97,29 @@ def run_figures(settings: Settings, note: Path = DEFAULT_NOTE) -> RunFigures:
         figures.tokens += _number(meta.get("tokens"), int)
         figures.cost += _number(meta.get("cost"), float)
     figures.not_published = len(touched - with_article)
+    figures.left_for_next_run += _left_by_runs(store, started)
     figures.cost = round(figures.cost, 6)
     return figures
+
+
+def _left_by_runs(store: Store, started: float) -> int:
+    """Listings the collect run and summaries the summarize run left for later, when they ran after
+    ``started`` (their state files say how many: the time budget, the per-run caps)."""
+    left = 0
+    collect = store.read_state("collect")
+    if _after(collect.get("last_run"), started):
+        left += int(collect.get("left_for_next_run") or 0)
+    summarize = store.read_state("summarize").get("last_run") or {}
+    if isinstance(summarize, dict) and _after(summarize.get("at"), started):
+        left += int(summarize.get("deferred") or 0)
+    return left
+
+
+def _after(stamp: object, started: float) -> bool:
+    try:
+        return datetime.fromisoformat(str(stamp)).timestamp() >= started - 1  # stamps are whole seconds
+    except ValueError:
+        return False
 
 
 def _number(text: str | None, kind: type) -> int | float:
@@ -115,6 +139,7 @@ def render_markdown(figures: RunFigures, max_failures: int = 20) -> str:
         ("— 자동 발췌 (offline extract)", f"{figures.summaries_extract:,}"),
         ("원문 확인 필요 표시 (flagged)", f"{figures.flagged:,}"),
         ("게시 보류·대기 (held or waiting)", f"{figures.not_published:,}"),
+        ("다음 실행으로 미룸 (left for the next run: time budget, caps)", f"{figures.left_for_next_run:,}"),
         ("실패한 단계가 있는 보도자료 (failures)", f"{figures.failed_steps:,}"),
         ("토큰 (tokens)", f"{figures.tokens:,}"),
         ("비용 (cost, USD)", f"${figures.cost:.4f}"),

@@ -36,6 +36,10 @@ ENV_NAMES: dict[str, str] = {
     "BRIEFING_HTTP_RETRIES": "http_retries",
     "BRIEFING_HTTP_BACKOFF": "http_backoff",
     "BRIEFING_MAX_DOWNLOAD_MB": "max_download_mb",
+    "BRIEFING_DOWNLOAD_DEADLINE": "download_deadline",
+    "BRIEFING_COLLECT_BUDGET_MINUTES": "collect_budget_minutes",
+    "BRIEFING_SUMMARIZE_BUDGET_MINUTES": "summarize_budget_minutes",
+    "BRIEFING_FETCH_ALLOW": "fetch_allow",
     "BRIEFING_LLM_MODEL": "llm_model",
     "BRIEFING_LLM_API_BASE": "llm_api_base",
     "BRIEFING_LLM_FALLBACKS": "llm_fallbacks",
@@ -51,6 +55,7 @@ ENV_NAMES: dict[str, str] = {
     "BRIEFING_CHAT_MAX_HISTORY": "chat_max_history",
     "BRIEFING_CHAT_MAX_BODY": "chat_max_body_bytes",
     "BRIEFING_CHAT_RATE": "chat_rate_per_minute",
+    "BRIEFING_SERVE_HOSTS": "serve_hosts",
     "SITE_URL": "site_url",
     "SITEURL": "site_url",
 }
@@ -74,6 +79,13 @@ class Settings:
     request_delay: float = 0.5  # seconds between requests to the same host
     first_run_days: int = 3  # window of a first collection
     max_download_mb: float = 50.0
+    download_deadline: float = 180.0  # seconds for one whole download: connect, retries, every byte
+    # whole-run budgets, well inside the publish job's 60 minutes (install + collect + summarize +
+    # commit): past it a run starts no new work, saves what it has and leaves the rest for the next
+    collect_budget_minutes: float = 25.0
+    # host:port pairs (comma or space separated) a source's URL may reach although not public;
+    # the configured API/feed origins and the LLM api_base need no entry (see docs/security.md)
+    fetch_allow: tuple[str, ...] = ()
     max_text_chars: int = 2_000_000  # extracted text per attachment
     extract_timeout: float = 60.0  # seconds per attachment
     extract_max_memory_mb: int = 1024  # address-space cap of the extraction child process
@@ -89,6 +101,7 @@ class Settings:
     llm_max_parallel: int = 4
     llm_max_releases: int = 200  # per run
     llm_max_cost: float = 2.0  # USD per run
+    summarize_budget_minutes: float = 20.0  # no model call starts after this; the rest waits (extracts)
     unsupported_policy: str = "flag"  # flag | hold
     source_budget_chars: int = 24_000
     llm_json_retries: int = 2  # further calls when an answer is not valid JSON for the schema
@@ -103,6 +116,9 @@ class Settings:
     chat_max_history: int = 6
     chat_max_body_bytes: int = 16_384
     chat_rate_per_minute: int = 10
+    # Host names `briefing serve` answers besides localhost and SITE_URL's (e.g. a function URL
+    # behind the Lambda Web Adapter); any other Host header gets 421 (DNS rebinding)
+    serve_hosts: tuple[str, ...] = ()
 
     @property
     def max_download_bytes(self) -> int:

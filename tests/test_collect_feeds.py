@@ -53,7 +53,7 @@ def test_same_release_from_api_and_ministry_feed_is_one_record(tmp_path: Path, s
         assert portal.downloads == 1
 
 
-def test_feed_first_then_api_keeps_one_record_under_the_portal_id(tmp_path: Path, small_doc: bytes) -> None:
+def test_feed_first_then_api_keeps_one_record_under_its_first_id(tmp_path: Path, small_doc: bytes) -> None:
     release = FakeRelease(
         "156300003",
         "먼저 피드에 나온 보도자료",
@@ -72,7 +72,8 @@ def test_feed_first_then_api_keeps_one_record_under_the_portal_id(tmp_path: Path
         report = run_collect(settings, since=DAY, until=DAY)
         assert report.new == 0 and report.updated == 1
         (record,) = _records(settings.data_dir)
-        assert record.id == "156300003"
+        assert record.id == first.id  # the published slug and feed id never change (issue 16)
+        assert {(s.name, s.id) for s in record.sources} >= {("press-api", "156300003")}
         assert {s.name for s in record.sources} == {"press-api", feed_name(portal.feed_url("molit"))}
         assert "page" not in record.status and record.attachments[0].text
 

@@ -97,6 +97,7 @@ def test_every_job_has_its_own_least_privilege_permissions() -> None:
     assert writes["update"] == {"contents"}
     assert writes["build"] == set()
     assert writes["deploy"] == {"pages", "id-token"}
+    assert writes["record"] == set()
 
 
 def test_publish_schedule_dispatch_and_concurrency() -> None:
@@ -104,8 +105,8 @@ def test_publish_schedule_dispatch_and_concurrency() -> None:
     crons = [entry["cron"] for entry in data["on"]["schedule"]]
     assert "23 */2 * * *" in crons  # every two hours, around the clock
     inputs = data["on"]["workflow_dispatch"]["inputs"]
-    assert set(inputs) == {"limit", "force"}
-    assert inputs["force"]["type"] == "boolean"
+    assert set(inputs) == {"limit", "force", "target", "rebuild"}
+    assert inputs["force"]["type"] == "boolean" and inputs["rebuild"]["type"] == "boolean"
     assert data["concurrency"]["cancel-in-progress"] is False
 
 
@@ -128,10 +129,33 @@ def test_publish_steps_call_make_targets_only() -> None:
         "publish-summarize",
         "publish-commit",
         "publish-report",
+        "publish-decide",
         "publish-install",
         "publish-build",
         "publish-size",
+        "publish-deploy",
+        "publish-mark",
     ]
+
+
+def test_nothing_new_skips_build_and_deploy_and_the_target_is_chosen() -> None:
+    jobs = _load(PUBLISH)["jobs"]
+    steps = {step.get("id"): step for step in jobs["update"]["steps"]}
+    assert jobs["update"]["outputs"]["build"] == "${{ steps.decide.outputs.build }}"
+    assert "steps.commit.outcome == 'success'" in steps["decide"]["if"]
+    target = "inputs.target || vars.BRIEFING_DEPLOY_TARGET || 'pages'"
+    assert steps["decide"]["env"]["BRIEFING_DEPLOY_TARGET"] == "${{ " + target + " }}"
+    assert "needs.update.outputs.build == 'true'" in jobs["build"]["if"]
+    # Pages stays the default: its artifact and job only when the target is not s3://
+    assert f"!startsWith({target}, 's3://')" in jobs["deploy"]["if"]
+    build_steps = jobs["build"]["steps"]
+    upload = next(s for s in build_steps if "upload-pages-artifact" in s.get("uses", ""))
+    s3 = next(s for s in build_steps if s.get("run", "").startswith("make publish-deploy"))
+    assert upload["if"].startswith("${{ !startsWith(") and s3["if"].startswith("${{ startsWith(")
+    assert set(s3["env"]) >= {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_ENDPOINT_URL", "AWS_REGION"}
+    # the state of a deploy is kept only once it succeeded, and restored before the next decision
+    uses = [s.get("uses", "").split("@")[0] for s in jobs["record"]["steps"]]
+    assert uses[-1] == "actions/cache/save" and "needs.build.result == 'success'" in jobs["record"]["if"]
 
 
 def test_commit_runs_even_when_summarising_failed_and_secrets_stay_in_env() -> None:

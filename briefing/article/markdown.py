@@ -226,14 +226,18 @@ def _paragraphs(text: str) -> str:
 
 def _header(record: ReleaseRecord, summary: Summary | None, info: ArticleInfo, key_summary: str) -> list[str]:
     category = summary.category if summary else ""
-    tags = [escape_inline(t).replace(",", " ") for t in (summary.tags if summary else [])]
+    # Tag_list (a JSON list) is what the site reads: Pelican splits "Tags: a, b" on "," or ";" (and
+    # an escaped "&amp;" has one), so "R&D" became two tags. "Tags" stays for readers of the file.
+    tags = [" ".join(str(t).split()) for t in (summary.tags if summary else [])]
+    tags = [t for t in tags if t]
     faith = info.faithfulness.metadata() if info.faithfulness else "ok"
     meta = {
         "Title": escape_inline(record.title),
         "Date": _when(record.published),
         "Modified": _when(record.modified or record.published),
         "Category": category,
-        "Tags": ", ".join(t for t in tags if t.strip()),
+        "Tags": ", ".join(escape_inline(t).replace(",", " ") for t in tags),
+        "Tag_list": _meta_json(tags) if tags else "",
         "Slug": safe_id(record.id),
         "Ministry": escape_inline(record.ministry),
         "Source": safe_url(record.url),

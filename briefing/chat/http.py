@@ -147,6 +147,31 @@ def _same_origin(origin: str, host: str) -> bool:
 # --- request validation ---------------------------------------------------------------------------
 
 
+MAX_JSON_DEPTH = 8  # {"history": [{...}]} needs 3
+
+
+def json_depth(body: bytes) -> int:
+    """How deep arrays and objects nest in ``body`` (strings skipped), counted without parsing."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for byte in body:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:  # backslash
+                escaped = True
+            elif byte == 0x22:
+                in_string = False
+        elif byte == 0x22:
+            in_string = True
+        elif byte in (0x5B, 0x7B):
+            depth += 1
+            deepest = max(deepest, depth)
+        elif byte in (0x5D, 0x7D):
+            depth -= 1
+    return deepest
+
+
 def parse_chat_request(
     headers: Mapping[str, str], body: bytes, settings: Settings
 ) -> tuple[str, list[dict[str, str]]]:
@@ -158,9 +183,11 @@ def parse_chat_request(
         raise RequestError(
             413, "body_too_large", f"요청 본문이 너무 큽니다 (최대 {settings.chat_max_body_bytes}바이트)."
         )
+    if json_depth(body) > MAX_JSON_DEPTH:  # deep nesting would exhaust the parser's recursion
+        raise RequestError(400, "json_too_deep", f"JSON은 {MAX_JSON_DEPTH}단계까지만 중첩할 수 있습니다.")
     try:
         data = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):
         raise RequestError(400, "invalid_json", "요청 본문이 올바른 JSON이 아닙니다.") from None
     if not isinstance(data, dict):
         raise RequestError(400, "invalid_json", "요청 본문은 JSON 객체여야 합니다.")
@@ -322,10 +349,16 @@ class ChatEndpoint:
         self.limiter = RateLimiter(self.settings.chat_rate_per_minute)
 
     def client_of(self, headers: Mapping[str, str], peer: str) -> str:
+        """The rate-limit key: the socket peer, or behind a platform proxy the address that proxy
+        wrote. That is the LAST ``X-Forwarded-For`` entry: a client can put any values in front
+        (one bucket each, if the first entry were used) but cannot remove what the platform
+        appends. Vercel overwrites the header with the client's address (one entry; see
+        docs/security.md), so its last entry is the client either way."""
         if self.trust_forwarded:
-            forwarded = headers.get("x-forwarded-for", "") or headers.get("x-real-ip", "")
-            if forwarded:
-                return forwarded.split(",")[0].strip()
+            forwarded = headers.get("x-forwarded-for", "")
+            last = forwarded.split(",")[-1].strip()
+            if last:
+                return last
         return peer
 
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 from briefing.extract.errors import ExtractError
-from briefing.extract.html import fragment_text
+from briefing.extract.html import capped_fragment_text
 from briefing.http import FetchError, HttpClient, safe_filename
 from briefing.records import Attachment, ReleaseRecord, StepStatus
 from briefing.settings import Settings
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 # Download failures worth retrying on a later run (a cap or a bad URL will not fix itself).
-PERMANENT_FETCH_KINDS = frozenset({"too-large", "bad-redirect", "bad-url"})
+PERMANENT_FETCH_KINDS = frozenset({"too-large", "bad-redirect", "bad-url", "refused-address"})
 
 
 class ReleaseFetcher:
@@ -41,12 +41,14 @@ class ReleaseFetcher:
         report: CollectReport,
         now: datetime,
         error: Callable[[str], None],
+        over_budget: Callable[[], bool] = lambda: False,
     ) -> None:
         self.settings = settings
         self.client = client
         self.report = report
         self.now = now
         self._error = error  # records a failed step in the run report
+        self._over_budget = over_budget  # the run's time budget is spent: start no more downloads
 
     def fill(self, record: ReleaseRecord, listing: Listing, previous: ReleaseRecord | None = None) -> None:
         """(Re)build the record's content from ``listing``: page (feeds) and attachments."""
@@ -60,7 +62,8 @@ class ReleaseFetcher:
         links = list(listing.attachments)
         if listing.body_html is not None:
             record.url = listing.url or record.url
-            record.body_text = fragment_text(listing.body_html)
+            record.body_text, cut = capped_fragment_text(listing.body_html, self.settings.max_text_chars)
+            note_cut(record, cut, self.now.isoformat())
             record.status.pop("page", None)
         else:
             record.url = listing.url
@@ -79,8 +82,9 @@ class ReleaseFetcher:
             self._mark(record, "page", str(exc))
             self._error(f"{record.id} page: {exc}")
             return links
-        content = pages.read_page(fetched.text(), fetched.url)
+        content = pages.read_page(fetched.text(), fetched.url, self.settings.max_text_chars)
         record.body_text = content.text
+        note_cut(record, content.cut, self.now.isoformat())
         self._mark(record, "page", None)
         return links + content.attachments
 
@@ -90,6 +94,9 @@ class ReleaseFetcher:
         for att in record.attachments:
             if not needs_download(att):
                 continue
+            if self._over_budget():
+                self._defer(record, "attachments")
+                return
             att.error = None
             if not self._fetch_attachment(att, reuse or {}):
                 failures.append(f"{att.name}: {att.error}")
@@ -173,6 +180,19 @@ class ReleaseFetcher:
             state="failed", reason=reason[:300], attempts=attempts, next_retry=next_retry, updated_at=stamp
         )
 
+    def _defer(self, record: ReleaseRecord, step: str) -> None:
+        """Leave ``step`` for the next run without counting an attempt: the run's time was up, the
+        source did nothing wrong. State "pending" with a ``next_retry`` of now makes it due at once."""
+        old = record.status.get(step) or StepStatus()
+        stamp = self.now.isoformat()
+        record.status[step] = StepStatus(
+            state="pending",
+            reason="left for the next run: the run's time budget was spent",
+            attempts=old.attempts,
+            next_retry=stamp,
+            updated_at=stamp,
+        )
+
     def _backoff(self, attempts: int) -> timedelta:
         return timedelta(hours=self.settings.retry_backoff_hours * 2 ** (attempts - 1))
 
@@ -180,6 +200,9 @@ class ReleaseFetcher:
         """Failed steps under the attempt cap whose backoff (from the current settings) has passed."""
         due = []
         for step, status in record.status.items():
+            if status.state == "pending" and status.next_retry:  # deferred by a time budget
+                due.append(step)
+                continue
             if status.state != "failed" or status.attempts >= self.settings.max_attempts:
                 continue
             last = datetime.fromisoformat(status.updated_at) if status.updated_at else self.now
@@ -230,3 +253,11 @@ def unique(links: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
 
 def name_from_url(url: str) -> str:
     return safe_filename(unquote(urlsplit(url).path.rsplit("/", 1)[-1])) or "attachment"
+
+
+def note_cut(record: ReleaseRecord, cut: str | None, stamp: str) -> None:
+    """Say on the record that its body text was cut at the text cap (status "body", state ok)."""
+    if cut:
+        record.status["body"] = StepStatus(state="ok", reason=cut, attempts=1, updated_at=stamp)
+    else:
+        record.status.pop("body", None)

@@ -1,17 +1,21 @@
 """Which record a listing belongs to: the same id, or the same release met in another source.
 
-A release is identified by the portal's id when known, else by ``<source>-<id there>``. The same
-release listed by the Open API and a ministry feed (title without "[부처명]", ministry, day ±1) or by
-two feeds is one record with several source references.
+A release is identified by the id of its first record: the portal's id when the Open API (or a
+feed linking the portal) listed it first, else ``<source>-<id there>``. That id is the article's
+slug and its feed entry id, so it never changes: a feed-first release that the Open API lists later
+keeps it and gains the portal id as a source reference (``press-api``), by which later runs find it.
+The same release listed by the Open API and a ministry feed (title without "[부처명]", ministry, day
+±1) or by two feeds is one record with several source references.
 """
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 
-from briefing.extract.html import fragment_text
+from briefing.extract.html import capped_fragment_text
 from briefing.records import ReleaseRecord, SourceRef, safe_id
 from briefing.sources import Listing, split_title
+from briefing.sources.press_api import SOURCE_NAME as PRESS_API
 from briefing.store import Store
 
 
@@ -61,13 +65,6 @@ class ReleaseIndex:
         for ref in record.sources:
             self._by_source[(ref.name, ref.id)] = record.id
 
-    def forget(self, record_id: str) -> None:
-        for key, entries in list(self._match.items()):
-            self._match[key] = [e for e in entries if e[1] != record_id]
-        for ref, known in list(self._by_source.items()):
-            if known == record_id:
-                del self._by_source[ref]
-
     def find(self, listing: Listing) -> ReleaseRecord | None:
         """The record this listing belongs to: same id, else same title + ministry + day (±1).
 
@@ -92,7 +89,10 @@ class ReleaseIndex:
         for other_ministry, record_id, sources in candidates:
             if ministry and other_ministry and ministry != other_ministry:
                 continue
-            if listing.source in sources or (listing.news_id and is_portal_id(record_id)):
+            # a record that already has a portal id (as its id or a press-api reference) is not
+            # joined by a listing with another portal id
+            has_portal_id = is_portal_id(record_id) or PRESS_API in sources
+            if listing.source in sources or (listing.news_id and has_portal_id):
                 continue
             found = self.store.load(record_id)
             if found is not None:
@@ -106,8 +106,8 @@ def add_source(record: ReleaseRecord, listing: Listing) -> None:
         record.sources.append(SourceRef(name=listing.source, id=listing.source_id, url=listing.url))
 
 
-def is_edited(record: ReleaseRecord, listing: Listing) -> bool:
-    """Whether ``listing`` carries newer content than the record.
+def is_edited(record: ReleaseRecord, listing: Listing, max_text_chars: int) -> bool:
+    """Whether ``listing`` carries newer content than the record (its text capped as stored).
 
     The API's content is authoritative: a record first made from a feed is refilled once the API
     lists it; a feed listing never overrides API content, only adds its source reference.
@@ -120,7 +120,7 @@ def is_edited(record: ReleaseRecord, listing: Listing) -> bool:
             record.title != listing.title
             or record.modified != modified
             or record.subtitles != listing.subtitles
-            or record.body_text != fragment_text(listing.body_html)
+            or record.body_text != capped_fragment_text(listing.body_html, max_text_chars)[0]
             or [a.url for a in record.attachments] != [u for _, u in listing.attachments]
         )
     if "page" not in record.status:  # an API record: feeds do not override it

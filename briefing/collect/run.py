@@ -16,7 +16,6 @@ most the release it was working on, and the next run (same window: state is writ
 from __future__ import annotations
 
 import logging
-import sys
 import time
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -25,6 +24,7 @@ from typing import Any
 from briefing.collect.fetch import ReleaseFetcher
 from briefing.collect.health import SourceHealth
 from briefing.collect.identity import ReleaseIndex, add_source, is_edited
+from briefing.collect.progress import RunProgress
 from briefing.http import HttpClient
 from briefing.records import KST, ReleaseRecord, SourceRef, safe_id
 from briefing.settings import Settings
@@ -63,6 +63,8 @@ class CollectReport:
     requests: int = 0
     seconds: float = 0.0
     skipped_by_limit: int = 0
+    skipped_by_budget: int = 0  # listings not started: the run's time budget was spent
+    budget_minutes: float = 0.0  # the budget, for the summary line
     errors: list[str] = field(default_factory=list)  # one line per failed source or step
     alarms: list[str] = field(default_factory=list)  # sources failing/empty several runs in a row
     fatal: str | None = None  # why nothing could be done (one line)
@@ -83,6 +85,12 @@ class CollectReport:
             f"{self.unchanged} unchanged"
             + (f", {self.retried} retried" if self.retried else "")
             + (f", {self.skipped_by_limit} left for later (--limit)" if self.skipped_by_limit else "")
+            + (
+                f", {self.skipped_by_budget} left for the next run (time budget of "
+                f"{self.budget_minutes:g} min reached)"
+                if self.skipped_by_budget
+                else ""
+            )
             + f"; attachments {self.downloaded} downloaded, {self.extracted} extracted, "
             f"{self.attachments_failed} failed; {self.bytes / 1_048_576:.1f} MB; {self.seconds:.1f} s"
         )
@@ -99,7 +107,7 @@ def run_collect(
 ) -> CollectReport:
     """Collect releases into ``settings.data_dir``; never raises for source or network trouble."""
     started = time.monotonic()
-    report = CollectReport()
+    report = CollectReport(budget_minutes=settings.collect_budget_minutes)
     if not settings.service_key and not settings.feeds:
         report.fatal = "no source configured: set DATA_GO_KR_SERVICE_KEY or BRIEFING_FEEDS; nothing changed"
         report.exit_code = EXIT_NOTHING_DONE
@@ -109,7 +117,8 @@ def run_collect(
     try:
         with store.lock(), HttpClient(settings) as client:
             store.remove_stale_temp_files()
-            Collector(settings, store, client, report).run(since, until, limit)
+            ends = started + settings.collect_budget_minutes * 60
+            Collector(settings, store, client, report, ends=ends).run(since, until, limit)
             report.requests = client.requests
             report.bytes = client.bytes_received
     except LockedError as exc:
@@ -137,8 +146,16 @@ def next_step(why: str) -> str:
 class Collector:
     """One collection run over an open store and HTTP client (see module docstring)."""
 
-    def __init__(self, settings: Settings, store: Store, client: HttpClient, report: CollectReport) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        store: Store,
+        client: HttpClient,
+        report: CollectReport,
+        ends: float | None = None,
+    ) -> None:
         self.settings = settings
+        self.ends = ends  # time.monotonic() after which no new work starts (the run's budget)
         self.store = store
         self.client = client
         self.report = report
@@ -150,10 +167,10 @@ class Collector:
         report.alarms = self.health.alarms
         self.retry: dict[str, str] = dict(self.state.get("retry", {}))
         self.index = ReleaseIndex(store)
-        self.fetcher = ReleaseFetcher(settings, client, report, self.now, self._error)
+        self.fetcher = ReleaseFetcher(settings, client, report, self.now, self._error, self.over_budget)
         self._done: set[str] = set()  # record ids handled in this run
         self.failed_day: date | None = None  # first API day that could not be read
-        self.limit_cut = False  # --limit left listings unhandled
+        self.limit_cut = False  # --limit or the time budget left listings unhandled
         self.feed_state_new: dict[str, Any] = {}
 
     # --- the run
@@ -182,10 +199,15 @@ class Collector:
             log.info("no DATA_GO_KR_SERVICE_KEY: the Open API was skipped")
         for line in self.index.load_window(since, until):
             self._error(line)
-        progress = _Progress(len(listings))
+        progress = RunProgress(len(listings))
         new_count = 0
         try:
             for listing in listings:
+                if self.over_budget():  # saved so far stays; the window is read again next run
+                    self.report.skipped_by_budget += 1
+                    self.limit_cut = True
+                    progress.advance(f"left for the next run (time budget): {listing.title[:40]}")
+                    continue
                 try:
                     record = self.index.find(listing)
                     if record is None and limit is not None and new_count >= limit:
@@ -230,6 +252,10 @@ class Collector:
         failed_feeds = 0
         first_feed_error = ""
         for source in configured_sources(self.settings):
+            if self.over_budget():
+                self.limit_cut = True  # a source not read: keep its window and validators for next run
+                self._error(f"source {source.name} not read: the run's time budget was spent", quiet=True)
+                continue
             read = source.read(self.client, since, until, remembered.get(source.name, {}))
             for line in read.errors:
                 self._error(line, quiet=True)
@@ -274,21 +300,21 @@ class Collector:
             self.report.new += 1
             return "new"
         before = record.to_json()
-        old_id = record.id
+        # A record keeps the id it was first saved under, even when a feed-first release later gets
+        # its portal id: the id is the published URL's slug and the feed entry's id, which must
+        # never change. The portal id joins the record as its "press-api" source reference.
         add_source(record, listing)
-        if listing.news_id and record.id != safe_id(listing.news_id):
-            record.id = safe_id(listing.news_id)  # the portal's id wins once it is known
         outcome = "unchanged"
-        if is_edited(record, listing):
+        if is_edited(record, listing, self.settings.max_text_chars):
             self.fetcher.fill(record, listing, previous=record)
             outcome = "updated"
         elif self.fetcher.retry_steps(record):
             outcome = "retried"
         changed = record.to_json() != before
         if changed:
-            self._save(record, old_id=old_id)
+            self._save(record)
         if outcome == "unchanged" and changed:
-            outcome = "updated"  # a new source reference or the portal id
+            outcome = "updated"  # a new source reference (the portal id)
         self._count(outcome)
         return outcome
 
@@ -315,6 +341,8 @@ class Collector:
         for record_id in sorted(self.retry):
             if record_id in self._done:
                 continue
+            if self.over_budget():
+                return  # still in the retry list: the next run goes on
             try:
                 record = self.store.load(record_id)
             except StoreError as exc:
@@ -328,15 +356,11 @@ class Collector:
                 self.report.retried += 1
 
     # --- writing
-    def _save(self, record: ReleaseRecord, old_id: str | None = None) -> None:
+    def _save(self, record: ReleaseRecord) -> None:
         self.store.save(record)
-        if old_id and old_id != record.id:
-            self.store.delete(old_id)
-            self.retry.pop(old_id, None)
-            self.index.forget(old_id)
         self.index.remember(record)
         self._done.add(record.id)
-        pending = [s.next_retry for s in record.status.values() if s.state == "failed" and s.next_retry]
+        pending = [s.next_retry for s in record.status.values() if s.state != "ok" and s.next_retry]
         if pending:
             self.retry[record.id] = min(pending)
         else:
@@ -355,8 +379,13 @@ class Collector:
             state["feeds"] = self.feed_state_new
         state["retry"] = dict(sorted(self.retry.items()))
         state["last_run"] = self.now.isoformat()
+        state["left_for_next_run"] = self.report.skipped_by_budget  # for `briefing report`
         self.store.write_state(STATE_COLLECT, state)
         self.store.write_state(STATE_SOURCES, self.health.state)
+
+    def over_budget(self) -> bool:
+        """Whether the run's time budget is spent (no new work is started then)."""
+        return self.ends is not None and time.monotonic() >= self.ends
 
     def _error(self, message: str, quiet: bool = False) -> None:
         """Record a failed source or step; ``quiet`` defers the log line (see :meth:`run`)."""
@@ -364,38 +393,3 @@ class Collector:
         self.report.errors.append(line)
         if not quiet:
             log.warning("%s", line)
-
-
-class _Progress:
-    """A rich progress bar on a terminal, plain log lines otherwise (CI)."""
-
-    def __init__(self, total: int) -> None:
-        self.total = total
-        self.count = 0
-        self._bar = None
-        if total and sys.stderr.isatty():
-            from rich.console import Console
-            from rich.progress import Progress
-
-            self._bar = Progress(console=Console(stderr=True), transient=True)
-            self._bar.start()
-            self._task = self._bar.add_task("collect", total=total)
-            # log lines go above the bar (rich redirected sys.stderr) instead of through it
-            self._handlers = [
-                (h, h.setStream(sys.stderr))
-                for h in logging.getLogger().handlers
-                if isinstance(h, logging.StreamHandler) and not isinstance(h, logging.FileHandler)
-            ]
-
-    def advance(self, label: str) -> None:
-        self.count += 1
-        if self._bar is not None:
-            self._bar.update(self._task, advance=1, description=label)
-        else:
-            log.info("collect [%d/%d] %s", self.count, self.total, label)
-
-    def close(self) -> None:
-        if self._bar is not None:
-            self._bar.stop()
-            for handler, stream in self._handlers:
-                handler.setStream(stream)

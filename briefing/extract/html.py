@@ -81,6 +81,37 @@ def fragment_text(html: str) -> str:
     return strip_boilerplate(tidy(root.text_content()))
 
 
+HTML_PER_TEXT_CHAR = 4  # markup read per character of text kept: a bigger answer is cut before parsing
+
+
+def cap_text(text: str, limit: int, *, html_chars: int = 0) -> tuple[str, str | None]:
+    """``text`` cut to ``limit`` characters like an attachment's, and the note saying so (or None).
+
+    ``html_chars`` is the length of the markup the text came from, when that was cut before parsing."""
+    if len(text) <= limit and html_chars <= limit * HTML_PER_TEXT_CHAR:
+        return text, None
+    if html_chars > limit * HTML_PER_TEXT_CHAR:
+        read = limit * HTML_PER_TEXT_CHAR
+        note = f"text cut: the source HTML had {html_chars:,} characters; read the first {read:,}"
+    else:
+        note = f"text cut at {limit:,} of {len(text):,} characters"
+    return text[:limit], note
+
+
+def capped_fragment_text(html: str, limit: int) -> tuple[str, str | None]:
+    """:func:`fragment_text` capped at ``limit`` characters: (text, note or None). Markup beyond
+    ``HTML_PER_TEXT_CHAR`` times the limit is not even parsed (a 49 MB ``DataContents``)."""
+    html = html or ""
+    text = fragment_text(html[: limit * HTML_PER_TEXT_CHAR])
+    return cap_text(text, limit, html_chars=len(html))
+
+
+def capped_page_text(html: str, url: str, limit: int) -> tuple[str, str | None]:
+    """:func:`page_text` capped like :func:`capped_fragment_text`."""
+    text = page_text(html[: limit * HTML_PER_TEXT_CHAR], url)
+    return cap_text(text, limit, html_chars=len(html))
+
+
 def tidy(text: str) -> str:
     """The shared normal form (:func:`normalize_text`) with no blank lines: page markup's line breaks
     carry no paragraph meaning, unlike a document's."""

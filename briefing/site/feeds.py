@@ -40,6 +40,15 @@ def entry_html(summary: str, points: Sequence[str], page_url: str, portal_url: s
     return "".join(parts)
 
 
+def feed_title(title: str, kind: str) -> str:
+    """An entry title for ``kind`` ("atom" or "rss"). Atom titles are declared text; RSS titles are
+    read as HTML by many readers when they look like markup, so ``<`` and ``>`` are escaped there
+    (``&`` is left alone: an entity in the text still shows as text, never as an element)."""
+    if kind == "rss":
+        return title.replace("<", "&lt;").replace(">", "&gt;")
+    return title
+
+
 def digest_html(groups: Iterable[tuple[str, Sequence[tuple[str, str, str]]]]) -> str:
     """HTML of a daily digest: per category label, a list of (title, url, summary)."""
     parts = []

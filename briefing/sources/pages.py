@@ -9,7 +9,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import lxml.html
 
-from briefing.extract.html import page_text
+from briefing.extract.html import capped_page_text, page_text
 
 DOCUMENT_EXTENSIONS = (".hwp", ".hwpx", ".pdf", ".odt", ".docx")
 _DOC_IN_TEXT = re.compile(r"\.(hwpx?|pdf|odt|docx)\b", re.I)
@@ -20,11 +20,15 @@ _DOWNLOAD_PATH = re.compile(r"/common/download\.do|filedown|download", re.I)
 class PageContent:
     text: str
     attachments: list[tuple[str, str]] = field(default_factory=list)  # (name, absolute url)
+    cut: str | None = None  # why the text is shorter than the page's (see extract.html.cap_text)
 
 
-def read_page(html: str, url: str) -> PageContent:
-    """Main text and attachment links of a release page."""
-    return PageContent(text=page_text(html, url), attachments=find_attachment_links(html, url))
+def read_page(html: str, url: str, max_chars: int | None = None) -> PageContent:
+    """Main text and attachment links of a release page; the text capped at ``max_chars``."""
+    if max_chars is None:
+        return PageContent(text=page_text(html, url), attachments=find_attachment_links(html, url))
+    text, cut = capped_page_text(html, url, max_chars)
+    return PageContent(text=text, attachments=find_attachment_links(html, url), cut=cut)
 
 
 def find_attachment_links(html: str, base_url: str) -> list[tuple[str, str]]:

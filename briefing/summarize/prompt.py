@@ -33,9 +33,16 @@ JSON 필드:
 """ + _FIELDS.format(categories=", ".join(c.name for c in CATEGORIES))
 
 
+def quote_source(text: str) -> str:
+    """Release text as data inside the ``<원문>`` delimiters: angle brackets become look-alikes, so
+    a release cannot close the block early and add text the model would read as ours (as chat does).
+    Not a wording change of the prompt: ``PROMPT_VERSION`` stays, and only texts with brackets differ."""
+    return text.replace("<", "‹").replace(">", "›")
+
+
 def build_messages(source_text: str) -> list[dict[str, str]]:
     """Chat messages asking for the summary of ``source_text`` (already labelled and cut)."""
-    user = f"다음 보도자료를 요약하세요.\n\n<원문>\n{source_text}\n</원문>"
+    user = f"다음 보도자료를 요약하세요.\n\n<원문>\n{quote_source(source_text)}\n</원문>"
     return [{"role": "system", "content": SYSTEM}, {"role": "user", "content": user}]
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -67,10 +68,13 @@ class Budget:
     """
 
     max_cost: float
+    ends: float | None = None  # time.monotonic() after which no call starts (the run's time budget)
+    minutes: float = 0.0  # that budget, for the message
     spent: float = 0.0
     tokens: int = 0
     calls: int = 0
     unknown_cost_models: set[str] = field(default_factory=set)
+    out_of_time: bool = False  # a call was refused by the time budget
     running: int = 0
     dearest: float = 0.0
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -81,6 +85,9 @@ class Budget:
         with self._lock:
             if self.spent + self.running * self.dearest >= self.max_cost:
                 raise BudgetReached(f"cost cap of ${self.max_cost:.2f} per run reached")
+            if self.ends is not None and time.monotonic() >= self.ends:
+                self.out_of_time = True
+                raise BudgetReached(f"time budget of {self.minutes:g} min per run reached")
             self.running += 1
         try:
             yield
@@ -118,7 +125,8 @@ class SummarizeReport:
     flagged: list[str] = field(default_factory=list)  # published with unsupported claims marked
     held: dict[str, str] = field(default_factory=dict)  # id -> unsupported claims, kept out
     failed: dict[str, str] = field(default_factory=dict)  # id -> reason, retried next run
-    deferred: list[str] = field(default_factory=list)  # over the per-run release or cost cap
+    deferred: list[str] = field(default_factory=list)  # over the per-run release, cost or time cap
+    out_of_time: float = 0.0  # minutes of the time budget, when it stopped the run's model calls
     gave_up: list[str] = field(default_factory=list)  # failed max_attempts times on this text and model
     extracted: int = 0
     no_text: int = 0
@@ -150,7 +158,8 @@ class SummarizeReport:
         ]
         line = "summarize: " + ", ".join(parts)
         if self.deferred:
-            line += f"; {len(self.deferred)} left for next run (per-run cap)"
+            line += f"; {len(self.deferred)} left for next run (per-run cap"
+            line += f": time budget of {self.out_of_time:g} min reached)" if self.out_of_time else ")"
         if self.gave_up:
             line += f"; {len(self.gave_up)} given up after repeated failures (--force retries): "
             line += ", ".join(self.gave_up[:10])
@@ -274,6 +283,7 @@ class _Job:
 
 class _Run:
     def __init__(self, settings: Settings, force: bool, limit: int | None) -> None:
+        self.started = time.monotonic()  # the run's time budget counts from here
         self.settings = settings
         self.force = force
         self.limit = limit
@@ -375,7 +385,8 @@ class _Run:
         for job in now:
             if job.source is None:
                 job.source = build_source(job.record, self.settings.source_budget_chars)
-        budget = Budget(self.settings.llm_max_cost)
+        minutes = self.settings.summarize_budget_minutes
+        budget = Budget(self.settings.llm_max_cost, ends=self.started + minutes * 60, minutes=minutes)
         llm.preload()  # import litellm once, before the worker threads (imports are not thread-safe)
         workers = max(1, self.settings.llm_max_parallel)
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="summarize") as pool:
@@ -393,6 +404,8 @@ class _Run:
                         budget.spent,
                     )
         self.report.tokens, self.report.cost, self.report.calls = budget.tokens, budget.spent, budget.calls
+        if budget.out_of_time:
+            self.report.out_of_time = minutes
         self.report.unknown_cost_models = sorted(budget.unknown_cost_models)
 
     def finish(self, job: _Job, out: Outcome) -> None:

@@ -72,6 +72,7 @@ class FakeFile:
     fail_times: int = 0  # answer HTTP 500 this many times first
     rate_limited: int = 0  # answer HTTP 429 with ``Retry-After: 1`` this many times first
     file_id: str = ""  # set by the portal when empty
+    url: str = ""  # listed at this outside address instead of the portal's download (hostile tests)
 
     @classmethod
     def from_corpus(cls, corpus: Path, relpath: str, name: str | None = None, **knobs: Any) -> FakeFile:
@@ -197,6 +198,8 @@ class FakePortal:
         return f"{self.base_url}{MINISTRY_PAGE_PATH}?seq={release.news_id}"
 
     def file_url(self, file: FakeFile) -> str:
+        if file.url:
+            return file.url
         self._assign_ids()
         return f"{self.base_url}{DOWNLOAD_PATH}?fileId={file.file_id}&tblKey=GMN"
 

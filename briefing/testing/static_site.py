@@ -12,10 +12,11 @@ import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
-    "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
-)
+from briefing.site.csp import policy as csp_policy
+
+# the site's own policy (briefing.site.csp), sent as a header: the pages carry it as a <meta>, and a
+# header adds frame-ancestors, which a <meta> cannot carry
+CSP = csp_policy(header=True)
 
 
 class CSPHandler(SimpleHTTPRequestHandler):

@@ -8,6 +8,10 @@ the content folder is always Pelican's ``PATH``. Unchanged releases cost no mode
 ``SUMMARIZE_ON_BUILD = False`` (publishconf.py: the workflow summarises in a step of its own) skips
 that pass, which otherwise reads every record on every build.
 
+Tags are read from the article's ``Tag_list`` (a JSON list) whole, so a tag may hold any character
+(``R&D``, ``;``, ``,``, ``<``): Pelican's own ``Tags`` splits on ``,``/``;``. Each tag's URL slug
+comes from its plain text, with a short hash when nothing is left (``;`` alone).
+
 The Markdown article holds metadata and summary only. The record's page and attachment text
 (:func:`briefing.article.markdown.original_html`) is not read when Pelican reads the article: on
 ``content_object_init`` the article gets a loader, ``article.load_original()``, and only what needs
@@ -19,6 +23,9 @@ year of releases is never held in memory at once.
 
 from __future__ import annotations
 
+import hashlib
+import html
+import json
 import logging
 import os
 from functools import partial
@@ -26,6 +33,8 @@ from pathlib import Path, PurePosixPath
 
 from pelican import signals
 from pelican.contents import Article
+from pelican.urlwrappers import Tag
+from pelican.utils import slugify
 
 from briefing.article.markdown import ORIGINAL_HEADING, original_html
 from briefing.store import Store, StoreError
@@ -97,6 +106,36 @@ def add_original(article) -> None:
     )
 
 
+def tags_from_list(generator, metadata: dict) -> None:
+    """Signal handler (``article_generator_context``): ``Tag_list`` JSON -> the article's tags."""
+    raw = metadata.pop("tag_list", None)
+    if raw is None:
+        return
+    try:
+        names = json.loads(html.unescape(str(raw)))
+    except ValueError:
+        names = []
+    settings = generator.settings
+    tags = []
+    for name in names if isinstance(names, list) else []:
+        name = " ".join(str(name).split())
+        if not name:
+            continue
+        tag = Tag(html.escape(name), settings)  # names are escaped HTML like every metadata value
+        slug = slugify(
+            name,
+            regex_subs=settings.get("TAG_REGEX_SUBSTITUTIONS", []),
+            preserve_case=settings.get("SLUGIFY_PRESERVE_CASE", False),
+            use_unicode=settings.get("SLUGIFY_USE_UNICODE", False),
+        )
+        tag.slug = slug or "t-" + hashlib.sha1(name.encode()).hexdigest()[:8]
+        if tag not in tags:
+            tags.append(tag)
+    if tags:
+        metadata["tags"] = tags
+
+
 def register() -> None:
+    signals.article_generator_context.connect(tags_from_list)
     signals.initialized.connect(write_articles)
     signals.content_object_init.connect(add_original)

@@ -21,7 +21,7 @@ from pelican import signals
 
 from briefing.chat.index_build import ChatDocument, build_chat_index, document_from_markdown, search_analyzer
 from briefing.chat.retrieval import open_chat_index
-from briefing.site.text import article_parts, paragraphs_text
+from briefing.site.text import article_parts, paragraphs_text, plain, text
 
 log = logging.getLogger(__name__)
 
@@ -47,12 +47,14 @@ def document_for(article) -> ChatDocument:
     document = document_from_markdown(
         _body(article.source_path),
         id=str(getattr(article, "slug", "") or meta.get("slug", "")),
-        title=str(meta.get("title", article.title)),
+        # metadata arrives as escaped HTML (the summary even as <p>…</p>): the chat and its
+        # ``sources`` event carry plain text, which the chat panel shows as text
+        title=text(meta.get("title", article.title)),
         date=date,
         url=article.url,
-        ministry=str(meta.get("ministry", "")),
+        ministry=text(meta.get("ministry", "")),
         source_url=str(meta.get("source", "")),
-        summary=str(meta.get("summary", "")),
+        summary=plain(meta.get("summary", "")),
     )
     if not document.original:  # articles written before the text moved out of the Markdown keep it inline
         document.original = paragraphs_text(article_parts(article)[1])

@@ -19,6 +19,7 @@ It is one piece for now: the feed and page handlers are split into modules once 
 from __future__ import annotations
 
 import hashlib
+import html
 import logging
 import pickle
 from collections import defaultdict
@@ -34,10 +35,12 @@ from pelican import signals
 from briefing.categories import BY_NAME, CATEGORIES, find_category
 from briefing.records import KST
 from briefing.site.cards import site_cards, write_cards
+from briefing.site.csp import policy as csp_policy
 from briefing.site.feeds import (
     FeedEntry,
     digest_html,
     entry_html,
+    feed_title,
     robots_txt,
     sitemap_index_xml,
     sitemap_xml,
@@ -114,6 +117,9 @@ def _add_helpers(generator) -> None:
         SITE_ROOT=settings.get("SITEURL", "").rstrip("/"),
         CARD_IMAGE_URL=settings.get("CARD_IMAGE_URL", "images/cards/{slug}.png"),
         CHAT_ENDPOINT=settings.get("CHAT_ENDPOINT", ""),
+        CONTENT_SECURITY_POLICY=csp_policy(
+            settings.get("CHAT_ENDPOINT", ""), site_url=settings.get("SITEURL", "")
+        ),
     )
 
 
@@ -326,10 +332,11 @@ def _write_feeds(
         )
         for e in entries:
             feed.add_item(
-                title=e.title,
+                title=feed_title(e.title, kind),
                 link=e.link,
                 unique_id=e.unique_id,
-                description=e.content_html if kind == "rss" else e.description,
+                # Atom <summary type="html"> is HTML: the plain-text summary is escaped for it
+                description=e.content_html if kind == "rss" else html.escape(e.description, quote=False),
                 content=e.content_html if kind == "atom" else None,
                 categories=e.categories,
                 author_name=settings["SITENAME"],

@@ -18,7 +18,8 @@ from briefing.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[3]  # the repository root, as Vercel bundles it
 INDEX_DIR = Path(os.environ.get("BRIEFING_CHAT_INDEX") or ROOT / "output" / "chat-index")
-# Behind Vercel's proxy the client address is the first X-Forwarded-For entry.
+# Behind Vercel's proxy the client address is the X-Forwarded-For Vercel writes (its last entry:
+# see ChatEndpoint.client_of and docs/security.md).
 ENDPOINT = ChatEndpoint(Settings.load(), INDEX_DIR, trust_forwarded=True)
 
 

@@ -1,0 +1,220 @@
+"""Deploy a built site to an S3-compatible bucket, uploading only what changed: ``briefing deploy``.
+
+One run: list the objects under the target prefix, hash every local file, upload the files whose
+MD5 differs from the object's ETag (a small thread pool), then delete the objects that have no
+file any more — last, so a page being read never points at something already gone.
+
+Why the ETag: for an object written by a single-part PUT without KMS encryption, S3, R2, MinIO and
+rclone all return the body's MD5 as its ETag, and ListObjectsV2 returns the ETag of 1,000 objects
+per request. A hash kept in object metadata would cost one HEAD request per file (85,000 at a
+year) just to read it back. Files here are small and always sent in one PUT, so the ETag is the
+MD5 for everything this deploy wrote; an ETag that is not a plain MD5 (a multipart upload by
+another tool, SSE-KMS) merely counts as changed and is uploaded again. When only the header
+policy changes (:mod:`briefing.site.object_headers`), ``--all`` uploads everything once.
+
+Uploads go in two waves: first everything a page refers to (hashed search shards, images, original
+texts), then the entry points (HTML, feeds, sitemaps, JSON manifests), so a visitor never gets a
+new page or search manifest whose files are not there yet.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import time
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from briefing.errors import DeployError
+from briefing.site.object_headers import object_headers
+from briefing.site.s3_store import RemoteObject, S3Error, S3Store, StoreConfig
+from briefing.site.size import human_bytes
+
+log = logging.getLogger(__name__)
+
+ENTRY_SUFFIXES = (".html", ".htm", ".xml", ".json", ".txt", ".webmanifest")
+MD5_HEX = 32
+
+
+@dataclass(frozen=True)
+class LocalFile:
+    key: str  # the object key: prefix + POSIX path inside the site
+    path: Path
+    size: int
+    md5: str
+
+
+@dataclass
+class DeployPlan:
+    uploads: list[LocalFile]
+    deletes: list[str]
+    unchanged: int
+
+
+@dataclass
+class DeployResult:
+    """What one deploy did: the figures of the job summary."""
+
+    target: str
+    files_total: int = 0
+    bytes_total: int = 0
+    files_uploaded: int = 0
+    bytes_uploaded: int = 0
+    files_deleted: int = 0
+    files_unchanged: int = 0
+    seconds: float = 0.0
+    dry_run: bool = False
+    uploaded: list[str] = field(default_factory=list)  # every key sent, in order
+
+    def summary_line(self) -> str:
+        verb = "would upload" if self.dry_run else "uploaded"
+        return (
+            f"deploy {self.target}: {verb} {self.files_uploaded:,} of {self.files_total:,} files "
+            f"({human_bytes(self.bytes_uploaded)} of {human_bytes(self.bytes_total)}), "
+            f"deleted {self.files_deleted:,}, unchanged {self.files_unchanged:,} in {self.seconds:.1f}s"
+        )
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def parse_target(target: str) -> tuple[str, str]:
+    """``s3://bucket/some/prefix`` → (``bucket``, ``some/prefix/``); no prefix → ``""``."""
+    if not target.startswith("s3://"):
+        raise DeployError(f"not an S3 target (want s3://bucket[/prefix]): {target!r}")
+    bucket, _, prefix = target[5:].partition("/")
+    if not bucket or "." in bucket[:1] or any(c in bucket for c in " \\?#"):
+        raise DeployError(f"no usable bucket name in {target!r}")
+    prefix = prefix.strip("/")
+    return bucket, f"{prefix}/" if prefix else ""
+
+
+def site_files(site: Path, prefix: str = "") -> list[LocalFile]:
+    """Every regular file under ``site`` with its MD5 (symbolic links skipped, as Pages does)."""
+    files: list[LocalFile] = []
+    for folder, _dirs, names in os.walk(site):  # does not follow linked folders
+        for name in names:
+            path = Path(folder, name)
+            if path.is_symlink() or not path.is_file():
+                continue
+            digest = hashlib.md5(usedforsecurity=False)
+            with path.open("rb") as handle:
+                while chunk := handle.read(1 << 20):
+                    digest.update(chunk)
+            relative = path.relative_to(site).as_posix()
+            files.append(LocalFile(prefix + relative, path, path.stat().st_size, digest.hexdigest()))
+    files.sort(key=lambda f: f.key)
+    return files
+
+
+def plan_deploy(
+    local: list[LocalFile], remote: Mapping[str, RemoteObject], *, everything: bool = False
+) -> DeployPlan:
+    """Which files to upload (new, or MD5 ≠ ETag) and which objects to delete (no file any more)."""
+    uploads = [f for f in local if everything or f.key not in remote or remote[f.key].etag.lower() != f.md5]
+    keys = {f.key for f in local}
+    deletes = sorted(key for key in remote if key not in keys)
+    # entry points last: their references are then already in place
+    uploads.sort(key=lambda f: (f.key.lower().endswith(ENTRY_SUFFIXES), f.key))
+    return DeployPlan(uploads=uploads, deletes=deletes, unchanged=len(local) - len(uploads))
+
+
+def deploy_site(
+    site: Path,
+    target: str,
+    *,
+    env: Mapping[str, str] | None = None,
+    workers: int = 4,
+    everything: bool = False,
+    dry_run: bool = False,
+    progress: Callable[[str], None] | None = None,
+) -> DeployResult:
+    """Make ``target`` (``s3://bucket/prefix``) hold exactly the files of ``site``; see the module doc."""
+    began = time.monotonic()
+    bucket, prefix = parse_target(target)
+    site = Path(site)
+    if not (site / "index.html").is_file():
+        # an empty or failed build must never wipe the bucket through the deletes
+        raise DeployError(f"{site}/index.html does not exist: build the site first (nothing was deployed)")
+    try:
+        config = StoreConfig.from_env(env)
+    except S3Error as exc:
+        raise DeployError(str(exc)) from exc
+    local = site_files(site, prefix)
+    result = DeployResult(target=target, files_total=len(local), bytes_total=sum(f.size for f in local))
+    result.dry_run = dry_run
+    say = progress or (lambda line: log.info("%s", line))
+    with S3Store(config, bucket, pool=max(workers, 1) * 2) as store:
+        try:
+            remote = {o.key: o for o in store.list_objects(prefix)}
+            plan = plan_deploy(local, remote, everything=everything)
+            say(
+                f"{len(plan.uploads):,} to upload, {len(plan.deletes):,} to delete, {plan.unchanged:,} unchanged"
+            )
+            result.files_unchanged = plan.unchanged
+            if not dry_run:
+                _upload(store, plan.uploads, workers, say)
+                if plan.deletes:
+                    store.delete_objects(plan.deletes)
+        except S3Error as exc:
+            raise DeployError(_explain(exc, bucket)) from exc
+    result.files_uploaded = len(plan.uploads)
+    result.bytes_uploaded = sum(f.size for f in plan.uploads)
+    result.files_deleted = len(plan.deletes)
+    result.uploaded = [f.key for f in plan.uploads]
+    result.seconds = round(time.monotonic() - began, 2)
+    return result
+
+
+def _upload(store: S3Store, uploads: list[LocalFile], workers: int, say: Callable[[str], None]) -> None:
+    """Two waves (assets, then entry points), each over a small thread pool; the first error stops."""
+    waves = [
+        [f for f in uploads if not f.key.lower().endswith(ENTRY_SUFFIXES)],
+        [f for f in uploads if f.key.lower().endswith(ENTRY_SUFFIXES)],
+    ]
+    done = 0
+
+    def put(item: LocalFile) -> None:
+        body = item.path.read_bytes()
+        etag = store.put_object(item.key, body, object_headers(item.key))
+        if etag and len(etag) == MD5_HEX and etag.lower() != item.md5:
+            raise S3Error(f"PUT {item.key}: the store kept different bytes (ETag {etag}, MD5 {item.md5})")
+
+    with ThreadPoolExecutor(max_workers=max(workers, 1)) as pool:
+        for wave in waves:
+            for _ in pool.map(put, wave):  # map re-raises a worker's error here
+                done += 1
+                if done % 1000 == 0:
+                    say(f"uploaded {done:,} of {len(uploads):,}")
+
+
+def _explain(exc: S3Error, bucket: str) -> str:
+    if exc.is_auth:
+        return (
+            f"the store refused the credentials for bucket {bucket!r} ({exc.code or f'HTTP {exc.status}'}): "
+            "check AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY (and AWS_REGION, AWS_ENDPOINT_URL)"
+        )
+    if exc.code == "NoSuchBucket":
+        return f"bucket {bucket!r} does not exist at the endpoint (AWS_ENDPOINT_URL): create it first"
+    return str(exc)
+
+
+def render_markdown(result: DeployResult) -> str:
+    """The job-summary section: what this deploy uploaded, against the whole site."""
+    rows = [
+        ("대상 (target)", f"`{result.target}`"),
+        ("올린 파일 (files uploaded)", f"{result.files_uploaded:,} / {result.files_total:,}"),
+        (
+            "올린 용량 (bytes uploaded)",
+            f"{human_bytes(result.bytes_uploaded)} / {human_bytes(result.bytes_total)}",
+        ),
+        ("지운 파일 (files deleted)", f"{result.files_deleted:,}"),
+        ("그대로 (unchanged)", f"{result.files_unchanged:,}"),
+        ("소요 시간 (seconds)", f"{result.seconds:,.1f}"),
+    ]
+    title = "## 배포 (S3 deploy)" + (" — dry run, nothing sent" if result.dry_run else "")
+    lines = [title, "", "| 항목 | 값 |", "| --- | ---: |", *(f"| {n} | {v} |" for n, v in rows)]
+    return "\n".join(lines) + "\n"
