@@ -27,7 +27,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from briefing.article.markdown import ArticleInfo, render_article  # noqa: E402
+from briefing.article.markdown import render_article  # noqa: E402
+from briefing.summaries import StoredSummary  # noqa: E402
 from briefing.summarize.offline import extract_summary  # noqa: E402
 from briefing.summarize.sentences import kiwi  # noqa: E402
 from briefing.summarize.source import build_source  # noqa: E402
@@ -51,8 +52,8 @@ def main() -> int:
         began = time.perf_counter()
         summary = extract_summary(case.record, source, titles)
         times.append(time.perf_counter() - began)
-        info = ArticleInfo(kind="extract", source_hash="bench")
-        found = review(case, summary, source.full_text, render_article(case.record, summary, info))
+        stored = StoredSummary(id=case.record.id, kind="extract", source_hash="bench", summary=summary)
+        found = review(case, summary, source.full_text, render_article(case.record, stored))
         reviews.append(found)
         misses = len(found.missing) + len(found.present) + len(found.too_short) + len(found.unfaithful)
         print(

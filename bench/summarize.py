@@ -171,7 +171,8 @@ def bench_rerun(n: int) -> list[tuple[str, str]]:
             (
                 f"first run, {n} LLM summaries (fake server)",
                 f"{time.perf_counter() - t:.1f} s, {fake.calls} calls ({len(first.flagged)} flagged: "
-                "the canned answer is about another release, so each is retried once)",
+                "the canned answer is about another release, so each is retried once; "
+                "the rest are the one second look at claims the rules left undecided)",
             )
         )
         calls = fake.calls

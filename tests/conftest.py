@@ -30,6 +30,7 @@ def snippets(corpus: Path) -> dict[str, dict]:
 
 from briefing.testing.fakellm import FakeLLM  # noqa: E402
 from tests.support.browser import browser  # noqa: E402,F401  (shared fixture)
+from tests.support.evidence_site import evidence_site  # noqa: E402,F401  (model summaries, built once)
 from tests.support.site_fixture import built_site  # noqa: E402,F401  (one built site per session)
 
 

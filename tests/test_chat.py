@@ -33,7 +33,7 @@ from briefing.chat.index_build import (
     ChatDocument,
     build_chat_index,
     chunk_text,
-    document_from_markdown,
+    document_from_view,
     iter_documents,
     search_analyzer,
 )
@@ -462,17 +462,10 @@ def test_leak_guard_withholds_prompt_echo() -> None:
     assert clean.feed(text) + clean.flush() == text and not clean.leaked
 
 
-def test_chunks_and_markdown_sections() -> None:
+def test_chunks() -> None:
     long = "가나다라마바사. " * 200
     chunks = chunk_text(long, 500)
     assert all(len(c) <= 500 for c in chunks) and " ".join(chunks).split() == long.split()
-    body = (
-        "## 핵심 요약\n\n청년 월세 지원 확대\n\n## 주요 내용\n\n- 소득 기준 완화\n\n"
-        "## 원문 {#original}\n\n### 보도자료 본문\n\n본문 \\*강조\\* &lt;b&gt;\n\n### 첨부: a.hwp\n\n첨부 본문\n"
-    )
-    doc = document_from_markdown(body, id="r1", title="제목", date="2026-11-02", url="releases/2026/11/r1/")
-    assert doc.sections == [("핵심 요약", "청년 월세 지원 확대"), ("주요 내용", "- 소득 기준 완화")]
-    assert doc.original == "본문 *강조* <b>\n\n첨부 본문"
 
 
 def test_cli_prints_sources_and_answer(
@@ -633,6 +626,43 @@ def test_rebuild_with_same_documents_writes_nothing(tmp_path: Path) -> None:
     assert events[0]["sources"][0]["title"] == "양자컴퓨터 국산화 연구단 출범"
 
 
+def test_new_and_changed_releases_are_appended_not_rebuilt(tmp_path: Path) -> None:
+    from briefing.chat.retrieval import open_chat_index
+
+    docs = list(iter_documents(generate_records(30)))
+    folder = tmp_path / "chat-index"
+    build_chat_index(docs, folder, analyze=search_analyzer())
+    segment_files = {p.name: p.read_bytes() for p in folder.iterdir() if p.suffix == ".seg"}
+    old_title = docs[3].title
+    docs[3].title = "양자컴퓨터 국산화 연구단 출범"
+    extra = list(iter_documents(generate_records(33)))[30:]
+    report = build_chat_index([*docs[1:], *extra], folder, analyze=search_analyzer())  # docs[0] gone
+    assert report.appended and report.added == 4 and report.removed == 2 and report.releases == 32
+    for name, data in segment_files.items():  # the old segment is kept as it was
+        assert (folder / name).read_bytes() == data
+    index = open_chat_index(folder)
+    assert index.search("양자컴퓨터 국산화")[0].release_id == docs[3].id
+    assert all(hit.release_id != docs[0].id for hit in index.search(docs[0].title))
+    assert all(hit.title != old_title for hit in index.search(old_title))
+    assert index.search(extra[0].title)[0].release_id == extra[0].id
+    # the appended index answers like one built whole
+    whole = build_chat_index([*docs[1:], *extra], tmp_path / "whole", analyze=search_analyzer())
+    assert not whole.appended and whole.releases == report.releases
+
+
+def test_a_damaged_index_on_disk_is_rebuilt_not_appended_to(tmp_path: Path) -> None:
+    from briefing.chat.retrieval import open_chat_index
+
+    docs = list(iter_documents(generate_records(12)))
+    folder = tmp_path / "chat-index"
+    build_chat_index(docs[:10], folder, analyze=search_analyzer())
+    for toc in folder.glob("*.toc"):
+        toc.write_bytes(b"not a whoosh table of contents")
+    report = build_chat_index(docs, folder, analyze=search_analyzer())
+    assert not report.appended and report.releases == 12
+    assert open_chat_index(folder).search(docs[11].title)[0].release_id == docs[11].id
+
+
 def test_small_archive_still_finds_its_releases(tmp_path: Path) -> None:
     # a new site or the demo holds a handful of releases: "rare" must still mean at least one release
     from briefing.chat.answer import select_sources
@@ -645,18 +675,45 @@ def test_small_archive_still_finds_its_releases(tmp_path: Path) -> None:
     assert sources and sources[0][0].release_id == "rent-2026"
 
 
-def test_passages_hold_the_source_text_not_the_writers_escapes() -> None:
-    # the article writer turns | * # < into character references; the chat model must see the text
-    from briefing.article.markdown import escape_block, escape_inline
+def test_documents_come_from_record_and_stored_summary_not_the_rendered_article(tmp_path: Path) -> None:
+    # the article writer turns | * # < into character references and marks claims with <span>s;
+    # the chat reads the record and the stored summary instead, so the model sees the text itself
+    from briefing.article.view import view_of_record
+    from briefing.records import Attachment, ReleaseRecord
+    from briefing.store import Store
+    from briefing.summaries import StoredSummary, Summary, write_summary
 
     source = "구분 | 2025년 | 2026년\n예산 *1,000억 원* #증액 <script>x</script>"
-    body = (
-        f'## 핵심 요약\n\n<mark class="unsupported">{escape_inline("12명")}</mark> 지원\n\n'
-        f"## 원문 {{#original}}\n\n### 보도자료 본문\n\n{escape_block(source)}\n"
+    record = ReleaseRecord(
+        id="x",
+        url="https://www.korea.kr/x",
+        title="제목 <b>",
+        published="2026-11-01T09:00:00+09:00",
+        body_text=source,
+        attachments=[Attachment(name="a.hwp", url="https://www.korea.kr/a", text="첨부 본문")],
     )
-    doc = document_from_markdown(body, id="x", title="t", date="2026-11-01", url="releases/x/")
-    assert doc.sections == [("핵심 요약", "12명 지원")]
-    assert doc.original == "구분 | 2025년 | 2026년\n\n예산 *1,000억 원* #증액 <script>x</script>"
+    Store(tmp_path).save(record)
+    summary = Summary(
+        headline="예산 증액",
+        key_summary="예산을 늘린다. 1,000억 원이다. 2026년부터다.",
+        main_points=["소득 기준 완화", "예산 *증액*", "12명 지원"],
+        background="",
+        details="",
+        effects="",
+        next_steps="",
+        category="경제·산업",
+        tags=["예산", "증액", "지원"],
+        ministries=[],
+    )
+    write_summary(tmp_path, record, StoredSummary(id="x", kind="llm", source_hash="h", summary=summary))
+    view = view_of_record(tmp_path, record)
+    doc = document_from_view(view, id="x", title="t", date="2026-11-01", url="releases/x/")
+    assert doc.title == "제목 <b>" and doc.summary == "예산을 늘린다. 1,000억 원이다. 2026년부터다."
+    assert doc.sections == [
+        ("핵심 요약", "예산을 늘린다. 1,000억 원이다. 2026년부터다."),
+        ("주요 내용", "소득 기준 완화\n예산 *증액*\n12명 지원"),
+    ]
+    assert doc.original == f"{source}\n\n첨부 본문"
 
 
 def _dated(rid: str, day: str, title: str) -> ChatDocument:

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from briefing.article.markdown import ArticleInfo, render_article
+from briefing.article.markdown import render_article
+from briefing.summaries import StoredSummary
 from briefing.summarize.offline import LABEL, extract_summary
 from briefing.summarize.source import build_source
 from briefing.summarize.tags import TitleFrequencies, pick_tags
@@ -19,7 +20,9 @@ TITLES = TitleFrequencies.of(c.record.title for c in DEMO + CORPUS)
 def _check(case: ReferenceCase) -> None:
     source = build_source(case.record, 24_000)
     summary = extract_summary(case.record, source, TITLES)
-    article = render_article(case.record, summary, ArticleInfo(kind="extract", source_hash="x"))
+    article = render_article(
+        case.record, StoredSummary(id=case.record.id, kind="extract", source_hash="x", summary=summary)
+    )
     found = review(case, summary, source.full_text, article)
     assert LABEL in article
     assert not found.title_in_key, summary.key_summary

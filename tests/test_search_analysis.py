@@ -223,3 +223,35 @@ def test_a_full_line_cache_is_cleared_without_losing_lines_of_the_current_batch(
     assert set(first[0]) <= set(mixed[0]) and "충전소" in mixed[0]
     assert set(first[1]) <= set(mixed[1]) and "일자리" in mixed[1]
     assert len(analyzer._LINE_CACHE) <= 4  # cleared, then this batch's new lines
+
+
+def test_search_and_chat_builds_share_the_analysis_of_each_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # One cache file: the chat index analyses a release's text in other fields than the search
+    # index, but line by line the text is the same, so kiwipiepy sees each line once.
+    from briefing.chat.index_build import ChatDocument, analysed_body, passages_for
+    from briefing.search import analyzer
+    from briefing.search.analyzer import AnalysisCache, analyze_fields
+
+    original = "해양수산부는 항만 안전 점검을 실시했다.\n점검 결과는 다음 달에 발표한다.\n연락처 044-200-5000"
+    path = tmp_path / "analysis.sqlite"
+    monkeypatch.setattr(analyzer, "_LINE_CACHE", {})
+    search_cache = AnalysisCache(path)
+    searched, first = analyze_fields([["항만 안전 점검", "", "요약 없음", original]], search_cache)
+    search_cache.close()
+    assert first.analysed == 1 and first.shared_chars == 0
+
+    monkeypatch.setattr(analyzer, "_LINE_CACHE", {})  # a separate build process
+    doc = ChatDocument("r1", "항만 안전 점검", "2026-10-01", "r/1/", original=original)
+    chat_cache = AnalysisCache(path)
+    body = analysed_body(doc, passages_for(doc))
+    chatted, second = analyze_fields([[doc.title, body]], chat_cache)
+    chat_cache.close()
+    hangul_lines = [line for line in original.split("\n") if any("가" <= ch <= "힣" for ch in line)]
+    assert second.analysed == 1 and second.shared_chars >= sum(len(line) for line in hangul_lines)
+    # the shared analysis gives the terms a fresh one gives
+    monkeypatch.setattr(analyzer, "_LINE_CACHE", {})
+    fresh, _ = analyze_fields([[doc.title, body]])
+    assert chatted == fresh
+    assert set(searched[0][3]) <= set(chatted[0][1])

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from briefing.search.client_index import ClientIndexReader, SearchDocument, build_client_index
+from briefing.search.client_index import SearchDocument, build_client_index
+from briefing.search.index_reader import ClientIndexReader
 from briefing.search.query import parse_query
 from tests.conftest import CORPUS
 from tests.support.search_site import Article, build_search_site, sample_articles
@@ -51,8 +52,9 @@ def test_plugin_writes_manifest_shards_and_metadata(site) -> None:
     manifest = reader.manifest
     assert manifest["docs"] == len(articles)
     assert (output / "search" / "index.html").is_file()  # the search page lives beside the index
-    for name in manifest["t"]:
-        assert (output / "search" / "t" / name).is_file()
+    for segment in manifest["segments"]:
+        for name in segment["t"]:
+            assert (output / "search" / "t" / name).is_file()
     first = reader.document(0)
     assert set(first) >= {"id", "t", "d", "u", "c", "m"}
     assert first["u"].startswith("releases/")
@@ -156,18 +158,53 @@ def test_rebuild_keeps_unchanged_files_and_analyses_only_new_releases(tmp_path: 
     first = build_client_index(docs, out, cache)
     assert first.analysis.analysed == 20 and first.files_written > 0
     again = build_client_index(docs, out, cache)
-    assert again.files_written == 0 and again.analysis.cached == 20 and again.files_removed == 0
+    # Nothing changed: not even the analysis cache is read.
+    assert again.files_written == 0 and again.analysis.cached == 0 and again.files_removed == 0
+    shards_before = {p.name: p.read_bytes() for p in (out / "t").iterdir()}
     newer = [
         *docs,
         SearchDocument("r99", "새 보도자료", "2026-11-30T09:00:00+09:00", "r/99/", original="새 본문"),
     ]
     third = build_client_index(newer, out, cache)
-    assert third.analysis.analysed == 1 and third.analysis.cached == 20
+    # Only the new release is analysed, into a new segment: the old shards stay as they were.
+    assert third.analysis.analysed == 1 and third.analysis.cached == 0 and not third.full
     assert third.files_kept > 0 and third.files_written > 0
+    assert all((out / "t" / name).read_bytes() == data for name, data in shards_before.items())
     files = {p.name for p in out.rglob("*.json.gz")}
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    assert files == {*manifest["t"], *manifest["d"], manifest["f"]}  # stale files are gone
+    shards = {name for segment in manifest["segments"] for name in segment["t"]}
+    assert files == {*shards, *manifest["d"], manifest["f"]}  # stale files are gone
     assert ids(out, "새 보도자료") == ["r99"]
+
+
+def test_changed_and_removed_releases_leave_dead_numbers_then_segments_merge(tmp_path: Path) -> None:
+    from briefing.search import index_state
+
+    def doc(i: int, text: str) -> SearchDocument:
+        return SearchDocument(
+            f"r{i}", f"보도자료 {i}", f"2026-10-01T09:{i % 60:02d}:00+09:00", f"r/{i}/", original=text
+        )
+
+    out, cache = tmp_path / "search", tmp_path / "cache"
+    docs = [doc(i, f"본문 {i} 항만") for i in range(40)]
+    build_client_index(docs, out, cache)
+    assert sorted(ids(out, "항만")) == sorted(d.id for d in docs)
+    docs[3] = doc(3, "본문 3 철도")  # changed text: a new number, the old one dead
+    report = build_client_index(docs[1:], out, cache)  # r0 removed
+    assert not report.full and report.dead == 2 and report.documents == 39
+    assert "r0" not in ids(out, "항만") and "r3" not in ids(out, "항만")
+    assert ids(out, "철도") == ["r3"]
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert len(manifest["segments"]) == 2 and manifest["docs"] == 39
+    # Growing the newest segment past 1/RATIO of the older one merges them (dead numbers stay).
+    more = [doc(i, f"본문 {i} 항만 공항") for i in range(100, 100 + 40 // index_state.RATIO + 1)]
+    report = build_client_index([*docs[1:], *more], out, cache)
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert len(manifest["segments"]) == 1 and report.dead == 2
+    assert sorted(ids(out, "공항")) == sorted(d.id for d in more)
+    # Too many dead numbers: the next build starts over and renumbers.
+    report = build_client_index(more, out, cache)
+    assert report.full and report.dead == 0 and sorted(ids(out, "본문")) == sorted(d.id for d in more)
 
 
 def test_a_site_without_releases_gets_an_empty_working_index(tmp_path: Path) -> None:

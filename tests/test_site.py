@@ -175,7 +175,8 @@ def _page_json(site: BuiltSite, record) -> str:
 def test_flagged_summary_shows_the_notice_and_badge(built_site: BuiltSite) -> None:
     record = built_site.records[20]
     html = built_site.page(record).read_text(encoding="utf-8")
-    assert "원문에서 확인되지 않은 내용" in html and "<li>2024년 5월 2일</li>" in html
+    assert "원문에서 확인되지 않은 내용" in html and "<li>2024년 5월 2일" in html
+    assert 'data-claim="unsupported"' in html  # marked where it stands in the summary too
     assert "사실 확인 확인 필요" in html
     listing = (built_site.output / "digest" / f"{record.published_at:%Y/%m/%d}" / "index.html").read_text(
         encoding="utf-8"

@@ -15,15 +15,7 @@ from briefing.site.listing import by_category, category_counts, ministry_slug
 from briefing.site.output import write_gzip_output, write_output
 from briefing.site.paging import stable_spans
 from briefing.site.related import Item, related
-from briefing.site.text import (
-    json_for_html,
-    korean_datetime,
-    parse_attachments,
-    plain,
-    split_original,
-    summary_sections,
-    text,
-)
+from briefing.site.text import json_for_html, korean_datetime, parse_attachments, plain, text
 from tests.support.sitebuild import ROOT
 
 
@@ -97,12 +89,6 @@ def test_text_helpers_make_untrusted_values_safe() -> None:
     )
     assert files[0]["name"] == '"><img onerror=1>.hwp' and files[0]["url"] == ""
     assert parse_attachments("not json") == []
-    summary, original = split_original('<h2>핵심 요약</h2><p>가</p><h2 id="original">원문</h2><h3>본문</h3>')
-    assert summary == "<h2>핵심 요약</h2><p>가</p>" and original == "<h3>본문</h3>"
-    sections = summary_sections(
-        "<h2>핵심 요약</h2><p>가 &amp; 나</p><h2>주요 내용</h2><ul><li>하나</li><li>둘</li></ul>"
-    )
-    assert sections == {"핵심 요약": "가 & 나", "주요 내용": ["하나", "둘"]}
 
 
 def test_listings_group_and_count_by_taxonomy() -> None:

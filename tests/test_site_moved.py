@@ -18,24 +18,8 @@ from tests.support.site_fixture import CSPHandler
 from tests.support.sitebuild import ROOT, build_site
 
 
-class PagesHandler(CSPHandler):
-    """Static files like GitHub Pages: a missing path gets the site's 404.html with status 404."""
-
-    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
-        page = Path(self.directory) / "404.html"
-        if code != 404 or not page.is_file():
-            super().send_error(code, message, explain)
-            return
-        body = page.read_bytes()
-        self.send_response(404)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-
 def _serve(directory: Path) -> tuple[ThreadingHTTPServer, str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(PagesHandler, directory=str(directory)))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(CSPHandler, directory=str(directory)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}"
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -202,7 +203,8 @@ def test_wrong_date_is_retried_then_flagged_with_the_date_named(tmp_path: Path, 
     assert meta["faithfulness"] == "flagged: 2024년 5월 2일"
     text = _article(settings)
     assert "원문에서 확인되지 않은 내용" in text
-    assert '<mark class="unsupported" title="원문에서 확인되지 않음">2024년 5월 2일</mark>' in text
+    # marked where it stands, with its reason (briefing.article.claims)
+    assert re.search(r'<span class="claim" data-claim="unsupported"[^>]*>2024년 5월 2일</span>', text)
     assert "flagged: 156700001" in report.summary_line()
 
 

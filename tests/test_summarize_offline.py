@@ -11,19 +11,14 @@ from pathlib import Path
 
 import markdown
 
-from briefing.article.markdown import (
-    ArticleInfo,
-    article_path,
-    escape_inline,
-    original_html,
-    read_meta,
-    render_article,
-    safe_url,
-)
+from briefing.article.markdown import article_path, escape_inline, read_meta, render_article, safe_url
+from briefing.article.original import original_html
+from briefing.article.view import view_of_record
 from briefing.categories import BY_NAME
 from briefing.faithfulness import check
 from briefing.records import Attachment
 from briefing.store import Store
+from briefing.summaries import StoredSummary
 from briefing.summarize import run_summarize
 from briefing.summarize.offline import LABEL, OFFLINE_VERSION, extract_summary, sentences
 from briefing.summarize.schema import Summary
@@ -141,7 +136,8 @@ def test_hostile_text_renders_as_text(tmp_path: Path) -> None:
     meta = read_meta(path)
     assert "<script" not in meta["title"] and "&lt;script&gt;" in meta["title"]
     assert "<" not in meta["attachments"] and "source" not in meta  # a javascript: URL is dropped
-    html = _render(text) + original_html(record, record.url)  # the page: summary + original from the record
+    # the page: the summary, and the original-text file made from the record
+    html = _render(text) + original_html(view_of_record(settings.data_dir, record), record.url)
     assert 'href="javascript' not in html
     for bad in ("<script", "<img", "<iframe", "<b>", "<em>강조", "<h1>제목처럼", "<code>"):
         assert bad not in html, bad
@@ -269,13 +265,15 @@ def test_pdf_layout_wraps_are_joined_into_whole_sentences() -> None:
 def test_only_the_model_says_the_source_lacks_a_section() -> None:
     """An empty section is left out; the placeholder appears only when the model wrote it."""
     record = make_record()
-    info = ArticleInfo(kind="llm", source_hash="x", model="m")
     empty = Summary.model_validate(valid_summary(effects="", background=""))
-    text = render_article(record, empty, info)
+    text = render_article(
+        record, StoredSummary(id="x", kind="llm", source_hash="x", summary=empty, model="m")
+    )
     assert "## 기대 효과" not in text and "## 배경 및 목적" not in text
     assert "제시되지 않았" not in text and "## 향후 계획" in text
     said = Summary.model_validate(valid_summary())  # effects: "원문에 기대 효과가 제시되지 않았다."
-    assert "## 기대 효과\n\n원문에 기대 효과가 제시되지 않았다." in render_article(record, said, info)
+    stored = StoredSummary(id="x", kind="llm", source_hash="x", summary=said, model="m")
+    assert "## 기대 효과\n\n원문에 기대 효과가 제시되지 않았다." in render_article(record, stored)
 
 
 def test_extract_places_cue_sentences_and_skips_furniture() -> None:

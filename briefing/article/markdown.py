@@ -3,30 +3,30 @@
 Everything that comes from a feed, an attachment or a model is untrusted: it is written with HTML
 character references for every character Markdown or HTML would interpret, so a ``<script>`` in a
 title or an ``"><img onerror=…>`` in a file name renders as text. Only this module's own markup
-(headings, lists, the notice, links it builds from checked URLs) is live.
+(headings, lists, the notice, claim marks, links it builds from checked URLs) is live.
 
 Articles live at ``content/releases/YYYY/MM/<id>.md``; only files carrying our metadata
-(``Summary_kind`` and ``Source_hash``) are ever replaced or removed. An article holds metadata and
-the summary; the original text stays in the record and reaches the page through
-:func:`original_html` at build time, so the repository keeps each text once.
+(``Summary_kind`` and ``Source_hash``) are ever replaced or removed. An article is *rendered* from the
+record and the stored summary (:mod:`briefing.summaries`) and never read back for its summary; the
+original text stays in the record and reaches the site as a separate file
+(:mod:`briefing.article.original`), so the repository keeps each text once.
 """
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import logging
-import re
-from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote, urlsplit
 
+from briefing.article.claims import ClaimMarks
+from briefing.article.escape import escape_block, escape_inline, safe_url  # noqa: F401 (re-exported)
 from briefing.errors import ArticleError
-from briefing.faithfulness import FaithfulnessResult
+from briefing.faithfulness import ClaimCheck
 from briefing.records import ReleaseRecord, safe_id
 from briefing.store import write_atomic
-from briefing.summarize.offline import LABEL as EXTRACT_LABEL
-from briefing.summarize.schema import Summary
+from briefing.summaries import EXTRACT_LABEL, StoredSummary
 
 log = logging.getLogger(__name__)
 
@@ -36,57 +36,6 @@ NO_TEXT_MESSAGE = (
     "이 보도자료는 본문과 첨부파일에서 읽을 수 있는 텍스트를 얻지 못해 아직 요약하지 않았습니다. "
     "아래 첨부파일과 정책브리핑 원문 링크에서 내용을 확인하세요. 텍스트를 얻으면 다음 갱신 때 요약합니다."
 )
-MAX_ORIGINAL_CHARS = (
-    200_000  # per part shown on the site; a longer text is cut with a note (the record keeps it all)
-)
-
-_ENTITIES = {
-    "&": "&amp;",
-    "<": "&lt;",
-    ">": "&gt;",
-    '"': "&quot;",
-    "\\": "&#92;",
-    "`": "&#96;",
-    "*": "&#42;",
-    "_": "&#95;",
-    "[": "&#91;",
-    "]": "&#93;",
-    "{": "&#123;",
-    "}": "&#125;",
-    "|": "&#124;",
-    "#": "&#35;",
-    "!": "&#33;",
-    "~": "&#126;",
-    "^": "&#94;",
-    "$": "&#36;",
-}
-_TRANSLATE = str.maketrans(_ENTITIES)
-_LINE_START = {"-": "&#45;", "+": "&#43;", "=": "&#61;", ":": "&#58;"}
-_ORDERED = re.compile(r"^(\d+)([.)])")
-
-
-def escape_inline(text: str) -> str:
-    """One line of untrusted text, safe in Markdown and HTML (whitespace runs become one space)."""
-    line = " ".join(str(text).split())
-    out = line.translate(_TRANSLATE)
-    if out and out[0] in _LINE_START:
-        out = _LINE_START[out[0]] + out[1:]
-    return _ORDERED.sub(lambda m: m.group(1) + ("&#46;" if m.group(2) == "." else "&#41;"), out)
-
-
-def escape_block(text: str) -> str:
-    """Untrusted multi-line text as Markdown paragraphs, one per non-empty line."""
-    lines = [escape_inline(line) for line in str(text).splitlines()]
-    return "\n\n".join(line for line in lines if line)
-
-
-def safe_url(url: str) -> str:
-    """``url`` when it is http(s), with characters that could break out of an attribute encoded;
-    empty otherwise (a ``javascript:`` link from a feed is dropped)."""
-    url = (url or "").strip()
-    if urlsplit(url).scheme.lower() not in ("http", "https"):
-        return ""
-    return quote(url, safe=":/?#@!$&'()*+,;=%~.-_[]")
 
 
 def _link(url: str, label: str) -> str:
@@ -145,20 +94,6 @@ def is_ours(meta: dict[str, str]) -> bool:
     return "summary_kind" in meta and "source_hash" in meta
 
 
-@dataclass
-class ArticleInfo:
-    """What an article records about how its summary was made."""
-
-    kind: str  # "llm" | "extract" | "none"
-    source_hash: str
-    model: str = ""
-    prompt_version: str = ""
-    faithfulness: FaithfulnessResult | None = None
-    summarized_at: str = ""
-    tokens: int = 0
-    cost: float = 0.0
-
-
 def _attachments_meta(record: ReleaseRecord) -> str:
     items = [
         {"name": a.name, "type": a.type, "size": a.size, "url": safe_url(a.url), "error": a.error}
@@ -167,70 +102,23 @@ def _attachments_meta(record: ReleaseRecord) -> str:
     return _meta_json(items)
 
 
-def _mark(text: str, claims: list[str]) -> str:
-    """Escaped ``text`` with each unsupported claim wrapped in ``<mark class="unsupported">``."""
-    out = escape_inline(text)
-    for claim in claims:
-        pattern = r"\s*".join(re.escape(escape_inline(part)) for part in claim.split())
-        out = re.sub(
-            f"({pattern})",
-            r'<mark class="unsupported" title="원문에서 확인되지 않음">\1</mark>',
-            out,
-        )
-    return out
+RENDER_VERSION = "1"  # bump when the rendering changes: every article is then rendered again
 
 
-ORIGINAL_HEADING = '<h2 id="original">원문</h2>'
+def render_key(record: ReleaseRecord, stored: StoredSummary) -> str:
+    """What an article is rendered from, as a short hash (its ``Rendered`` metadata): the stored
+    summary, this module's version and the record fields the header shows beyond the source hash."""
+    parts = (RENDER_VERSION, stored.digest(), record.url, record.modified or "", _attachments_meta(record))
+    return hashlib.blake2b("\x00".join(parts).encode("utf-8"), digest_size=12).hexdigest()
 
 
-def original_html(record: ReleaseRecord | None, source_url: str = "") -> str:
-    """The release's original text as HTML: page text and each attachment, one ``<p>`` per line
-    (notes of our own, such as an unreadable file, are ``<p class="original-missing">``).
-
-    Not part of the Markdown article: the ``briefing_articles`` plugin appends it to the article's
-    HTML when Pelican reads the article, so ``content/`` holds each text once (in the record). With
-    no record (a build without ``data/``) the part says so and links the release page.
-    """
-    parts = [ORIGINAL_HEADING]
-    if record is None:
-        link = _link(source_url, "정책브리핑 원문")
-        parts.append(
-            f'<p class="original-missing">원문 텍스트 기록을 찾지 못했습니다. {link}에서 확인하세요.</p>'
-        )
-        return "\n".join(parts) + "\n"
-    parts.append("<h3>보도자료 본문</h3>")
-    body = record.body_text.strip()
-    parts.append(_paragraphs(body) if body else "<p>본문 텍스트가 없습니다.</p>")
-    for att in record.attachments:
-        parts.append(f"<h3>첨부: {_text(att.name)}</h3>")
-        if att.error or not att.text.strip():
-            reason = f" ({_text(att.error)})" if att.error else ""
-            link = _link(att.url, att.name)
-            parts.append(
-                f'<p class="original-missing">이 첨부파일의 텍스트를 읽지 못했습니다{reason}. 파일: {link}</p>'
-            )
-        else:
-            parts.append(_paragraphs(att.text))
-    return "\n".join(parts) + "\n"
-
-
-def _text(value: str) -> str:
-    return html.escape(" ".join(str(value).split()), quote=False)
-
-
-def _paragraphs(text: str) -> str:
-    if len(text) > MAX_ORIGINAL_CHARS:
-        text = text[:MAX_ORIGINAL_CHARS] + "\n(이하 생략: 전문은 첨부파일 원본에서 확인하세요.)"
-    return "\n".join(f"<p>{_text(line)}</p>" for line in text.splitlines() if line.strip())
-
-
-def _header(record: ReleaseRecord, summary: Summary | None, info: ArticleInfo, key_summary: str) -> list[str]:
-    category = summary.category if summary else ""
+def _header(record: ReleaseRecord, stored: StoredSummary, key_summary: str) -> list[str]:
+    summary = stored.summary
+    category = summary.category if summary else stored.category
     # Tag_list (a JSON list) is what the site reads: Pelican splits "Tags: a, b" on "," or ";" (and
     # an escaped "&amp;" has one), so "R&D" became two tags. "Tags" stays for readers of the file.
     tags = [" ".join(str(t).split()) for t in (summary.tags if summary else [])]
     tags = [t for t in tags if t]
-    faith = info.faithfulness.metadata() if info.faithfulness else "ok"
     meta = {
         "Title": escape_inline(record.title),
         "Date": _when(record.published),
@@ -244,44 +132,51 @@ def _header(record: ReleaseRecord, summary: Summary | None, info: ArticleInfo, k
         "Attachments": _attachments_meta(record),
         "Headline": escape_inline(summary.headline if summary else record.title),
         "Summary": escape_inline(key_summary),
-        "Summary_kind": info.kind,
-        "Model": escape_inline(info.model),
-        "Prompt_version": escape_inline(info.prompt_version),
-        "Source_hash": info.source_hash,
-        "Faithfulness": escape_inline(faith),
-        "Summarized_at": info.summarized_at,
-        "Tokens": str(info.tokens),
-        "Cost": f"{info.cost:.6f}",
+        "Summary_kind": stored.kind,
+        "Model": escape_inline(stored.model),
+        "Prompt_version": escape_inline(stored.prompt_version),
+        "Source_hash": stored.source_hash,
+        "Faithfulness": escape_inline(stored.faithfulness_line()),
+        "Summarized_at": stored.summarized_at,
+        "Tokens": str(stored.tokens),
+        "Cost": f"{stored.cost:.6f}",
         "Original_url": safe_url(record.url),
+        "Rendered": render_key(record, stored),
     }
     return [f"{key}: {value}" for key, value in meta.items() if key == "Category" or value != ""] + [""]
 
 
-def render_article(record: ReleaseRecord, summary: Summary, info: ArticleInfo) -> str:
-    """The Markdown article for ``record`` summarised as ``summary``."""
-    claims = info.faithfulness.unsupported if info.faithfulness else []
-    lines = _header(record, summary, info, summary.key_summary)
-    if info.kind == "extract":
+def render_article(record: ReleaseRecord, stored: StoredSummary) -> str:
+    """The Markdown article of ``record`` from its stored summary (a "none" summary says there was
+    no text). Every checked claim is marked in place (:mod:`briefing.article.claims`)."""
+    summary = stored.summary
+    if summary is None:
+        return render_no_text(record, stored)
+    marks = ClaimMarks(stored.faithfulness.claims if stored.faithfulness else [])
+    lines = _header(record, stored, summary.key_summary)
+    if stored.extract:
         lines += [f'<p class="summary-label summary-extract">{EXTRACT_LABEL}</p>', ""]
-    if claims:
-        items = "".join(f"<li>{escape_inline(c)}</li>" for c in claims)
+    unsupported = _unique(stored.unsupported)
+    if unsupported:
+        items = "".join(f"<li>{escape_inline(c.text)}{_reason(c.reason)}</li>" for c in unsupported)
         lines += [
             '<aside class="faithfulness-notice" role="note">',
             f"<strong>{NOTICE_TITLE}</strong>",
-            "<p>아래 요약의 다음 표현은 원문에서 확인되지 않았습니다. 원문을 함께 확인하세요.</p>",
+            "<p>아래 요약에 표시한 다음 표현은 원문에서 확인되지 않았습니다. 원문을 함께 확인하세요.</p>",
             f"<ul>{items}</ul>",
             "</aside>",
             "",
         ]
+    points = [f"- {marks.render(f'main_points[{i}]', p)}" for i, p in enumerate(summary.main_points)]
     sections = [
-        ("핵심 요약", _mark(summary.key_summary, claims)),
-        ("주요 내용", "\n".join(f"- {_mark(p, claims)}" for p in summary.main_points)),
-        ("배경 및 목적", _mark(summary.background, claims)),
-        ("세부 추진 내용", _mark(summary.details, claims)),
-        ("기대 효과", _mark(summary.effects, claims)),
-        ("향후 계획", _mark(summary.next_steps, claims)),
+        ("핵심 요약", marks.render("key_summary", summary.key_summary)),
+        ("주요 내용", "\n".join(points)),
+        ("배경 및 목적", marks.render("background", summary.background)),
+        ("세부 추진 내용", marks.render("details", summary.details)),
+        ("기대 효과", marks.render("effects", summary.effects)),
+        ("향후 계획", marks.render("next_steps", summary.next_steps)),
     ]
-    if info.kind == "extract" and not summary.key_summary:
+    if stored.extract and not summary.key_summary:
         sections[0] = ("핵심 요약", EXTRACT_NOTHING)
     for heading, text in sections:
         # A section left empty (by the extract, or by a model that wrote nothing there) is left
@@ -291,12 +186,18 @@ def render_article(record: ReleaseRecord, summary: Summary, info: ArticleInfo) -
     return "\n".join(lines).rstrip() + "\n"
 
 
-def render_no_text(record: ReleaseRecord, info: ArticleInfo, category: str) -> str:
+def _unique(claims: list[ClaimCheck]) -> list[ClaimCheck]:
+    seen: set[str] = set()
+    return [c for c in claims if not (c.text in seen or seen.add(c.text))]
+
+
+def _reason(reason: str) -> str:
+    return f' <span class="claim-why">({escape_inline(reason)})</span>' if reason.strip() else ""
+
+
+def render_no_text(record: ReleaseRecord, stored: StoredSummary) -> str:
     """The article of a release without usable text: says so plainly and links the originals."""
-    summary = Summary.model_construct(
-        headline=record.title, key_summary=NO_TEXT_MESSAGE, category=category, tags=[]
-    )
-    lines = _header(record, summary, info, NO_TEXT_MESSAGE)
+    lines = _header(record, stored, NO_TEXT_MESSAGE)
     lines += ["## 핵심 요약", "", NO_TEXT_MESSAGE, "", "## 원문 링크", ""]
     if safe_url(record.url):
         lines.append(f"- {_link(record.url, '정책브리핑 원문 보기')}")

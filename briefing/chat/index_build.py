@@ -15,39 +15,33 @@ then the passages of the best releases that share most of the question's words a
 from __future__ import annotations
 
 import hashlib
-import html
 import json
+import logging
 import os
 import re
 import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from briefing.chat.documents import (  # noqa: F401  (re-exported: the plugin and tests import them here)
+    ChatDocument,
+    article_url,
+    document_from_record,
+    document_from_view,
+)
+from briefing.chat.index_files import link_copy, previous_hashes, swap_in
 from briefing.chat.retrieval import INDEX_NAME, META_FILE
 from briefing.chat.window import window_months, within_window
-from briefing.records import ReleaseRecord, safe_id
+from briefing.records import ReleaseRecord
 from briefing.search.analyzer import ANALYZER_VERSION, AnalysisCache, analyze_fields
 from briefing.store import write_atomic
 
+log = logging.getLogger(__name__)
+
 CHUNK_CHARS = 500  # long enough to hold a fact with its context, short enough to quote several
 MAX_CHUNKS_PER_RELEASE = 40  # a 300-page annex must not drown the index
-
-
-@dataclass
-class ChatDocument:
-    """What the chat knows about one release: metadata, summary sections and original text."""
-
-    id: str
-    title: str
-    date: str  # YYYY-MM-DD (Korea time)
-    url: str  # our article URL, relative to the site root (releases/YYYY/MM/<id>/)
-    ministry: str = ""
-    source_url: str = ""  # the release on the portal
-    summary: str = ""
-    sections: list[tuple[str, str]] = field(default_factory=list)  # (heading, text)
-    original: str = ""
 
 
 @dataclass
@@ -56,93 +50,6 @@ class Passage:
     kind: str  # title | section | original
     heading: str
     text: str
-
-
-# --- documents from records and articles ---------------------------------------------------------
-
-
-def article_url(release_id: str, date: str) -> str:
-    """Our article URL for a release published on ``date`` (YYYY-MM-DD), relative to the site root."""
-    return f"releases/{date[:4]}/{date[5:7]}/{safe_id(release_id)}/"
-
-
-def document_from_record(record: ReleaseRecord) -> ChatDocument:
-    """A chat document from a record alone (no summary yet): title, subtitles and original text."""
-    date = record.published_at.date().isoformat()
-    parts = [record.body_text] + [a.text for a in record.attachments if a.text]
-    return ChatDocument(
-        id=record.id,
-        title=record.title,
-        date=date,
-        url=article_url(record.id, date),
-        ministry=record.ministry,
-        source_url=record.url,
-        summary=" ".join(record.subtitles),
-        original="\n\n".join(p for p in parts if p.strip()),
-    )
-
-
-_HEADING = re.compile(r"^(#{2,3})\s+(.+?)\s*(\{#[^}]*\})?\s*$", re.MULTILINE)
-
-
-def document_from_markdown(
-    body: str,
-    *,
-    id: str,
-    title: str,
-    date: str,
-    url: str,
-    ministry: str = "",
-    source_url: str = "",
-    summary: str = "",
-) -> ChatDocument:
-    """A chat document from an article's Markdown body (the article contract's ``##`` sections).
-
-    Sections before ``## 원문`` are summary sections; everything under ``## 원문`` (its ``###``
-    sub-parts: page text and each attachment) is original text.
-    """
-    sections: list[tuple[str, str]] = []
-    original: list[str] = []
-    in_original = False
-    matches = list(_HEADING.finditer(body))
-    for i, match in enumerate(matches):
-        end = matches[i + 1].start() if i + 1 < len(matches) else len(body)
-        heading = _unescape_markdown(match.group(2))
-        text = _unescape_markdown(body[match.end() : end]).strip()
-        if match.group(1) == "##":
-            in_original = heading.startswith("원문")
-            if not in_original and text:
-                sections.append((heading, text))
-        elif in_original and text:
-            original.append(text)
-        elif text:
-            sections.append((heading, text))
-    return ChatDocument(
-        id=id,
-        title=title,
-        date=date,
-        url=url,
-        ministry=ministry,
-        source_url=source_url,
-        summary=summary,
-        sections=sections,
-        original="\n\n".join(original),
-    )
-
-
-_OUR_MARKUP = re.compile(r"(?<!\\)<[^>]*>")
-_MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>|~])")
-
-
-def _unescape_markdown(text: str) -> str:
-    """Plain text of an article body fragment: the inverse of ``briefing.article.markdown.escape_block``.
-
-    The writer turns every character of source text that Markdown or HTML would read into a
-    character reference (``&#124;``, ``&lt;``…), so any bare ``<…>`` left is our own markup (the
-    faithfulness ``<mark>``, the label paragraph): drop it, then undo Markdown backslash escapes
-    (hand-written articles use them) and decode the references.
-    """
-    return html.unescape(_MD_ESCAPE.sub(r"\1", _OUR_MARKUP.sub("", text)))
 
 
 # --- passages --------------------------------------------------------------------------------------
@@ -217,7 +124,7 @@ def _field(counts: dict[str, int]) -> str:
 # --- writing -------------------------------------------------------------------------------------
 
 
-INDEX_VERSION = 1  # bump when passages, fields or scoring inputs change
+INDEX_VERSION = 2  # bump when passages, fields or scoring inputs change (2: body analysed by line)
 
 
 @dataclass
@@ -227,11 +134,16 @@ class IndexReport:
     bytes: int
     seconds: float
     unchanged: bool = False  # same documents as the index on disk: nothing written
+    added: int = 0  # releases analysed and written this time
+    removed: int = 0  # releases deleted from the index on disk (changed or gone)
+    appended: bool = False  # the index on disk was appended to, not rebuilt
     older: int = 0  # releases before the window, left to the site search
     months: int = 0  # the window (0: every release)
 
     def line(self) -> str:
         state = "unchanged, " if self.unchanged else ""
+        if self.appended:
+            state = f"appended {self.added}, deleted {self.removed}, "
         window = (
             f" (newest {self.months} months; {self.older} older left to the site search)"
             if self.months
@@ -289,6 +201,29 @@ def _schema():
     )
 
 
+def analysed_body(doc: ChatDocument, passages: list[Passage]) -> str:
+    """The text a release's ``body`` field is analysed from: what its passages hold, but in the
+    lines it was written in. Passages re-flow paragraphs into chunks; the analysis is cached line
+    by line and shared with the search index, which sees the lines as written."""
+    original = doc.original
+    chunks = chunk_text(original)
+    if len(chunks) > MAX_CHUNKS_PER_RELEASE:  # the passages stop here: so does the analysis
+        kept = sum(len(c) for c in chunks[:MAX_CHUNKS_PER_RELEASE]) / sum(len(c) for c in chunks)
+        cut = original.rfind("\n", 0, int(len(original) * kept))
+        original = original[: max(cut, 0)]
+    parts = [p.text for p in passages if p.kind != "original"]
+    return "\n".join([*parts, original])
+
+
+DEAD_SHARE = 0.2  # above this share of deleted releases the index is rebuilt whole, not appended to
+
+
+def _release_hash(doc: ChatDocument) -> str:
+    return hashlib.sha256(json.dumps(asdict(doc), ensure_ascii=False, sort_keys=True).encode()).hexdigest()[
+        :16
+    ]
+
+
 def build_chat_index(
     docs: Iterable[ChatDocument],
     index_dir: Path,
@@ -304,7 +239,9 @@ def build_chat_index(
     swapped in by renames, so a function reading the folder sees the old index or the new one.
     ``analyze`` maps ``[[title, text], ...]`` to term counts per field (default: the search
     package's analyzer, see :func:`search_analyzer`). When the documents are the same as those of
-    the index on disk, nothing is written.
+    the index on disk, nothing is written; when some are new, changed or gone, the index on disk is
+    appended to (its files hard-linked into the new folder, whoosh adds a segment and marks
+    deletions), so a run costs what changed, not the archive.
     """
     from whoosh import index as whoosh_index
 
@@ -315,23 +252,47 @@ def build_chat_index(
     docs = within_window(everything, months)
     older = len({doc.id for doc in everything}) - len({doc.id for doc in docs})
     analyze = analyze or search_analyzer()
-    digest = _digest(docs, getattr(analyze, "__qualname__", type(analyze).__name__), months)
+    analyzer_name = getattr(analyze, "__qualname__", type(analyze).__name__)
+    digest = _digest(docs, analyzer_name, months)
     same = _unchanged(index_dir, digest)
     if same is not None:
         same.seconds = time.perf_counter() - started
         same.older = older  # the window may have dropped releases that were never indexed
         return same
+    unique: dict[str, ChatDocument] = {}
+    for doc in docs:
+        unique.setdefault(doc.id, doc)
+    hashes = {id_: _release_hash(doc) for id_, doc in unique.items()}
+    setup = _digest([], analyzer_name)  # everything but the documents and the window
+    previous = previous_hashes(index_dir, setup)
     index_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = index_dir.with_name(f".{index_dir.name}.new-{os.getpid()}")
     shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir()
-    ix = whoosh_index.create_in(str(staging), _schema(), indexname=INDEX_NAME)
-    writer = ix.writer(limitmb=256, compound=False)  # separate files: opening reads only what a query needs
-    seen: set[str] = set()
+    gone = [id_ for id_ in previous or {} if hashes.get(id_) != previous[id_]]  # type: ignore[index]
+    appending = previous is not None and len(gone) <= DEAD_SHARE * max(1, len(previous))
+    if appending:
+        try:
+            link_copy(index_dir, staging)
+            ix = whoosh_index.open_dir(str(staging), indexname=INDEX_NAME)
+            deleted = ix.doc_count_all() - ix.doc_count() + len(gone)
+            if deleted > DEAD_SHARE * max(1, ix.doc_count_all()):
+                appending = False  # too many deleted releases kept in old segments: start over
+                ix.close()
+        except Exception as exc:  # whoosh raises assorted errors on a damaged folder: rebuild it
+            log.warning("chat index in %s not appendable (%s); rebuilding it", index_dir, exc)
+            appending = False
+        if not appending:
+            shutil.rmtree(staging, ignore_errors=True)
+    if not appending:
+        previous, gone = {}, []
+        staging.mkdir()
+        ix = whoosh_index.create_in(str(staging), _schema(), indexname=INDEX_NAME)
+    # Separate files: opening reads only what a query needs.
+    writer = ix.writer(limitmb=256, compound=False)
     passages_total = 0
 
     def flush(pending: list[tuple[ChatDocument, list[Passage]]]) -> None:
-        texts = [[doc.title, "\n".join(p.text for p in passages)] for doc, passages in pending]
+        texts = [[doc.title, analysed_body(doc, passages)] for doc, passages in pending]
         for (doc, passages), analysis in zip(pending, analyze(texts), strict=True):
             writer.add_document(
                 rid=doc.id,
@@ -347,49 +308,57 @@ def build_chat_index(
                 body=_field(analysis[1]),
             )
 
+    added = 0
     try:
+        for id_ in gone:
+            writer.delete_by_term("rid", id_)
         pending: list[tuple[ChatDocument, list[Passage]]] = []
-        for doc in docs:
-            if doc.id in seen:
-                continue
-            seen.add(doc.id)
+        for id_, doc in unique.items():
             passages = passages_for(doc)
             passages_total += len(passages)
+            if previous and previous.get(id_) == hashes[id_]:
+                continue  # in the index already
             pending.append((doc, passages))
+            added += 1
             if len(pending) >= batch:
                 flush(pending)
                 pending = []
         if pending:
             flush(pending)
-        writer.commit(optimize=True)  # one segment: the function opens a single file set
+        if appending:
+            writer.commit(merge=True)  # whoosh merges the small segments; the big one stays as it is
+        else:
+            writer.commit(optimize=True)  # one segment: the function opens a single file set
     except BaseException:
         writer.cancel()
         shutil.rmtree(staging, ignore_errors=True)
         raise
     stamp = {
-        "releases": len(seen),
+        "releases": len(unique),
         "passages": passages_total,
         "digest": digest,
+        "setup": setup,
         "months": months,
         "older": older,
+        "hashes": hashes,
     }
     (staging / f"{INDEX_NAME}_WRITELOCK").unlink(missing_ok=True)  # whoosh's lock file, not needed to read
     write_atomic(staging / META_FILE, json.dumps(stamp))
     # Readable by all: function platforms (Lambda) run the bundle as another user than the builder.
     os.chmod(staging / META_FILE, 0o644)
-    _swap_in(staging, index_dir)
+    swap_in(staging, index_dir)
     size = sum(p.stat().st_size for p in index_dir.iterdir() if p.is_file())
     return IndexReport(
-        len(seen), passages_total, size, time.perf_counter() - started, older=older, months=months
+        len(unique),
+        passages_total,
+        size,
+        time.perf_counter() - started,
+        older=older,
+        months=months,
+        added=added,
+        removed=len(gone),
+        appended=appending,
     )
-
-
-def _swap_in(staging: Path, target: Path) -> None:
-    old = target.with_name(f".{target.name}.old-{os.getpid()}")
-    if target.exists():
-        os.replace(target, old)
-    os.replace(staging, target)
-    shutil.rmtree(old, ignore_errors=True)
 
 
 def iter_documents(records: Iterable[ReleaseRecord]) -> Iterator[ChatDocument]:

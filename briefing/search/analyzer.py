@@ -11,8 +11,8 @@ that same word, so any form a reader types matches:
   (디지털플랫폼정부 → 디지털, 플랫폼, 정부, 디지털플랫폼, 플랫폼정부).
 
 kiwipiepy loads a ~100 MB model and analyses some tens of thousands of characters a second, so
-results are cached per text by content hash (:class:`AnalysisCache`), and a rebuild only
-analyses new or changed releases.
+results are cached per document and per line by content hash (:class:`AnalysisCache`, one file
+shared by the search and the chat index builds), and a rebuild only analyses new or changed releases.
 
 Public API: :func:`analyze_document` (one text → list of terms, repeats = frequency),
 :func:`analyze_texts` (many texts, parallel), :class:`AnalysisCache`.
@@ -124,24 +124,33 @@ def _lines(text: str) -> list[str]:
     return [line for line in (part.strip() for part in text.split("\n")) if _HANGUL.search(line)]
 
 
-def _kiwi_line_terms(lines: Iterable[str]) -> dict[str, list[str]]:
-    """kiwipiepy terms of each distinct line, analysing only lines not seen before."""
+def _kiwi_line_terms(lines: Iterable[str], cache: AnalysisCache | None = None) -> dict[str, list[str]]:
+    """kiwipiepy terms of each distinct line, analysing only lines not seen before (in this
+    process, or by any build that shares ``cache``: the search and the chat index)."""
     wanted = dict.fromkeys(lines)
     found = {line: _LINE_CACHE[line] for line in wanted if line in _LINE_CACHE}
     fresh = [line for line in wanted if line not in found]
+    stored = cache.get_lines(fresh) if fresh and cache is not None else {}
+    if stored:
+        found.update(stored)
+        fresh = [line for line in fresh if line not in stored]
+    if len(_LINE_CACHE) + len(stored) + len(fresh) > _LINE_CACHE_MAX:
+        _LINE_CACHE.clear()  # found holds this call's lines already seen: the clear loses none
+    _LINE_CACHE.update(stored)
     if fresh:
-        if len(_LINE_CACHE) + len(fresh) > _LINE_CACHE_MAX:
-            _LINE_CACHE.clear()  # found holds this call's lines already seen: the clear loses none
+        analysed = {}
         for line, tokens in zip(fresh, _tokenize_all(_get_kiwi(), fresh), strict=True):
-            found[line] = _LINE_CACHE[line] = _kiwi_terms(tokens)
+            found[line] = _LINE_CACHE[line] = analysed[line] = _kiwi_terms(tokens)
+        if cache is not None:
+            cache.put_lines(analysed)
     return found
 
 
-def analyze_texts(texts: Sequence[str]) -> list[list[str]]:
+def analyze_texts(texts: Sequence[str], cache: AnalysisCache | None = None) -> list[list[str]]:
     """Index terms of each text (kiwipiepy runs over the batch on all cores)."""
     normalized = [normalize(text) for text in texts]
     per_text = [_lines(text) for text in normalized]
-    known = _kiwi_line_terms(line for lines in per_text for line in lines)
+    known = _kiwi_line_terms((line for lines in per_text for line in lines), cache)
     results: list[list[str]] = []
     for text, lines in zip(normalized, per_text, strict=True):
         terms = rule_terms(text)
@@ -174,6 +183,12 @@ def content_key(fields: Sequence[str]) -> str:
 
 
 Analysis = list[dict[str, int]]  # per field: term -> count
+_SEP = "\x1f"  # between a line's terms in the cache (kiwipiepy forms never hold it)
+
+
+def line_key(line: str) -> bytes:
+    """Cache key of one normalised line: analyser version plus the text, 16 bytes."""
+    return hashlib.blake2b(f"{ANALYZER_VERSION}\x00{line}".encode(), digest_size=16).digest()
 
 
 @dataclass
@@ -182,6 +197,7 @@ class AnalysisStats:
     cached: int = 0
     chars: int = 0
     seconds: float = 0.0
+    shared_chars: int = 0  # of lines another build (or an earlier run) had analysed already
 
     @property
     def chars_per_second(self) -> float:
@@ -190,13 +206,20 @@ class AnalysisStats:
     def line(self) -> str:
         return (
             f"search analysis: {self.analysed} analysed, {self.cached} from cache, "
-            f"{self.chars:,} chars in {self.seconds:.1f} s ({self.chars_per_second:,.0f} chars/s)"
+            f"{self.chars:,} chars in {self.seconds:.1f} s ({self.chars_per_second:,.0f} chars/s), "
+            f"{self.shared_chars:,} chars of lines analysed before"
         )
 
 
 class AnalysisCache:
-    """Analyses keyed by :func:`content_key` in one SQLite file (``cache/search/analysis.sqlite``).
+    """Analyses in one SQLite file (``cache/analysis/analysis.sqlite``), shared by the search and
+    the chat index builds.
 
+    Two tables: ``analysis``, the term counts of a document's fields keyed by :func:`content_key`
+    (tells a build which releases are new), and ``lines``, kiwipiepy's terms of each line of
+    text keyed by :func:`line_key` (the analyser version and the line). kiwipiepy's work is per
+    line, and the search and the chat index cut a release into different fields but the same
+    lines, so the text of a release goes through the model once, whichever build comes first.
     SQLite gives atomic, crash-safe writes of thousands of small entries without one file each.
     """
 
@@ -205,6 +228,37 @@ class AnalysisCache:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(self.path, timeout=60)
         self._db.execute("CREATE TABLE IF NOT EXISTS analysis (key TEXT PRIMARY KEY, data BLOB NOT NULL)")
+        self._db.execute(
+            "CREATE TABLE IF NOT EXISTS lines (key BLOB PRIMARY KEY, terms TEXT NOT NULL) WITHOUT ROWID"
+        )
+        self.line_hits = 0  # lines found here rather than analysed (the shared-analysis saving)
+        self.line_chars = 0
+
+    def get_lines(self, lines: Sequence[str]) -> dict[str, list[str]]:
+        """Stored kiwipiepy terms of those of ``lines`` analysed before."""
+        by_key = {line_key(line): line for line in lines}
+        keys = list(by_key)
+        found: dict[str, list[str]] = {}
+        try:
+            for start in range(0, len(keys), 500):
+                part = keys[start : start + 500]
+                query = f"SELECT key, terms FROM lines WHERE key IN ({','.join('?' * len(part))})"
+                for key, terms in self._db.execute(query, part):
+                    line = by_key[bytes(key)]
+                    found[line] = terms.split(_SEP) if terms else []
+        except sqlite3.Error as exc:
+            log.warning("analysis cache %s: %s; analysing again", self.path, exc)
+        self.line_hits += len(found)
+        self.line_chars += sum(len(line) for line in found)
+        return found
+
+    def put_lines(self, analysed: dict[str, list[str]]) -> None:
+        rows = [(line_key(line), _SEP.join(terms)) for line, terms in analysed.items()]
+        try:
+            with self._db:
+                self._db.executemany("INSERT OR REPLACE INTO lines (key, terms) VALUES (?, ?)", rows)
+        except sqlite3.Error as exc:
+            log.warning("analysis cache %s not updated: %s", self.path, exc)
 
     def get(self, key: str) -> Analysis | None:
         try:
@@ -238,10 +292,11 @@ def analyze_fields(
     results: list[Analysis | None] = [cache.get(key) if cache else None for key in keys]
     todo = [i for i, found in enumerate(results) if found is None]
     stats.cached = len(documents) - len(todo)
+    shared_before = cache.line_chars if cache else 0
     for start in range(0, len(todo), batch):
         chunk = todo[start : start + batch]
         flat = [text for i in chunk for text in documents[i]]
-        terms = analyze_texts(flat)
+        terms = analyze_texts(flat, cache)
         fresh: list[tuple[str, Analysis]] = []
         position = 0
         for i in chunk:
@@ -254,5 +309,6 @@ def analyze_fields(
         if cache:
             cache.put_many(fresh)
     stats.analysed = len(todo)
+    stats.shared_chars = (cache.line_chars if cache else 0) - shared_before
     stats.seconds = time.perf_counter() - started
     return [r for r in results if r is not None], stats

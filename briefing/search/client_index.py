@@ -3,17 +3,22 @@
 Layout (all names but ``manifest.json`` carry a hash of their content, so a rebuild keeps the
 name, and the HTTP cache, of every file whose bytes did not change)::
 
-    manifest.json            stats, parameters, category/ministry names, names of every file below
-    t/<bucket>-<hash>.json.gz  term shards: {term: [doc, tf, len, doc, tf, len, ...]} (doc as a delta)
-    d/<chunk>-<hash>.json.gz   metadata of CHUNK documents (title, date, url, ...), fetched for results
-    f-<hash>.json.gz           facets: category, ministry and day of every document, for filters
+    manifest.json                 stats, parameters, category/ministry names, dead numbers, names of
+                                  every file below
+    t/<seg>.<shard>-<hash>.json.gz  term shards of one segment: {term: [doc, tf, len, ...]} (doc as a delta)
+    d/<chunk>-<hash>.json.gz        metadata of CHUNK documents (title, date, url, ...), fetched for results
+    f-<hash>.json.gz                facets: category, ministry and day of every document, for filters
 
-A term lives in shard ``fnv1a32(utf8(term)) % shards``. A posting carries the document number
-(documents are numbered oldest first, so a larger number is more recent), the field-weighted term
-frequency (title > headline/tags > summary > original text) and the document's length on a log
-scale: with ``docs`` and ``avgdl`` from the manifest that is everything BM25 needs, computed in
-the browser. A query fetches the manifest once, then one shard per term and one metadata chunk
-per shown result.
+Documents keep their number from build to build (first build: oldest first; later releases are
+appended, so a larger number is more recent); postings are split into segments of consecutive
+numbers so that adding releases rewrites only the newest segment's shards
+(:mod:`briefing.search.index_state` has the why and the merge rule). A term lives in shard
+``fnv1a32(utf8(term)) % shards`` of each segment. A posting carries the document number, the
+field-weighted term frequency (title > headline/tags > summary > original text) and the
+document's length on a log scale: with ``docs`` and ``avgdl`` from the manifest that is
+everything BM25 needs, computed in the browser. A query fetches the manifest once, then one shard
+per term and segment, and one metadata chunk per shown result; numbers listed in the manifest's
+``x`` (changed or removed releases) are skipped.
 """
 
 from __future__ import annotations
@@ -26,21 +31,39 @@ import math
 import sqlite3
 import time
 from array import array
-from collections.abc import Iterable, Sequence
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
-from briefing.search.analyzer import AnalysisCache, AnalysisStats, analyze_fields
+from briefing.search.analyzer import (
+    ANALYZER_VERSION,
+    AnalysisCache,
+    AnalysisStats,
+    analyze_fields,
+    content_key,
+)
+from briefing.search.index_state import (
+    IndexState,
+    Plan,
+    Segment,
+    load_state,
+    manifest_hash,
+    plan,
+    save_state,
+    state_path,
+)
 from briefing.search.particles import VERSION as TABLE_VERSION
 from briefing.store import write_atomic
 
 log = logging.getLogger(__name__)
 
-FORMAT = 1
-ANALYSIS_SLICE = 1000  # documents analysed and folded into the postings at a time
-FIELD_BOOSTS = (8, 4, 2, 1)  # title, headline + tags, summary, original text
+FORMAT = 2  # 2: segments, stable numbers, dead numbers (briefing.search.index_state)
+ANALYSIS_SLICE = 256  # documents analysed and folded into the postings at a time (~2,500 terms each)
+FIELD_BOOSTS = (8, 4, 2, 1)  # title, headline + tags, summary, original text (boost 1: see _weighted)
 ORIGINAL_MAX_CHARS = 20_000  # of page + attachment text per release; the rest is not indexed
 CHUNK = 16  # documents per metadata file
 SNIPPET_CHARS = 280  # of the summary kept in the metadata for result snippets
@@ -84,12 +107,17 @@ class IndexReport:
     files_kept: int = 0
     files_removed: int = 0
     seconds: float = 0.0
+    full: bool = True  # False: only segments that gained documents were rewritten
+    segments: int = 0
+    dead: int = 0  # numbers of changed or removed releases, skipped by readers
     analysis: AnalysisStats = field(default_factory=AnalysisStats)
 
     def line(self) -> str:
+        kind = "full build" if self.full else "incremental"
         return (
-            f"search index: {self.documents} releases, {self.terms:,} terms, {self.postings:,} postings "
-            f"in {self.shards} shards, {self.bytes / 1_048_576:.1f} MB; {self.files_written} files written, "
+            f"search index ({kind}): {self.documents} releases ({self.dead} dead numbers), "
+            f"{self.terms:,} terms and {self.postings:,} postings rewritten, {self.shards} shards in "
+            f"{self.segments} segments, {self.bytes / 1_048_576:.1f} MB; {self.files_written} files written, "
             f"{self.files_kept} unchanged, {self.files_removed} removed; {self.seconds:.1f} s. "
             + self.analysis.line()
         )
@@ -170,11 +198,21 @@ class _Writer:
         if path.is_file():  # same name, same content: no compression, no write, same ETag
             self.report.files_kept += 1
         else:
-            write_atomic(path, gzip.compress(raw, compresslevel=6, mtime=0), durable=False)
+            # Level 5: 4 % larger than 6 on shards, half the time (compression was a sixth of a build).
+            write_atomic(path, gzip.compress(raw, compresslevel=5, mtime=0), durable=False)
             self.report.files_written += 1
         self.used.add(path)
         self.report.bytes += path.stat().st_size
         return name
+
+    def keep(self, folder: str, names: list[str]) -> None:
+        """Files of the new index written by an earlier build (segments left as they were)."""
+        for name in names:
+            path = self.root / folder / name
+            if path not in self.used:
+                self.used.add(path)
+                self.report.files_kept += 1
+                self.report.bytes += path.stat().st_size
 
     def remove_unused(self) -> None:
         for folder in (self.root / "t", self.root / "d", self.root):
@@ -191,14 +229,26 @@ def _add_stats(total: AnalysisStats, part: AnalysisStats) -> None:
     total.cached += part.cached
     total.chars += part.chars
     total.seconds += part.seconds
+    total.shared_chars += part.shared_chars
+
+
+def _unique(documents: Iterable[SearchDocument]) -> list[SearchDocument]:
+    """Documents in date order, one per id (the last given wins): an id names one number."""
+    by_id = {doc.id: doc for doc in documents}
+    return sorted(by_id.values(), key=_sort_key)
 
 
 def build_client_index(
     documents: Iterable[SearchDocument], out_dir: Path, cache_dir: Path | None = None
 ) -> IndexReport:
-    """Analyse ``documents`` (cached in ``cache_dir``) and write the index into ``out_dir``."""
+    """Analyse ``documents`` (cached in ``cache_dir``) and write the index into ``out_dir``.
+
+    With a ``cache_dir`` the build is incremental (see :mod:`briefing.search.index_state`): only
+    the segments that gain documents are rewritten.
+    """
     started = time.perf_counter()
-    docs = sorted(documents, key=_sort_key)
+    out_dir = Path(out_dir)
+    docs = _unique(documents)
     report = IndexReport(documents=len(docs))
     cache = None
     if cache_dir:
@@ -206,82 +256,56 @@ def build_client_index(
             cache = AnalysisCache(Path(cache_dir) / "analysis.sqlite")
         except sqlite3.Error as exc:  # a damaged cache costs time, never the build
             log.warning("search analysis cache in %s unusable (%s); analysing everything", cache_dir, exc)
-    # Analysed a slice at a time and folded straight into compact postings, so memory holds the
-    # postings (4 bytes a number) rather than every document's term counts (a year is ~25,000).
-    postings: dict[str, array[int]] = {}
-    lengths: list[int] = []
+    keys = [content_key(doc.fields()) for doc in docs]
+    path = state_path(Path(cache_dir), out_dir) if cache_dir else None
+    version = f"{FORMAT} {ANALYZER_VERSION} {POSTINGS_PER_SHARD} {FIELD_BOOSTS}"
+    layout = plan([doc.id for doc in docs], keys, load_state(path, out_dir, version))
+    report.full = layout.full
+    writer = _Writer(out_dir, report)
     try:
-        for start in range(0, len(docs), ANALYSIS_SLICE):
-            part = docs[start : start + ANALYSIS_SLICE]
-            analyses, stats = analyze_fields([doc.fields() for doc in part], cache)
-            _add_stats(report.analysis, stats)
-            for number, analysis in enumerate(analyses, start):
-                weighted: dict[str, int] = {}
-                length = 0
-                for boost, counts in zip(FIELD_BOOSTS, analysis, strict=True):
-                    for term, count in counts.items():
-                        weighted[term] = weighted.get(term, 0) + boost * count
-                        length += count
-                bucket = length_bucket(length)
-                lengths.append(bucket)
-                for term, tf in weighted.items():
-                    flat = postings.get(term)
-                    if flat is None:
-                        flat = postings[term] = array("I")
-                    flat.extend((number, min(tf, 255), bucket))
+        for index in layout.dirty:
+            _write_segment(layout, layout.segments[index], docs, cache, writer)
     finally:
         if cache:
             cache.close()
-    report.terms = len(postings)
-    report.postings = sum(len(v) for v in postings.values()) // 3
-    shards = _shard_count(report.postings)
-    report.shards = shards
+    for segment in layout.segments:
+        writer.keep("t", segment.names)
+    report.shards = sum(segment.shards for segment in layout.segments)
+    report.segments = len(layout.segments)
 
-    out_dir = Path(out_dir)
-    writer = _Writer(out_dir, report)
-    by_shard: list[list[str]] = [[] for _ in range(shards)]
-    for term in postings:
-        by_shard[fnv1a32(term) % shards].append(term)
-    shard_names = []
-    for number, terms in enumerate(by_shard):  # one shard's lists at a time
-        bucket: dict[str, list[int]] = {}
-        for term in terms:
-            flat = postings.pop(term).tolist()
-            previous = 0
-            for i in range(0, len(flat), 3):  # doc numbers as deltas: small numbers gzip well
-                flat[i], previous = flat[i] - previous, flat[i]
-            bucket[term] = flat
-        shard_names.append(writer.write("t", format(number, "x"), bucket))
-
+    numbers, order = layout.numbers, layout.order
+    metas = [_meta(docs[doc]) if doc >= 0 else None for doc in order]
     chunk_names = [
-        writer.write("d", format(start // CHUNK, "x"), [_meta(doc) for doc in docs[start : start + CHUNK]])
-        for start in range(0, len(docs), CHUNK)
+        writer.write("d", format(start // CHUNK, "x"), metas[start : start + CHUNK])
+        for start in range(0, len(metas), CHUNK)
     ]
-
-    categories = sorted({doc.category for doc in docs})
-    ministries = sorted({doc.ministry for doc in docs})
+    live = [docs[doc] for doc in order if doc >= 0]
+    categories = sorted({doc.category for doc in live})
+    ministries = sorted({doc.ministry for doc in live})
     cat_index = {name: i for i, name in enumerate(categories)}
     min_index = {name: i for i, name in enumerate(ministries)}
-    days = [_day(doc.date) for doc in docs]
+    days = [_day(docs[doc].date) if doc >= 0 else 0 for doc in order]
     facets = {
-        "c": [cat_index[doc.category] for doc in docs],
-        "m": [min_index[doc.ministry] for doc in docs],
+        "c": [cat_index[docs[doc].category] if doc >= 0 else -1 for doc in order],
+        "m": [min_index[docs[doc].ministry] if doc >= 0 else -1 for doc in order],
         "d": [day - prev for day, prev in zip(days, [0, *days], strict=False)],  # deltas; [] for no docs
     }
     facets_name = writer.write("", "", facets)
 
-    mean_length = sum(2 ** (q / 16) - 1 for q in lengths) / len(lengths) if lengths else 0.0
+    buckets = [entry[2] for entry in numbers if entry is not None]
+    mean_length = sum(2 ** (q / 16) - 1 for q in buckets) / len(buckets) if buckets else 0.0
+    dead = [n for n, entry in enumerate(numbers) if entry is None]
     manifest = {
         "format": FORMAT,
         "table": TABLE_VERSION,
-        "docs": len(docs),
+        "docs": len(live),
         "avgdl": round(mean_length, 3),
         "k1": K1,
         "b": B,
         "boosts": list(FIELD_BOOSTS),
-        "shards": shards,
+        "segments": [{"shards": s.shards, "t": s.names} for s in layout.segments],
+        "x": [n - p for n, p in zip(dead, [0, *dead], strict=False)],  # dead numbers, as deltas
         "chunk": CHUNK,
-        "t": shard_names,
         "d": chunk_names,
         "f": facets_name,
         "categories": categories,
@@ -290,44 +314,69 @@ def build_client_index(
     manifest_bytes = json.dumps(manifest, ensure_ascii=False, separators=(",", ":")).encode()
     write_atomic(out_dir / "manifest.json", manifest_bytes, durable=False)
     report.bytes += len(manifest_bytes)
+    report.documents = len(live)
+    report.dead = len(dead)
     writer.remove_unused()  # after the manifest: a reader never sees a manifest without its files
+    save_state(
+        path,
+        IndexState(version, numbers, layout.segments, manifest_hash(manifest_bytes)),
+    )
     report.seconds = time.perf_counter() - started
     return report
 
 
-# --- a small reader of the shipped format (tests, benchmarks, debugging) -------------------------
+def _new_postings() -> array[int]:
+    return array("I")
 
 
-class ClientIndexReader:
-    """Reads ``output/search/`` the way the browser does: one shard per term, chunks for metadata."""
+def _weighted(analysis: list[dict[str, int]]) -> tuple[dict[str, int], int]:
+    """Field-weighted term frequencies of one document, and its length in terms."""
+    *heads, original = analysis
+    weighted = dict(original)  # the largest field has boost 1: copied whole, in C
+    length = sum(original.values())
+    for boost, counts in zip(FIELD_BOOSTS, heads, strict=False):
+        length += sum(counts.values())
+        for term, count in counts.items():
+            weighted[term] = weighted.get(term, 0) + boost * count
+    return weighted, length
 
-    def __init__(self, out_dir: Path) -> None:
-        self.root = Path(out_dir)
-        self.manifest = json.loads((self.root / "manifest.json").read_text(encoding="utf-8"))
 
-    def _load(self, relative: str) -> Any:
-        return json.loads(gzip.decompress((self.root / relative).read_bytes()))
-
-    def postings(self, term: str) -> list[tuple[int, int, int]]:
-        """``(doc number, weighted tf, length bucket)`` of every document holding ``term``."""
-        shard = fnv1a32(term) % self.manifest["shards"]
-        flat = self._load("t/" + self.manifest["t"][shard]).get(term, [])
-        out: list[tuple[int, int, int]] = []
-        doc = 0
-        for i in range(0, len(flat), 3):
-            doc += flat[i]
-            out.append((doc, flat[i + 1], flat[i + 2]))
-        return out
-
-    def document(self, number: int) -> dict[str, Any]:
-        """Metadata of document ``number`` (keys: id, t, d, u, c, m, h, s, g)."""
-        chunk = self.manifest["chunk"]
-        return self._load("d/" + self.manifest["d"][number // chunk])[number % chunk]
-
-    def documents(self, terms: Sequence[str]) -> set[int]:
-        """Numbers of the documents holding every one of ``terms``."""
-        found: set[int] | None = None
+def _write_segment(
+    layout: Plan, segment: Segment, docs: list[SearchDocument], cache: AnalysisCache | None, writer: _Writer
+) -> None:
+    """Analyse the live documents of ``segment`` and write its shards (numbers as in ``layout``)."""
+    report = writer.report
+    live = [n for n in range(segment.lo, segment.hi) if layout.order[n] >= 0]
+    # Analysed a slice at a time and folded straight into compact postings, so memory holds the
+    # postings (4 bytes a number) rather than every document's term counts (a year is ~25,000).
+    postings: defaultdict[str, array[int]] = defaultdict(_new_postings)
+    for start in range(0, len(live), ANALYSIS_SLICE):
+        part = live[start : start + ANALYSIS_SLICE]
+        analyses, stats = analyze_fields([docs[layout.order[n]].fields() for n in part], cache)
+        _add_stats(report.analysis, stats)
+        for number, analysis in zip(part, analyses, strict=True):
+            weighted, length = _weighted(analysis)
+            bucket = length_bucket(length)
+            entry = layout.numbers[number]
+            assert entry is not None
+            entry[2] = bucket
+            for term, tf in weighted.items():  # ~2,500 terms a release: the hot loop of a warm build
+                postings[term].extend((number, tf if tf < 256 else 255, bucket))
+    report.terms += len(postings)
+    count = sum(len(v) for v in postings.values()) // 3
+    report.postings += count
+    shards = segment.shards = _shard_count(count)
+    by_shard: list[list[str]] = [[] for _ in range(shards)]
+    for term in postings:
+        by_shard[fnv1a32(term) % shards].append(term)
+    prefix = format(segment.lo, "x")  # shards of different segments never share a name
+    names = []
+    for number, terms in enumerate(by_shard):  # one shard's lists at a time
+        bucket_map: dict[str, list[int]] = {}
         for term in terms:
-            docs = {doc for doc, _, _ in self.postings(term)}
-            found = docs if found is None else found & docs
-        return found or set()
+            flat = postings.pop(term).tolist()
+            numbers = flat[0::3]  # doc numbers as deltas: small numbers gzip well
+            flat[3::3] = [b - a for a, b in pairwise(numbers)]
+            bucket_map[term] = flat
+        names.append(writer.write("t", f"{prefix}.{number:x}", bucket_map))
+    segment.names = names

@@ -9,6 +9,7 @@ words are runs of letters, marks and digits, cut where Hangul meets another scri
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -52,6 +53,17 @@ def split_words(text: str) -> list[str]:
     A ``.`` between two digits stays inside the word (``150.9억``); a change between Hangul and
     another script starts a new word; digits join whatever they touch.
     """
+    # Whitespace always ends a word and is never inside one, so the text can be split on it first
+    # and each distinct token worked out once: the same few thousand tokens make up most of a
+    # year of releases (this was a third of the search analysis time, character by character).
+    words: list[str] = []
+    for token in text.split():
+        words.extend(_token_words(token))
+    return words
+
+
+@functools.lru_cache(maxsize=200_000)
+def _token_words(text: str) -> tuple[str, ...]:
     words: list[str] = []
     current: list[str] = []
     last_script = ""
@@ -75,4 +87,4 @@ def split_words(text: str) -> list[str]:
         last_script = ""
     if current:
         words.append("".join(current))
-    return words
+    return tuple(words)

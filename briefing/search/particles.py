@@ -59,6 +59,9 @@ SUFFIXES: tuple[str, ...] = tuple(
     )
 )
 
+_SUFFIX_SET = frozenset(SUFFIXES)
+_LONGEST = max(len(suffix) for suffix in SUFFIXES)
+
 # Whole words that end like a particle but are nouns in their own right: never stripped.
 PROTECTED: frozenset[str] = frozenset(
     _words(
@@ -85,9 +88,11 @@ def strip_suffix(word: str) -> str:
     """``word`` without its longest known particle or ending, if a long enough stem remains."""
     if word in PROTECTED or not word:
         return word
-    for suffix in SUFFIXES:
-        if len(word) - len(suffix) >= MIN_STEM and word.endswith(suffix):
-            stem = word[: -len(suffix)]
+    # SUFFIXES are longest first, so the first match is the longest: look up the word's last
+    # 5, 4, ... characters instead of trying 300 suffixes (a tenth of a cold analysis).
+    for size in range(min(_LONGEST, len(word) - MIN_STEM), 0, -1):
+        if word[-size:] in _SUFFIX_SET:
+            stem = word[:-size]
             # After a number the "particle" is a unit or counter (100만, 3도): keep the word.
             if "0" <= stem[-1] <= "9":
                 return word

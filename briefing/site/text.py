@@ -8,7 +8,6 @@ import re
 from typing import Any
 
 _TAG = re.compile(r"<[^>]*>")
-_ORIGINAL = re.compile(r"<h2[^>]*\bid=\"original\"[^>]*>.*?</h2>", re.DOTALL)
 
 
 def plain(value: object) -> str:
@@ -29,43 +28,6 @@ def text(value: object) -> str:
     if value is None:
         return ""
     return " ".join(html.unescape(str(value)).split())
-
-
-def split_original(content: str) -> tuple[str, str]:
-    """Split article HTML at the ``<h2 id="original">`` heading into (summary part, original part).
-
-    The heading comes from :func:`briefing.article.markdown.original_html` (appended at build time) or, in
-    articles written before the text moved out of the Markdown, from ``## 원문 {#original}``.
-
-    The heading itself is dropped (the theme shows its own, collapsible one). Without the heading
-    everything is the summary part.
-    """
-    found = _ORIGINAL.search(content or "")
-    if not found:
-        return content or "", ""
-    return content[: found.start()].rstrip(), content[found.end() :].lstrip()
-
-
-def article_parts(article: Any) -> tuple[str, str]:
-    """(summary HTML, original-text HTML) of a Pelican article.
-
-    The original comes from the article's record when the ``briefing_articles`` plugin gave it a
-    ``load_original`` loader (read now, not kept: callers are the few pages a rebuild renders and
-    the indexes); otherwise from its HTML, for articles written with the text inline."""
-    summary, original = split_original(getattr(article, "content", "") or "")
-    loader = getattr(article, "load_original", None)
-    if loader is not None and not original:
-        _, original = split_original(loader())
-    return summary, original
-
-
-_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.DOTALL)
-
-
-def paragraphs_text(content: str) -> str:
-    """The text of the plain ``<p>`` paragraphs of ``content``, one per blank-line-separated block
-    (headings and our own classed notes are left out)."""
-    return "\n\n".join(filter(None, (plain(p) for p in _PARAGRAPH.findall(content or ""))))
 
 
 def json_for_html(data: Any) -> str:
@@ -137,19 +99,3 @@ def safe_url(value: object) -> str:
     """An http(s) URL from metadata, or empty (no ``javascript:`` links from feeds)."""
     url = str(value or "").strip()
     return url if url.startswith(("https://", "http://")) else ""
-
-
-_H2 = re.compile(r"<h2[^>]*>(.*?)</h2>", re.DOTALL)
-_LI = re.compile(r"<li[^>]*>(.*?)</li>", re.DOTALL)
-
-
-def summary_sections(summary_html: str) -> dict[str, str | list[str]]:
-    """The summary part's sections as plain text by heading; list sections (주요 내용) as lists."""
-    found = list(_H2.finditer(summary_html or ""))
-    sections: dict[str, str | list[str]] = {}
-    for n, match in enumerate(found):
-        end = found[n + 1].start() if n + 1 < len(found) else len(summary_html)
-        body = summary_html[match.end() : end]
-        items = [plain(li) for li in _LI.findall(body)]
-        sections[plain(match.group(1))] = items if items else plain(body)
-    return sections

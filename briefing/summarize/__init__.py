@@ -1,27 +1,15 @@
-"""Summaries of releases: source text -> model (or offline extract) -> checked -> article.
+"""Summaries of releases: source text -> model (or offline extract) -> checked -> stored -> article.
 
 ``run_summarize(settings, force=False, limit=None) -> SummarizeReport`` is the entry point used by
-``briefing summarize`` and the Pelican plugin ``plugins/briefing_articles``.
+``briefing summarize`` and the Pelican plugin ``plugins/briefing_articles``. Each summary is stored
+as ``DATA_DIR/summaries/YYYY/MM/<id>.json`` (:mod:`briefing.summaries`) and the article is rendered
+from it (:mod:`briefing.article.markdown`, which never imports this package).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
+from briefing.summaries import Summary
 from briefing.summarize.prompt import PROMPT_VERSION
-from briefing.summarize.schema import Summary
-
-if TYPE_CHECKING:
-    from briefing.summarize.runner import SummarizeReport, run_summarize
+from briefing.summarize.runner import SummarizeReport, run_summarize
 
 __all__ = ["PROMPT_VERSION", "SummarizeReport", "Summary", "run_summarize"]
-
-
-def __getattr__(name: str) -> Any:
-    # The runner imports briefing.article.markdown, which imports this package's schema: loading the
-    # runner on first use keeps that from being a circular import.
-    if name in ("run_summarize", "SummarizeReport"):
-        from briefing.summarize import runner
-
-        return getattr(runner, name)
-    raise AttributeError(name)

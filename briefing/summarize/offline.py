@@ -25,6 +25,7 @@ import re
 from briefing.categories import guess_category
 from briefing.faithfulness import extract_names
 from briefing.records import ReleaseRecord
+from briefing.summaries import EXTRACT_LABEL
 from briefing.summarize.schema import Summary
 from briefing.summarize.sentences import Unit, compact, kiwi, sentences, summary_units, unwrap_lines
 from briefing.summarize.source import Source
@@ -32,7 +33,7 @@ from briefing.summarize.tags import TitleFrequencies, pick_tags
 
 __all__ = ["LABEL", "OFFLINE_VERSION", "extract_summary", "sentences", "unwrap_lines"]
 
-LABEL = "자동 발췌 요약 — AI 요약 아님"
+LABEL = EXTRACT_LABEL  # one wording, kept with the stored summary (briefing.summaries)
 OFFLINE_VERSION = "extract-5"  # recorded as Prompt_version of extract summaries
 
 _PLAN = re.compile(

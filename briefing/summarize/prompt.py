@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 from briefing.categories import CATEGORIES
+from briefing.faithfulness import ClaimCheck
 
 PROMPT_VERSION = "2026-11-25.1"
 
@@ -57,14 +58,24 @@ def retry_invalid(error: str) -> dict[str, str]:
     }
 
 
-def retry_unsupported(claims: list[str]) -> dict[str, str]:
-    """Follow-up message naming claims the faithfulness check could not find in the source."""
-    listed = json.dumps(claims, ensure_ascii=False)
+def retry_unsupported(claims: list[ClaimCheck]) -> dict[str, str]:
+    """Follow-up message naming only the claims the check could not support, each with what the
+    source says instead when the check found it (a different figure, the opposite direction)."""
+    lines = []
+    for claim in claims:
+        line = f"- {json.dumps(claim.text, ensure_ascii=False)}"
+        if claim.reason:
+            line += f": {claim.reason}"
+        if claim.source_says:
+            line += f" (원문: {json.dumps(claim.source_says, ensure_ascii=False)})"
+        if line not in lines:
+            lines.append(line)
+    listed = "\n".join(lines)
     return {
         "role": "user",
         "content": (
-            f"앞의 요약에 원문에서 확인되지 않는 내용이 있습니다: {listed}\n"
-            "원문을 다시 확인해 이 표현들을 원문에 적힌 그대로 고치거나 삭제하고, "
+            f"앞의 요약에서 다음 표현은 원문에서 확인되지 않습니다.\n{listed}\n"
+            "원문을 다시 확인해 이 표현들만 원문에 적힌 그대로 고치거나 삭제하고, 나머지는 그대로 두어 "
             "JSON 객체 하나로만 다시 답하세요."
         ),
     }

@@ -1,48 +1,48 @@
-"""One summarize run over every record: decide what needs a summary, make it, write the article.
+"""One summarize run over every record: decide what needs a summary, make it, store it, render it.
 
-The article file is the cache: its ``Source_hash``, ``Prompt_version`` and ``Model`` say what it
-was made from, and when they match nothing is called and nothing is written. Model calls run in
-parallel (``llm_max_parallel``) within a per-run cap on releases and on cost. A release whose call
-fails (timeout, 429 after backoff, 5xx, invalid JSON after retries, budget reached) keeps an offline
+The stored summary (``DATA_DIR/summaries/YYYY/MM/<id>.json``, :mod:`briefing.summaries`) is the
+cache: its source hash, prompt version and model say what it was made from, and when they match no
+model is called; the article is rendered from it again and written only if its bytes changed (so a
+second run writes nothing). A release without a stored summary needs one (docs/summaries.md says how
+articles from before stored summaries are migrated). Model calls run in parallel
+(``llm_max_parallel``) within a per-run cap on releases and on cost. A release whose call fails
+(timeout, 429 after backoff, 5xx, invalid JSON after retries, budget reached) keeps an offline
 extract for now, is recorded in ``DATA_DIR/state/summarize.json`` and is tried again next run.
 
-It is one piece for now: the run's cache, budget and parallel calls share one state; the structured summary (issue 14) splits the cache out.
+Beside it: :mod:`.model` (one release with the model), :mod:`.budget` (the run's cost and time
+caps), :mod:`.report` (outcomes and the report line), :mod:`briefing.summaries` (the stored summary).
 """
 
 from __future__ import annotations
 
 import logging
-import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
 from briefing import llm
 from briefing.article.markdown import (
-    ArticleInfo,
     ForeignFileError,
     article_path,
-    escape_inline,
     is_ours,
     read_meta,
     render_article,
-    render_no_text,
+    render_key,
     write_article,
 )
 from briefing.categories import guess_category
-from briefing.errors import SummaryError
-from briefing.faithfulness import FaithfulnessResult, SourceFacts, check
+from briefing.faithfulness import check
 from briefing.records import ReleaseRecord, now_kst
 from briefing.settings import Settings
 from briefing.store import LockedError, Store
+from briefing.summaries import StoredSummary, read_summary, summary_path, write_summary
+from briefing.summarize.budget import Budget
+from briefing.summarize.model import source_facts, summarize_with_model
 from briefing.summarize.offline import OFFLINE_VERSION, extract_summary
-from briefing.summarize.parse import SummaryParseError, parse_summary
-from briefing.summarize.prompt import PROMPT_VERSION, build_messages, retry_invalid, retry_unsupported
-from briefing.summarize.schema import Summary, json_schema
+from briefing.summarize.prompt import PROMPT_VERSION
+from briefing.summarize.report import Outcome, SummarizeReport
 from briefing.summarize.source import Source, build_source
 from briefing.summarize.tags import TitleFrequencies
 
@@ -50,154 +50,37 @@ log = logging.getLogger(__name__)
 
 STATE_NAME = "summarize"
 
-Status = Literal["made", "flagged", "held", "failed", "deferred"]
-
-
-class BudgetReached(SummaryError):
-    """The run's cost cap is spent; the release waits for the next run."""
-
-
-@dataclass
-class Budget:
-    """Cost spent so far this run, shared by the worker threads.
-
-    A call may start while ``spent`` plus the calls still running, each counted at the dearest call
-    so far, is under the cap: parallel workers then stop together instead of each starting one more
-    call on a cap that the calls in flight will spend (only the first calls, before any cost is
-    known, can go past it).
-    """
-
-    max_cost: float
-    ends: float | None = None  # time.monotonic() after which no call starts (the run's time budget)
-    minutes: float = 0.0  # that budget, for the message
-    spent: float = 0.0
-    tokens: int = 0
-    calls: int = 0
-    unknown_cost_models: set[str] = field(default_factory=set)
-    out_of_time: bool = False  # a call was refused by the time budget
-    running: int = 0
-    dearest: float = 0.0
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-
-    @contextmanager
-    def call(self) -> Iterator[None]:
-        """Hold a place for one model call; raises :class:`BudgetReached` when the cap is spent."""
-        with self._lock:
-            if self.spent + self.running * self.dearest >= self.max_cost:
-                raise BudgetReached(f"cost cap of ${self.max_cost:.2f} per run reached")
-            if self.ends is not None and time.monotonic() >= self.ends:
-                self.out_of_time = True
-                raise BudgetReached(f"time budget of {self.minutes:g} min per run reached")
-            self.running += 1
-        try:
-            yield
-        finally:
-            with self._lock:
-                self.running -= 1
-
-    def add(self, result: llm.LLMResult) -> None:
-        with self._lock:
-            self.spent += result.cost
-            self.dearest = max(self.dearest, result.cost)
-            self.tokens += result.tokens
-            self.calls += 1
-            if not result.cost_known:
-                self.unknown_cost_models.add(result.model)
-
-
-@dataclass
-class Outcome:
-    record: ReleaseRecord
-    status: Status
-    summary: Summary | None = None
-    faithfulness: FaithfulnessResult | None = None
-    model: str = ""
-    tokens: int = 0
-    cost: float = 0.0
-    reason: str = ""
-
-
-@dataclass
-class SummarizeReport:
-    """What one run did; ``summary_line()`` is printed by the CLI and the Pelican plugin."""
-
-    made: list[str] = field(default_factory=list)  # LLM summaries that passed the check
-    flagged: list[str] = field(default_factory=list)  # published with unsupported claims marked
-    held: dict[str, str] = field(default_factory=dict)  # id -> unsupported claims, kept out
-    failed: dict[str, str] = field(default_factory=dict)  # id -> reason, retried next run
-    deferred: list[str] = field(default_factory=list)  # over the per-run release, cost or time cap
-    out_of_time: float = 0.0  # minutes of the time budget, when it stopped the run's model calls
-    gave_up: list[str] = field(default_factory=list)  # failed max_attempts times on this text and model
-    extracted: int = 0
-    no_text: int = 0
-    cached: int = 0
-    written: int = 0  # article files whose bytes changed
-    skipped_foreign: list[str] = field(default_factory=list)
-    tokens: int = 0
-    cost: float = 0.0
-    calls: int = 0
-    unknown_cost_models: list[str] = field(default_factory=list)
-    error: str = ""  # a fatal problem: nothing was done
-
-    @property
-    def exit_code(self) -> int:
-        """0 unless the run could not start; failed releases are retried next run, not fatal."""
-        return 1 if self.error else 0
-
-    def summary_line(self) -> str:
-        if self.error:
-            return f"summarize: not run: {self.error}"
-        llm_made = len(self.made) + len(self.flagged)
-        parts = [
-            f"{llm_made} LLM summaries ({len(self.flagged)} flagged)",
-            f"{len(self.held)} held",
-            f"{len(self.failed)} failed",
-            f"{self.extracted} offline extracts",
-            f"{self.no_text} without text",
-            f"{self.cached} unchanged",
-        ]
-        line = "summarize: " + ", ".join(parts)
-        if self.deferred:
-            line += f"; {len(self.deferred)} left for next run (per-run cap"
-            line += f": time budget of {self.out_of_time:g} min reached)" if self.out_of_time else ")"
-        if self.gave_up:
-            line += f"; {len(self.gave_up)} given up after repeated failures (--force retries): "
-            line += ", ".join(self.gave_up[:10])
-        line += f"; {self.calls} calls, {self.tokens:,} tokens, cost ${self.cost:.4f}"
-        if self.unknown_cost_models:
-            line += f" (cost unknown for {', '.join(self.unknown_cost_models)}: counted as 0)"
-        if self.flagged:
-            line += "; flagged: " + ", ".join(self.flagged[:10])
-        if self.held:
-            line += "; held: " + "; ".join(f"{k} ({v})" for k, v in list(self.held.items())[:10])
-        if self.failed:
-            line += "; failed: " + "; ".join(f"{k} ({v})" for k, v in list(self.failed.items())[:10])
-        if self.skipped_foreign:
-            line += "; not ours, left alone: " + ", ".join(self.skipped_foreign[:10])
-        return line
-
-
 # --------------------------------------------------------------------------- cache
 
 
 def _models(settings: Settings) -> list[str]:
-    return [escape_inline(m) for m in (settings.llm_model, *settings.llm_fallbacks) if m]
+    return [m for m in (settings.llm_model, *settings.llm_fallbacks) if m]
 
 
-def is_cached(meta: dict[str, str], source_hash: str, settings: Settings) -> bool:
-    """True when the existing article was made from this source the way this run would make it."""
-    if not is_ours(meta) or meta.get("source_hash") != source_hash:
+def is_cached(stored: StoredSummary | None, source_hash: str, settings: Settings) -> bool:
+    """True when the stored summary was made from this source the way this run would make it."""
+    if stored is None or stored.source_hash != source_hash:
         return False
-    kind = meta.get("summary_kind")
-    if kind == "none":
+    if stored.kind == "none":
         return True  # same text, still nothing usable
-    if kind == "llm":
+    if stored.kind == "llm":
         if not settings.llm_model:
             return True  # never downgrade an LLM summary to an extract because keys are missing
-        return meta.get("prompt_version") == PROMPT_VERSION and meta.get("model") in _models(settings)
-    if kind == "extract":
-        return not settings.llm_model and meta.get("prompt_version") == OFFLINE_VERSION
+        return stored.prompt_version == PROMPT_VERSION and stored.model in _models(settings)
+    if stored.kind == "extract":
+        return not settings.llm_model and stored.prompt_version == OFFLINE_VERSION
     return False
+
+
+def legacy_llm_article(meta: dict[str, str], source_hash: str, settings: Settings) -> bool:
+    """An LLM article written before summaries were stored, of this very text, with no model to
+    redo it: left as it is rather than replaced by an extract (docs/summaries.md, migration)."""
+    return (
+        is_ours(meta)
+        and meta.get("summary_kind") == "llm"
+        and meta.get("source_hash") == source_hash
+        and not settings.llm_model
+    )
 
 
 def _held_matches(entry: dict, source_hash: str, settings: Settings) -> bool:
@@ -206,68 +89,6 @@ def _held_matches(entry: dict, source_hash: str, settings: Settings) -> bool:
         and entry.get("prompt_version") == PROMPT_VERSION
         and entry.get("model") == settings.llm_model
     )
-
-
-# --------------------------------------------------------------------------- one release
-
-
-def _ask(messages: list[dict[str, str]], settings: Settings, budget: Budget, context: str, out: Outcome):
-    """Call the model until it returns a valid summary (``llm_json_retries`` more tries, each
-    naming the validation error). Returns the summary and the conversation so far."""
-    error = ""
-    for _ in range(settings.llm_json_retries + 1):
-        with budget.call():
-            result = llm.complete(messages, settings, schema=json_schema())
-            budget.add(result)
-        out.tokens += result.tokens
-        out.cost += result.cost
-        out.model = result.model
-        messages = [*messages, {"role": "assistant", "content": result.text}]
-        try:
-            return parse_summary(result.text, context), messages
-        except SummaryParseError as exc:
-            error = str(exc)
-            log.info("%s: answer rejected (%s), asking again", out.record.id, error)
-            messages = [*messages, retry_invalid(error)]
-    raise SummaryParseError(f"invalid JSON after {settings.llm_json_retries + 1} answers: {error}")
-
-
-def summarize_with_model(
-    record: ReleaseRecord, source: Source, settings: Settings, budget: Budget
-) -> Outcome:
-    """Summarise one release with the model, check it, retry once naming unsupported claims, then
-    apply the unsupported-claims policy. Never raises: failures come back as an outcome."""
-    out = Outcome(record, "failed")
-    try:
-        facts = SourceFacts.of(source.full_text)
-        summary, messages = _ask(build_messages(source.text), settings, budget, source.text, out)
-        result = check(summary, facts)
-        if not result.ok:
-            log.info("%s: unsupported %s, asking once more", record.id, result.unsupported)
-            try:
-                retried, _ = _ask(
-                    [*messages, retry_unsupported(result.unsupported)], settings, budget, source.text, out
-                )
-                summary, result = retried, check(retried, facts)
-            except (llm.LLMError, SummaryParseError, BudgetReached) as exc:
-                log.warning(
-                    "%s: retry for unsupported claims failed (%s); keeping the first answer", record.id, exc
-                )
-        out.summary, out.faithfulness = summary, result
-        if result.ok:
-            out.status = "made"
-        elif settings.unsupported_policy == "hold":
-            out.status = "held"
-        else:
-            out.status = "flagged"
-    except BudgetReached as exc:
-        out.status, out.reason = "deferred", str(exc)
-    except (llm.LLMError, SummaryParseError) as exc:
-        out.status, out.reason = "failed", str(exc)
-    except Exception as exc:  # a bug or an unexpected provider answer must not stop the run
-        log.exception("%s: summarising failed", record.id)
-        out.status, out.reason = "failed", f"{type(exc).__name__}: {exc}"
-    return out
 
 
 # --------------------------------------------------------------------------- the run
@@ -279,6 +100,7 @@ class _Job:
     source: Source | None  # None: built only if the job runs this time (see plan)
     source_hash: str
     meta: dict[str, str]
+    stored: StoredSummary | None
 
 
 class _Run:
@@ -296,9 +118,14 @@ class _Run:
         self.titles = TitleFrequencies()
         self.pending_extracts: list[tuple[Path, str]] = []  # (record file, source hash)
 
-    def write(self, record: ReleaseRecord, text: str) -> None:
+    def write(self, record: ReleaseRecord, stored: StoredSummary) -> None:
+        """Store the summary (the source of truth), then render the article from it."""
+        write_summary(self.settings.data_dir, record, stored)
+        self.render(record, stored)
+
+    def render(self, record: ReleaseRecord, stored: StoredSummary) -> None:
         try:
-            if write_article(self.settings.content_dir, record, text):
+            if write_article(self.settings.content_dir, record, render_article(record, stored)):
                 self.report.written += 1
         except ForeignFileError as exc:
             log.warning("%s", exc)
@@ -306,14 +133,17 @@ class _Run:
 
     def write_extract(self, record: ReleaseRecord, source: Source, source_hash: str) -> None:
         summary = extract_summary(record, source, self.titles)
-        info = ArticleInfo(
+        _, facts = source_facts(record)
+        stored = StoredSummary(
+            id=record.id,
             kind="extract",
             source_hash=source_hash,
+            summary=summary,
             prompt_version=OFFLINE_VERSION,
-            faithfulness=check(summary, source.full_text),
+            faithfulness=check(summary, facts),
             summarized_at=now_kst(),
         )
-        self.write(record, render_article(record, summary, info))
+        self.write(record, stored)
 
     def plan(self) -> list[_Job]:
         """Write what needs no model (no-text notices, offline extracts); return the model jobs."""
@@ -325,7 +155,14 @@ class _Run:
             if meta and not is_ours(meta):
                 self.report.skipped_foreign.append(record.id)
                 continue
-            if not self.force and is_cached(meta, source_hash, self.settings):
+            stored = read_summary(summary_path(self.settings.data_dir, record))
+            if not self.force and is_cached(stored, source_hash, self.settings):
+                assert stored is not None
+                if meta.get("rendered") != render_key(record, stored):
+                    self.render(record, stored)  # a new renderer or a lost article: no model needed
+                self.report.cached += 1
+                continue
+            if not self.force and stored is None and legacy_llm_article(meta, source_hash, self.settings):
                 self.report.cached += 1
                 continue
             held = self.state["held"].get(record.id)
@@ -339,24 +176,31 @@ class _Run:
                 continue
             if (
                 self.settings.llm_model
-                and meta.get("summary_kind") == "extract"
-                and meta.get("source_hash") == source_hash
+                and stored is not None
+                and stored.kind == "extract"
+                and stored.source_hash == source_hash
             ):
                 # an extract of this very text waits for the model: it had usable text, and the
                 # source is built only if the per-run caps reach it (thousands may be waiting)
-                jobs.append(_Job(record, None, source_hash, meta))
+                jobs.append(_Job(record, None, source_hash, meta, stored))
                 continue
             source = build_source(record, self.settings.source_budget_chars)
             if not source.usable:
-                info = ArticleInfo(kind="none", source_hash=source_hash, summarized_at=now_kst())
                 category = guess_category(record.title).name
-                self.write(record, render_no_text(record, info, category))
+                none = StoredSummary(
+                    id=record.id,
+                    kind="none",
+                    source_hash=source_hash,
+                    category=category,
+                    summarized_at=now_kst(),
+                )
+                self.write(record, none)
                 self.report.no_text += 1
             elif not self.settings.llm_model:
                 # written once every title is known (the tags are weighed against the whole run)
                 self.pending_extracts.append((self.store.path_for(record), source_hash))
             else:
-                jobs.append(_Job(record, source, source_hash, meta))
+                jobs.append(_Job(record, source, source_hash, meta, stored))
         self.write_pending_extracts()
         return jobs
 
@@ -412,17 +256,21 @@ class _Run:
         rid = job.record.id
         failed, held = self.state["failed"], self.state["held"]
         if out.status in ("made", "flagged") and out.summary is not None:
-            info = ArticleInfo(
+            stored = StoredSummary(
+                id=rid,
                 kind="llm",
                 source_hash=job.source_hash,
+                summary=out.summary,
                 model=out.model,
                 prompt_version=PROMPT_VERSION,
                 faithfulness=out.faithfulness,
                 summarized_at=now_kst(),
                 tokens=out.tokens,
                 cost=out.cost,
+                claims_by=out.claims_by,
+                verification=out.verification,
             )
-            self.write(job.record, render_article(job.record, out.summary, info))
+            self.write(job.record, stored)
             (self.report.made if out.status == "made" else self.report.flagged).append(rid)
             failed.pop(rid, None)
             held.pop(rid, None)
@@ -451,9 +299,13 @@ class _Run:
             self.report.failed[rid] = out.reason
         else:
             self.report.deferred.append(rid)
-        # Until the model succeeds, readers get an honest extract of the current text.
-        if job.meta.get("source_hash") != job.source_hash or not is_ours(job.meta):
-            assert job.source is not None  # only jobs already holding an extract of this text skip it
+        # Until the model succeeds, readers get an honest extract of the current text (an LLM
+        # article of this very text from before summaries were stored stays as it is).
+        current = job.stored is not None and job.stored.source_hash == job.source_hash
+        legacy = is_ours(job.meta) and job.meta.get("source_hash") == job.source_hash
+        if not current and not legacy:
+            if job.source is None:
+                job.source = build_source(job.record, self.settings.source_budget_chars)
             self.write_extract(job.record, job.source, job.source_hash)
             self.report.extracted += 1
 

@@ -1,14 +1,16 @@
 """Pelican plugin: writes the chat function's passage index after every build.
 
-Thin by design: each article (its Markdown sections and the original text in its HTML) becomes a
+Thin by design: each article (its stored summary's sections and its record's original text, read
+through :mod:`briefing.article.view`) becomes a
 :class:`briefing.chat.index_build.ChatDocument`, and :func:`briefing.chat.index_build.build_chat_index` writes
 the index. Settings (pelicanconf.py):
 
 - ``CHAT_INDEX_DIR``: folder relative to the output, or absolute, default ``"chat-index"``
   (``publishconf.py`` puts it in ``build/chat-index``, off the Pages upload; deploy it with the
   function: Vercel ``includeFiles``, or the Lambda zip; see docs/chat.md).
-- ``CHAT_CACHE_DIR``: analysis cache, default ``<CACHE_PATH>/chat`` (``cache/chat``); a rebuild
-  analyses only new or changed passages.
+- ``CHAT_CACHE_DIR``: analysis cache, default ``<CACHE_PATH>/analysis`` (``cache/analysis``, the
+  search index's: lines the search build analysed are not analysed again); a rebuild analyses only
+  new or changed passages.
 """
 
 from __future__ import annotations
@@ -19,52 +21,54 @@ from pathlib import Path
 
 from pelican import signals
 
-from briefing.chat.index_build import ChatDocument, build_chat_index, document_from_markdown, search_analyzer
+from briefing.article.view import forget_source, view_for
+from briefing.chat.index_build import ChatDocument, build_chat_index, document_from_view, search_analyzer
 from briefing.chat.retrieval import open_chat_index
-from briefing.site.text import article_parts, paragraphs_text, plain, text
+from briefing.site.text import plain, text
 
 log = logging.getLogger(__name__)
 
 _articles: list = []
+_data_dir: list[Path] = []
 
 
 def _collect(generator) -> None:
+    from briefing.settings import Settings
+
     _articles[:] = list(generator.articles)
-
-
-def _body(source_path: str) -> str:
-    """The Markdown body: everything after the metadata lines and the first blank line."""
-    text = Path(source_path).read_text(encoding="utf-8")
-    head, _, body = text.partition("\n\n")
-    return body if ":" in head else text
+    _data_dir[:] = [Settings.load(generator.settings.get("BRIEFING")).data_dir]
 
 
 def document_for(article) -> ChatDocument:
-    """The chat document of one Pelican article: summary sections from its Markdown, original text
-    from its HTML (the ``briefing_articles`` plugin adds it from the record)."""
+    """The chat document of one Pelican article: metadata, and the release's summary sections and
+    original text from its view (a hand-written article: its metadata only)."""
     meta = article.metadata
     date = article.date.date().isoformat() if getattr(article, "date", None) else ""
-    document = document_from_markdown(
-        _body(article.source_path),
-        id=str(getattr(article, "slug", "") or meta.get("slug", "")),
+    fields = {
+        "id": str(getattr(article, "slug", "") or meta.get("slug", "")),
+        "title": text(meta.get("title", article.title)),
+        "date": date,
+        "url": article.url,
+        "ministry": text(meta.get("ministry", "")),
+        "source_url": str(meta.get("source", "")),
         # metadata arrives as escaped HTML (the summary even as <p>…</p>): the chat and its
         # ``sources`` event carry plain text, which the chat panel shows as text
-        title=text(meta.get("title", article.title)),
-        date=date,
-        url=article.url,
-        ministry=text(meta.get("ministry", "")),
-        source_url=str(meta.get("source", "")),
-        summary=plain(meta.get("summary", "")),
-    )
-    if not document.original:  # articles written before the text moved out of the Markdown keep it inline
-        document.original = paragraphs_text(article_parts(article)[1])
+        "summary": plain(meta.get("summary", "")),
+    }
+    view = getattr(article, "briefing_view", None)
+    if view is None and "source_hash" in meta and _data_dir:
+        view = view_for(_data_dir[0], article.relative_source_path)
+    if view is None:
+        return ChatDocument(**fields)
+    document = document_from_view(view, **fields)
+    forget_source(view)
     return document
 
 
 def _write_index(pelican) -> None:
     settings = pelican.settings
     out_dir = Path(pelican.output_path) / settings.get("CHAT_INDEX_DIR", "chat-index")
-    cache_dir = settings.get("CHAT_CACHE_DIR") or Path(settings.get("CACHE_PATH") or "cache") / "chat"
+    cache_dir = settings.get("CHAT_CACHE_DIR") or Path(settings.get("CACHE_PATH") or "cache") / "analysis"
     cache = Path(cache_dir) / "analysis.sqlite"
     documents = []
     for article in _articles:

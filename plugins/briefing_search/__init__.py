@@ -1,11 +1,13 @@
 """Pelican plugin: writes the client-side search index (``output/search/``) after every build.
 
 Thin by design: it turns Pelican articles into :class:`briefing.search.client_index.SearchDocument`
-and calls :func:`briefing.search.client_index.build_client_index`. Settings (pelicanconf.py):
+(summary and original text from the release's record and stored summary, :mod:`briefing.article.view`,
+never from the rendered HTML) and calls :func:`briefing.search.client_index.build_client_index`. Settings (pelicanconf.py):
 
 - ``SEARCH_INDEX_DIR``: folder inside the output, default ``"search"`` (next to the search page).
-- ``SEARCH_CACHE_DIR``: analysis cache, default ``<CACHE_PATH>/search`` (``cache/search``); a rebuild
-  analyses only new or changed releases.
+- ``SEARCH_CACHE_DIR``: analysis cache and index state, default ``<CACHE_PATH>/analysis``
+  (``cache/analysis``, shared with the chat index: a text is analysed once for both); a rebuild
+  analyses only new or changed releases and rewrites only the index segments that gain releases.
 """
 
 from __future__ import annotations
@@ -15,27 +17,42 @@ from pathlib import Path
 
 from pelican import signals
 
+from briefing.article.view import ReleaseView, forget_source, view_for
 from briefing.search.client_index import SearchDocument, build_client_index
-from briefing.site.text import article_parts, plain
+from briefing.site.text import plain
 
 log = logging.getLogger(__name__)
 
 _articles: list = []
+_data_dir: list[Path] = []
 
 
 def _collect(generator) -> None:
+    from briefing.settings import Settings
+
     _articles[:] = list(generator.articles)
+    _data_dir[:] = [Settings.load(generator.settings.get("BRIEFING")).data_dir]
 
 
 def _text(value: object) -> str:
     return plain(value) if value else ""
 
 
+def _view(article) -> ReleaseView | None:
+    view = getattr(article, "briefing_view", None)  # set by briefing_site when it runs first
+    if view is None and "source_hash" in article.metadata and _data_dir:
+        view = view_for(_data_dir[0], article.relative_source_path)
+    return view
+
+
 def document_for(article) -> SearchDocument:
-    """The search document of one Pelican article (metadata as the article contract defines it)."""
+    """The search document of one Pelican article: metadata as the article contract defines it,
+    summary and original text from the release's view (a hand-written article: its own text)."""
     meta = article.metadata
-    summary_html, original_html = article_parts(article)
-    summary = _text(meta.get("summary")) or _text(summary_html)
+    view = _view(article)
+    summary = _text(meta.get("summary")) or (view.key_summary if view else _text(article.content))
+    original = view.original_text() if view else ""
+    forget_source(view)
     tags = [plain(str(tag)) for tag in (getattr(article, "tags", None) or [])]
     category = getattr(article, "category", None)
     return SearchDocument(
@@ -48,14 +65,16 @@ def document_for(article) -> SearchDocument:
         tags=[t for t in tags if t],
         headline=_text(meta.get("headline")),
         summary=summary,
-        original=_text(original_html),
+        original=original,
     )
 
 
 def _write_index(pelican) -> None:
     settings = pelican.settings
     out_dir = Path(pelican.output_path) / settings.get("SEARCH_INDEX_DIR", "search")
-    cache_dir = Path(settings.get("SEARCH_CACHE_DIR") or Path(settings.get("CACHE_PATH", "cache")) / "search")
+    cache_dir = Path(
+        settings.get("SEARCH_CACHE_DIR") or Path(settings.get("CACHE_PATH") or "cache") / "analysis"
+    )
     documents = [document_for(article) for article in _articles]
     report = build_client_index(documents, out_dir, cache_dir)
     log.info("%s", report.line())

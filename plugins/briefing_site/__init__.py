@@ -1,12 +1,15 @@
 """Pelican plugin for the briefing site: the pages and files Pelican does not make by itself.
 
-- Jinja filters/globals for the theme (category emoji and slug, plain text, original-text split).
+- Jinja filters/globals for the theme (category emoji and slug, plain text).
 - Previous/next and related releases on each article.
 - Archives per ministry (with an index and counts) and daily digest pages.
 - Atom and RSS feeds: all releases, per category, per ministry, daily digests.
 - Per-article JSON (``releases/YYYY/MM/<id>.json``), ``sitemap.xml`` and ``robots.txt``.
 - Each release's original text as ``releases/YYYY/MM/<id>.original.html.gz`` (fetched by the
-  article page's ``original.js`` when the reader opens it), instead of inlined in every page.
+  article page's ``original.js`` when the reader opens it), instead of inlined in every page; every
+  passage carries ``id="ev-<passage id>"``, the target of the summary's claim marks.
+- Every article gets ``briefing_view`` (record + stored summary, :mod:`briefing.article.view`): the
+  article JSON, feeds and original text are made from it, never from the rendered HTML.
 - Share-card images (``images/cards/<category>.png``) for link previews.
 - Tag pages only for tags used by at least ``TAG_MIN_ARTICLES`` releases.
 - On rebuilds, article pages whose inputs did not change are not rendered again.
@@ -32,6 +35,8 @@ from jinja2 import FileSystemBytecodeCache
 from markupsafe import Markup
 from pelican import signals
 
+from briefing.article.original import original_html
+from briefing.article.view import ReleaseView, forget_source, view_for
 from briefing.categories import BY_NAME, CATEGORIES, find_category
 from briefing.records import KST
 from briefing.site.cards import site_cards, write_cards
@@ -49,15 +54,12 @@ from briefing.site.listing import by_category, category_counts, group_by, group_
 from briefing.site.output import write_gzip_output, write_output
 from briefing.site.related import Item, related
 from briefing.site.text import (
-    article_parts,
     file_size,
     json_for_html,
     korean_datetime,
     parse_attachments,
     plain,
     safe_url,
-    split_original,
-    summary_sections,
     text,
 )
 from briefing.store import write_atomic
@@ -73,21 +75,10 @@ def _category(value: Any):
     return find_category(str(getattr(value, "name", value) or ""))
 
 
-def _parts_filter(separate_files: bool):
-    """The ``article_parts`` filter: an article's summary HTML and original-text HTML.
+def _data_dir(settings: dict) -> Path:
+    from briefing.settings import Settings
 
-    With the original text in a file of its own the page only says that there is one, so the
-    record is not read for it (a page is rendered in every cold build and whenever a neighbour
-    changes); the file is written from the record once per release."""
-
-    def parts(article) -> dict[str, str]:
-        if separate_files and getattr(article, "load_original", None) is not None:
-            summary, _ = split_original(article.content or "")
-            return {"summary": summary, "original": Markup("<!-- in original_href -->")}
-        summary, original = article_parts(article)
-        return {"summary": summary, "original": original}
-
-    return parts
+    return Settings.load(settings.get("BRIEFING")).data_dir
 
 
 def _add_helpers(generator) -> None:
@@ -99,7 +90,6 @@ def _add_helpers(generator) -> None:
         plain=plain,
         text=text,
         category_info=_category,
-        article_parts=_parts_filter(settings.get("ORIGINAL_TEXT_FILES", True)),
         attachments=parse_attachments,
         filesize=file_size,
         safe_url=safe_url,
@@ -169,6 +159,7 @@ def _prepare(generator) -> None:
     settings = generator.settings
     articles = generator.articles  # newest first (ARTICLE_ORDER_BY = reversed-date)
     separate = settings.get("ORIGINAL_TEXT_FILES", True)
+    data_dir = _data_dir(settings)
     for n, article in enumerate(articles):
         # Pelican formats .url and .save_as from settings on every access (dates, paths): a second
         # per 4,000 releases. Its override_* attributes pin the values once.
@@ -178,7 +169,15 @@ def _prepare(generator) -> None:
         article.older = articles[n + 1] if n + 1 < len(articles) else None
         article.ministry_name = text(getattr(article, "ministry", ""))
         article.ministry_slug = ministry_slug(article.ministry_name) if article.ministry_name else ""
-        article.original_href = _original_name(article) if separate else ""
+        ours = "source_hash" in article.metadata  # a hand-written article keeps its own body
+        view = view_for(data_dir, article.relative_source_path) if ours else None
+        article.briefing_view = view
+        article.has_original = view is not None
+        article.original_href = _original_name(article) if separate and view is not None else ""
+        article.original_inline = ""
+        if view is not None and not separate:
+            article.original_inline = Markup(_original(article, view))
+            forget_source(view)
 
     for article in articles:
         article.briefing_digest = _source_digest(article)
@@ -275,8 +274,17 @@ def _absolute(settings: dict, url: str) -> str:
     return f"{base}/{url}" if base else f"/{url}"
 
 
+def _original(article, view: ReleaseView) -> str:
+    return original_html(view, safe_url(getattr(article, "source", "")))
+
+
+def _sections(article) -> dict[str, str | list[str]]:
+    """The summary sections by heading, from the stored summary (lists for 주요 내용)."""
+    view: ReleaseView | None = getattr(article, "briefing_view", None)
+    return dict(view.sections()) if view is not None else {}
+
+
 def _article_record(article, settings: dict) -> dict[str, Any]:
-    summary, _ = split_original(article.content)
     category = _category(getattr(article, "category", None))
     return {
         "id": getattr(article, "slug", ""),
@@ -291,7 +299,7 @@ def _article_record(article, settings: dict) -> dict[str, Any]:
         "summary": plain(getattr(article, "summary", "")),
         "summary_kind": plain(getattr(article, "summary_kind", "")),
         "faithfulness": plain(getattr(article, "faithfulness", "")),
-        "sections": summary_sections(summary),
+        "sections": _sections(article),
     }
 
 
@@ -484,9 +492,10 @@ def _write_output(generator, writer) -> None:
         name = getattr(article, "original_href", "")
         if not name or (skip and skip(name, f"{writer_base(writer)}\x00{article.briefing_digest}")):
             continue
-        _, original = article_parts(article)
-        if original:
-            write_gzip_output(output / name, original)
+        view = getattr(article, "briefing_view", None)
+        if view is not None:
+            write_gzip_output(output / name, _original(article, view))
+            forget_source(view)
 
     _write_sitemaps(generator, writer, output)
     write_output(output / "robots.txt", robots_txt(_absolute(settings, "sitemap.xml")))

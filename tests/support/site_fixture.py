@@ -93,6 +93,25 @@ def collect_corpus_records(data_dir: Path, count: int = 3) -> list[ReleaseRecord
     return list(Store(data_dir).iter_records())
 
 
+def store_flagged_summary(data_dir: Path, record: ReleaseRecord, sentence: str) -> None:
+    """Store, as the summariser would after a model call, a summary of ``record`` whose key summary
+    ends with ``sentence`` (a fabrication), checked by the real faithfulness check."""
+    from briefing.faithfulness import check
+    from briefing.summaries import read_summary, summary_path, write_summary
+    from briefing.summarize.model import source_facts
+    from briefing.summarize.prompt import PROMPT_VERSION
+
+    stored = read_summary(summary_path(data_dir, record))
+    assert stored is not None and stored.summary is not None
+    stored.summary = stored.summary.model_copy(
+        update={"key_summary": f"{stored.summary.key_summary} {sentence}"}
+    )
+    stored.kind, stored.model, stored.prompt_version = "llm", "openai/test-model", PROMPT_VERSION
+    stored.faithfulness = check(stored.summary, source_facts(record)[1])
+    assert not stored.faithfulness.ok
+    write_summary(data_dir, record, stored)
+
+
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BuiltSite]:
     root = tmp_path_factory.mktemp("site")
@@ -102,12 +121,8 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BuiltSite]:
     records = generate_records(90, start=START) + hostile_records()
     # the real offline summariser writes the articles; the records stay for the pages' original text
     write_synthetic_articles(records, content, root / "data")
-    # as the summariser marks a summary whose claims it could not find in the source
-    flagged = next((content / "releases").rglob(f"{records[20].id}.md"))
-    text = flagged.read_text(encoding="utf-8")
-    flagged.write_text(
-        text.replace("Faithfulness: ok", "Faithfulness: flagged: 2024년 5월 2일", 1), encoding="utf-8"
-    )
+    # a model summary stating a date its source never held: the build renders it flagged
+    store_flagged_summary(root / "data", records[20], "2024년 5월 2일에 발표했다.")
     records += corpus_records
     shutil.copytree(ROOT / "content" / "pages", content / "pages")
     output.mkdir()

@@ -3,7 +3,7 @@
 // 1. Query analysis: the same steps as briefing/search/query.py, with the particle/ending table
 //    generated from briefing/search/particles.py (search-terms.js). A test runs both on the same
 //    strings and requires identical output.
-// 2. Index access: manifest.json once, then one gzip shard per term and one metadata chunk per
+// 2. Index access: manifest.json once, then one gzip shard per term and segment, one metadata chunk per
 //    shown result; BM25 is computed here from the postings' statistics.
 // 3. UI: the ⌘K / Ctrl+K palette on every page and the /search/ page (?q=, filters).
 //
@@ -230,17 +230,43 @@
     return this.manifestPromise;
   };
 
-  // Map doc number -> [weighted tf, length bucket] for one term.
+  // Numbers of changed or removed releases: their postings may linger in older segments.
+  SearchIndex.prototype.dead = async function () {
+    var m = await this.manifest();
+    if (!this.deadCache) {
+      var dead = new Set();
+      var number = 0;
+      (m.x || []).forEach(function (delta) {
+        number += delta;
+        dead.add(number);
+      });
+      this.deadCache = dead;
+    }
+    return this.deadCache;
+  };
+
+  // Map doc number -> [weighted tf, length bucket] for one term: its shard in every segment.
   SearchIndex.prototype.postings = async function (term) {
     var m = await this.manifest();
-    var shard = await this.load("t/" + m.t[fnv1a(term) % m.shards]);
-    var flat = shard[term] || [];
+    var dead = await this.dead();
+    var self = this;
+    var hash = fnv1a(term);
+    // A format-1 manifest (one set of shards) may still sit in a browser cache after a deploy.
+    var segments = m.segments || [{ shards: m.shards, t: m.t }];
+    var shards = await Promise.all(
+      segments.map(function (segment) {
+        return self.load("t/" + segment.t[hash % segment.shards]);
+      })
+    );
     var out = new Map();
-    var doc = 0;
-    for (var i = 0; i < flat.length; i += 3) {
-      doc += flat[i];
-      out.set(doc, [flat[i + 1], flat[i + 2]]);
-    }
+    shards.forEach(function (shard) {
+      var flat = shard[term] || [];
+      var doc = 0;
+      for (var i = 0; i < flat.length; i += 3) {
+        doc += flat[i];
+        if (!dead.has(doc)) out.set(doc, [flat[i + 1], flat[i + 2]]);
+      }
+    });
     return out;
   };
 
