@@ -171,3 +171,7 @@ LOAD_CONTENT_CACHE = True
 CHECK_MODIFIED_METHOD = "md5"
 # reader layer: only reader output is pickled (pages hold the linked context, which does not pickle)
 CONTENT_CACHING_LAYER = "reader"
+# an uncompressed cache: Pelican unpickles it through gzip.open in small reads, ~8x slower than from a
+# plain file (0.24 s against 0.03 s per 1,000 releases, both ways, every build); the workflow's
+# actions/cache compresses it for storage anyway
+GZIP_CACHE = False

@@ -155,6 +155,7 @@ def test_internal_links_point_to_files_that_exist(built_site: BuiltSite) -> None
     missing, checked = set(), 0
     pages = [*out.glob("*.html"), *out.glob("*/index.html"), *out.glob("releases/*/*/*/index.html")]
     pages += [*out.glob("tag/*/index.html"), *out.glob("feeds/*.xml"), out / "sitemap.xml"]
+    pages += [*out.glob("sitemaps/*.xml")]
     for path in pages:
         for href in re.findall(
             r'(?:href|src|<loc)[=>]"?(' + re.escape(base) + r'/[^"<#?]*)', path.read_text(encoding="utf-8")
@@ -284,9 +285,15 @@ def test_feeds_are_valid_with_right_counts_and_links(built_site: BuiltSite) -> N
 
 def test_discovery_files(built_site: BuiltSite) -> None:
     out, base = built_site.output, built_site.base_url
-    sitemap = (out / "sitemap.xml").read_text(encoding="utf-8")
-    locs = re.findall(r"<loc>([^<]+)</loc>", sitemap)
+    index = (out / "sitemap.xml").read_text(encoding="utf-8")
+    assert "<sitemapindex" in index
+    shards = re.findall(r"<sitemap><loc>([^<]+)</loc>", index)
+    assert shards and all(s.startswith(f"{base}/sitemaps/") for s in shards)
+    locs = []  # the index lists one sitemap per month of releases and one of the other pages
+    for shard in shards:
+        locs += re.findall(r"<loc>([^<]+)</loc>", (out / shard[len(base) + 1 :]).read_text(encoding="utf-8"))
     assert all(loc.startswith(base + "/") for loc in locs)
+    assert f"{base}/" in locs
     for record in built_site.records:
         assert f"{base}/releases/{record.published_at:%Y/%m}/{record.id}/" in locs
     assert f"Sitemap: {base}/sitemap.xml" in (out / "robots.txt").read_text(encoding="utf-8")

@@ -53,6 +53,32 @@ def test_related_prefers_shared_tags_then_ministry_and_only_looks_back() -> None
     assert "e" not in result["a"]
 
 
+def test_related_reuses_earlier_results_until_something_before_an_item_changes() -> None:
+    t0 = datetime(2026, 10, 1, 9, tzinfo=KST)
+    items = [
+        Item(
+            f"r{n}", t0 + timedelta(hours=n), (("주택", "청년", "예산")[n % 3],), ("교육부", "국방부")[n % 2]
+        )
+        for n in range(40)
+    ]
+    known: dict = {}
+    first = related(items, count=3, known=known)
+    assert first == related(items, count=3) and set(known) == {i.key for i in items}
+
+    # a reused result is taken as it was stored: mark one and see it come back
+    known["r10"] = (known["r10"][0], ["marked"])
+    newer = [*items, Item("r40", t0 + timedelta(hours=40), ("주택",), "교육부")]
+    second = related(newer, count=3, known=known)
+    assert second["r10"] == ["marked"]  # nothing before r10 changed: not scored again
+    assert second["r40"] == related(newer, count=3)["r40"] and "r40" in known
+
+    # an earlier release changes its tags: every later result is scored again
+    changed = [Item("r5", items[5].date, ("국방",), "국방부") if i.key == "r5" else i for i in newer]
+    third = related(changed, count=3, known=known)
+    assert third == related(changed, count=3) and third["r10"] != ["marked"]
+    assert related(changed[:20], count=3, known=known) and set(known) == {i.key for i in changed[:20]}
+
+
 def test_text_helpers_make_untrusted_values_safe() -> None:
     assert plain("<p>요약 &amp; <b>내용</b></p>") == "요약 & 내용"
     assert text("&lt;script&gt; 제목\n 둘") == "<script> 제목 둘"

@@ -120,8 +120,11 @@ def test_year_window_builds_only_that_year(sites: Sites) -> None:
     assert all(i in home for i in kept) and not any(i in home for i in left)
     for feed in ("all.rss.xml", "all.atom.xml"):
         assert _feed_ids(out, feed) == kept
-    sitemap = (out / "sitemap.xml").read_text(encoding="utf-8")
+    sitemap = "".join(
+        p.read_text(encoding="utf-8") for p in [out / "sitemap.xml", *out.glob("sitemaps/*.xml")]
+    )
     assert "releases/2027/01/" in sitemap and "2026" not in sitemap
+    assert sorted(p.name for p in out.glob("sitemaps/*.xml")) == ["pages.xml", "releases-2027-01.xml"]
     assert sorted(p.parent.relative_to(out).as_posix() for p in out.glob("archives/*/*/index.html")) == [
         "archives/2027/01"
     ]

@@ -74,6 +74,19 @@ def sitemap_xml(urls: Iterable[tuple[str, str | None]]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def sitemap_index_xml(sitemaps: Iterable[tuple[str, str | None]]) -> str:
+    """A sitemap index (sitemaps.org 0.9) from (absolute URL of a sitemap, lastmod date or None)."""
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+    ]
+    for loc, lastmod in sitemaps:
+        extra = f"<lastmod>{xml_escape(lastmod)}</lastmod>" if lastmod else ""
+        lines.append(f"<sitemap><loc>{xml_escape(loc)}</loc>{extra}</sitemap>")
+    lines.append("</sitemapindex>")
+    return "\n".join(lines) + "\n"
+
+
 def robots_txt(sitemap_url: str) -> str:
     """robots.txt allowing everything and pointing at the sitemap."""
     return f"User-agent: *\nAllow: /\n\nSitemap: {sitemap_url}\n"

@@ -10,6 +10,7 @@ list is looked at only just before the release's own position in time.
 from __future__ import annotations
 
 import bisect
+import hashlib
 from collections import defaultdict
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
@@ -27,10 +28,16 @@ class Item:
 WINDOW = 24  # earlier candidates taken from each posting list
 
 
-def related(items: Sequence[Item], count: int = 4) -> dict[Hashable, list[Hashable]]:
+def related(
+    items: Sequence[Item], count: int = 4, known: dict[Hashable, tuple[str, list]] | None = None
+) -> dict[Hashable, list[Hashable]]:
     """For each item, up to ``count`` keys of related earlier items, best first.
 
     Score: 2 per shared tag, 1 for the same ministry; ties go to the item closest in time.
+
+    ``known`` (updated in place) carries results from one build to the next: an item's result
+    depends only on itself and the items before it in time, so it is reused while the digest of
+    that prefix is unchanged. New releases are the newest, so a rebuild scores only them.
     """
     ordered = sorted(items, key=lambda i: i.date)
     position = {item.key: n for n, item in enumerate(ordered)}
@@ -41,8 +48,16 @@ def related(items: Sequence[Item], count: int = 4) -> dict[Hashable, list[Hashab
         if item.ministry:
             postings["m:" + item.ministry].append(n)
 
+    running = hashlib.blake2b(f"{count}/{WINDOW}".encode(), digest_size=16)
     result: dict[Hashable, list[Hashable]] = {}
     for item in ordered:
+        running.update(
+            repr((item.key, item.date.isoformat(), sorted(set(item.tags)), item.ministry)).encode()
+        )
+        prefix = running.hexdigest()
+        if known is not None and (kept := known.get(item.key)) and kept[0] == prefix:
+            result[item.key] = list(kept[1])
+            continue
         me = position[item.key]
         scores: dict[int, float] = defaultdict(float)
         keys = ["t:" + t for t in sorted(set(item.tags))] + (["m:" + item.ministry] if item.ministry else [])
@@ -55,4 +70,9 @@ def related(items: Sequence[Item], count: int = 4) -> dict[Hashable, list[Hashab
         # fully ordered (score, then closeness) so every build picks the same releases
         best = sorted(scores, key=lambda o: (-scores[o], me - o))[:count]
         result[item.key] = [ordered[o].key for o in best]
+        if known is not None:
+            known[item.key] = (prefix, result[item.key])
+    if known is not None:
+        for key in known.keys() - result.keys():
+            del known[key]  # releases gone from the site
     return result

@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import html
 import logging
+import pickle
 from collections import defaultdict
 from datetime import date, datetime
 from pathlib import Path
@@ -40,7 +41,15 @@ from briefing.categories import BY_NAME, CATEGORIES, find_category
 from briefing.records import KST
 from briefing.site.cards import site_cards, write_cards
 from briefing.site.csp import policy as csp_policy
-from briefing.site.feeds import FeedEntry, digest_html, entry_html, feed_title, robots_txt, sitemap_xml
+from briefing.site.feeds import (
+    FeedEntry,
+    digest_html,
+    entry_html,
+    feed_title,
+    robots_txt,
+    sitemap_index_xml,
+    sitemap_xml,
+)
 from briefing.site.listing import by_category, category_counts, group_by, group_by_day, ministry_slug
 from briefing.site.output import write_gzip_output, write_output
 from briefing.site.related import Item, related
@@ -53,6 +62,7 @@ from briefing.site.text import (
     safe_url,
     text,
 )
+from briefing.store import write_atomic
 
 from .writer import SiteWriter
 
@@ -174,22 +184,33 @@ def _prepare(generator) -> None:
     # a tag gets its own page only when several releases share it: one-off tags would add a page
     # (and a listing to keep current) per release for years; on articles they show as plain text
     minimum = settings.get("TAG_MIN_ARTICLES", 3)
-    generator.tags = defaultdict(
-        list, {tag: _Members(rows) for tag, rows in generator.tags.items() if len(rows) >= minimum}
-    )
-    generator.context["tags"] = list(generator.tags.items())  # the tag index lists only those
-    with_page = {tag.slug for tag in generator.tags}
+    tag_pages = {tag: _Members(rows) for tag, rows in generator.tags.items() if len(rows) >= minimum}
+    generator.context["tags"] = list(tag_pages.items())  # the tag index lists only those
+    generator.context["briefing_tag_pages"] = tag_pages
+    # The tag pages are written by this plugin (``_write_output``), not by Pelican's generate_tags:
+    # that one builds each tag's date list by scanning every release (``[a for a in self.dates if a
+    # in articles]``), tags x releases, tens of seconds at a year of releases; there is no setting or
+    # signal to hand it the lists. With an empty mapping it writes nothing and scans nothing.
+    generator.tags = defaultdict(list)
+    with_page = {tag.slug for tag in tag_pages}
     for article in articles:
         article.linked_tags = frozenset(t.slug for t in getattr(article, "tags", []) if t.slug in with_page)
     generator.categories = [(category, _Members(rows)) for category, rows in generator.categories]
+    # every release has the site's AUTHOR: Pelican's generate_authors scans the releases once per
+    # release of that author (releases squared: seconds at a year) even though AUTHOR_SAVE_AS is ""
+    generator.authors = [(author, _Members(rows)) for author, rows in generator.authors]
 
     by_key = {a.source_path: a for a in articles}
     items = [
         Item(a.source_path, a.date, tuple(t.name for t in getattr(a, "tags", [])), a.ministry_name)
         for a in articles
     ]
-    for key, keys in related(items, settings.get("RELATED_COUNT", 4)).items():
+    known = _load_related(settings)
+    before = dict(known)
+    for key, keys in related(items, settings.get("RELATED_COUNT", 4), known).items():
         by_key[key].related = [by_key[k] for k in keys]
+    if known != before:
+        write_atomic(_related_cache(settings), pickle.dumps(known, protocol=pickle.HIGHEST_PROTOCOL))
 
     named = group_by([a for a in articles if a.ministry_name], lambda a: a.ministry_name)
     ministries = sorted(
@@ -211,6 +232,20 @@ def _prepare(generator) -> None:
 
 
 # --------------------------------------------------------------------------- rebuilds
+def _related_cache(settings: dict) -> Path:
+    return Path(_cache_dir(settings, "related")) / "related.pickle"
+
+
+def _load_related(settings: dict) -> dict:
+    """The related-releases results of the last build (``briefing.site.related``'s ``known``):
+    our own file under CACHE_PATH, so a damaged or foreign one only costs a full computation."""
+    try:
+        known = pickle.loads(_related_cache(settings).read_bytes())
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError, TypeError):
+        return {}
+    return known if isinstance(known, dict) else {}
+
+
 class _Members(list):
     """A list with O(1) membership, for Pelican's ``article in articles`` scans over tags and
     categories (quadratic with plain lists: minutes at 10,000 releases)."""
@@ -350,6 +385,25 @@ def _write_output(generator, writer) -> None:
     articles = generator.articles
     limit = settings.get("FEED_MAX_ITEMS") or 50
 
+    # tag pages (see _prepare), newest first, as Pelican's generate_tags would write them
+    template = generator.get_template("tag")
+    for tag, rows in context["briefing_tag_pages"].items():
+        writer.write_file(
+            tag.save_as,
+            template,
+            context,
+            relative,
+            paginated={"articles": rows, "dates": rows},
+            template_name="tag",
+            url=tag.url,
+            tag=tag,
+            articles=rows,
+            dates=rows,
+            blog=True,
+            page_name=tag.page_name,
+            all_articles=articles,
+        )
+
     # archives per ministry and their index
     template = generator.get_template("ministry")
     for ministry in context["ministries"]:
@@ -443,18 +497,41 @@ def _write_output(generator, writer) -> None:
             write_gzip_output(output / name, _original(article, view))
             forget_source(view)
 
-    # sitemap and robots.txt (absolute URLs need SITEURL; relative ones are still listed)
-    urls = [(_absolute(settings, ""), None)]
-    urls += [
-        (_absolute(settings, a.href), (getattr(a, "modified", None) or a.date).date().isoformat())
-        for a in articles
-    ]
-    urls += [(_absolute(settings, p.url), None) for p in context.get("pages", [])]
-    urls += [(_absolute(settings, c.url), None) for c, _ in generator.categories]
-    urls += [(_absolute(settings, m.url), None) for m in context["ministries"]]
-    urls += [(_absolute(settings, d.url), d.date.isoformat()) for d in context["digests"]]
-    write_output(output / "sitemap.xml", sitemap_xml(urls))
+    _write_sitemaps(generator, writer, output)
     write_output(output / "robots.txt", robots_txt(_absolute(settings, "sitemap.xml")))
+
+
+def _write_sitemaps(generator, writer, output: Path) -> None:
+    """``sitemap.xml`` as a sitemap index over ``sitemaps/pages.xml`` (home, pages, categories,
+    ministries) and one ``sitemaps/releases-YYYY-MM.xml`` per month (its releases and digests).
+
+    A new release changes its month's shard and the index only; the other shards are neither
+    rewritten nor read (their fingerprint is the writer's), and one file never nears the sitemap
+    protocol's 50,000-URL cap as the archive grows. Absolute URLs need SITEURL; relative ones
+    are still listed."""
+    settings, context = generator.settings, generator.context
+    shards: dict[str, list[tuple[str, str | None]]] = defaultdict(list)
+    pages = shards["pages"]
+    pages.append((_absolute(settings, ""), None))
+    pages += [(_absolute(settings, p.url), None) for p in context.get("pages", [])]
+    pages += [(_absolute(settings, c.url), None) for c, _ in generator.categories]
+    pages += [(_absolute(settings, m.url), None) for m in context["ministries"]]
+    for a in generator.articles:
+        stamp = (getattr(a, "modified", None) or a.date).date().isoformat()
+        shards[f"releases-{a.date:%Y-%m}"].append((_absolute(settings, a.href), stamp))
+    for d in context["digests"]:
+        shards[f"releases-{d.date:%Y-%m}"].append((_absolute(settings, d.url), d.date.isoformat()))
+    skip = getattr(writer, "unchanged", None)
+    index = []
+    for stem in ["pages", *sorted((k for k in shards if k != "pages"), reverse=True)]:
+        name = f"sitemaps/{stem}.xml"
+        stamps = [s for _, s in shards[stem] if s]
+        index.append((_absolute(settings, name), max(stamps) if stamps else None))
+        body = sitemap_xml(shards[stem])
+        mark = hashlib.sha256(f"{writer_base(writer)}\x00{body}".encode()).hexdigest()
+        if not (skip and skip(name, mark)):
+            write_output(output / name, body)
+    write_output(output / "sitemap.xml", sitemap_index_xml(index))
 
 
 def _write_cards(pelican) -> None:

@@ -211,6 +211,9 @@ class SiteWriter(Writer):
         same context rules and the same ``content_written`` signal, and written by
         :func:`briefing.site.output.write_output`. Pelican's duplicate-output check is kept: a
         second page for one file is an error unless the first one asked to be overridden.
+        Upstream: "skip rewriting output files if the content was not changed" was asked in
+        getpelican/pelican#1043 (closed without a hook); rebuilding only what a source change
+        touches in #1288, #2975 and #3599 (open).
         """
         if name in self._overridden:
             if override:
@@ -256,5 +259,7 @@ class SiteWriter(Writer):
             stale = (output / name).resolve()
             if stale.is_relative_to(output) and stale.is_file():
                 stale.unlink()
+        if self._new == self._old and self._manifest.is_file():
+            return  # nothing new: no need to serialise every page's fingerprint again
         payload = {"output": str(Path(self.output_path).resolve()), "pages": self._new}
         write_atomic(self._manifest, json.dumps(payload, sort_keys=True))

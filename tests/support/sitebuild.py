@@ -32,6 +32,7 @@ def build_site(
     data_dir: Path | None = None,
     conf: str = "pelicanconf.py",
     timeout: float = 600,
+    log: list[str] | None = None,
     **overrides: object,
 ) -> Path:
     """Build ``content_dir`` into ``output_dir`` with our theme and plugins; raise on failure.
@@ -39,7 +40,8 @@ def build_site(
     ``data_dir`` is the records folder the ``briefing_articles`` plugin summarises into
     ``content_dir`` before reading (default: an empty ``<output_dir>.data``, so a test never picks
     up the repository's ``data/``); no model is used. The content cache goes to
-    ``<output_dir>.cache`` unless ``CACHE_PATH`` is given.
+    ``<output_dir>.cache`` unless ``CACHE_PATH`` is given. With ``log`` given, the build's output
+    (Pelican's log lines) is appended to it.
     """
     content_dir, output_dir = Path(content_dir).resolve(), Path(output_dir).resolve()
     data_dir = Path(data_dir).resolve() if data_dir else output_dir.with_name(output_dir.name + ".data")
@@ -64,6 +66,8 @@ def build_site(
         text=True,
         timeout=timeout,
     )
+    if log is not None:
+        log.append(done.stdout + done.stderr)
     if done.returncode != 0:
         raise RuntimeError(
             f"pelican failed ({done.returncode}):\n{done.stdout[-4000:]}\n{done.stderr[-4000:]}"
