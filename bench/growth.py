@@ -2,6 +2,7 @@
 
     python bench/growth.py [--sizes 400,1200] [--per-year 25000] [--keep]
     nice python bench/growth.py --sizes 25000 --incremental 20 --commit HEAD --work /tmp/growth-year
+    nice python bench/growth.py --sizes 25000 --end-yesterday --scheduled --commit HEAD --work /tmp/growth-year
 
 Synthetic releases (``briefing.testing.synthetic``, ``--per-year`` a year spread evenly over the months) go
 through the real pipeline in a copy of this repository (the work tree, or ``--commit``): records
@@ -19,7 +20,11 @@ It measures
   index: raw, and per file zlib level 6 (what git stores for a loose or packed object);
 - wall and CPU seconds and peak memory of every step; the tar.gz of ``output/`` (the Pages
   artifact), its time and size; with ``--incremental K`` one scheduled run's worth of K new
-  releases (summarize + build), then a rebuild with nothing changed.
+  releases (summarize + build), then a rebuild with nothing changed;
+- with ``--scheduled`` (or ``--scheduled-only`` on a kept ``--work`` folder) the whole scheduled
+  run as publish.yml runs it, step by step — collect from the fake portal, summarize, commit,
+  report, the build decision, build, size report, Pages artifact, mark — once with the corpus's
+  20 releases new and once with nothing new (``bench/scheduled_run.py`` says what it leaves out).
 
 With two sizes it fits bytes and seconds linearly between them; with one size it divides by it.
 Either way it projects a year and five years.
@@ -38,15 +43,18 @@ import time
 import zlib
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
+import scheduled_run  # noqa: E402
 from worktree import copy_tracked  # noqa: E402
 
 from briefing.chat.window import MONTHS_ENV, window_months  # noqa: E402
+from briefing.records import KST  # noqa: E402
 from briefing.store import Store  # noqa: E402
 from briefing.testing.synthetic import RealText, iter_records, real_text_pool  # noqa: E402
 
@@ -151,6 +159,20 @@ def refresh_code(site: Path, commit: str | None) -> None:
         shutil.copytree(fresh, site, dirs_exist_ok=True)
 
 
+def site_env(site: Path, chat_index: bool = False) -> dict[str, str]:
+    """The environment of every step run in the site copy (its own code first on the path)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("BRIEFING_", "SITEURL"))}
+    env |= {
+        "PYTHONPATH": str(site),
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}",
+        "LITELLM_LOCAL_MODEL_COST_MAP": "True",
+        "SITEURL": SITE_URL,
+    }
+    if chat_index:  # publish builds skip the chat index unless asked (the function is bundled apart)
+        env["BRIEFING_CHAT_INDEX_DIR"] = "build/chat-index"
+    return env
+
+
 def measure(
     n: int,
     work: Path,
@@ -161,6 +183,7 @@ def measure(
     commit: str | None,
     resume: bool = False,
     chat_index: bool = False,
+    start: date | None = None,
 ) -> dict[str, float]:
     """Everything about ``n`` releases (and ``incremental`` more) in a fresh copy of the site.
 
@@ -173,21 +196,13 @@ def measure(
     else:
         prepare_site(site, commit)
     log = work / f"site-{n}.log"
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("BRIEFING_", "SITEURL"))}
-    env |= {
-        "PYTHONPATH": str(site),
-        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}",
-        "LITELLM_LOCAL_MODEL_COST_MAP": "True",
-        "SITEURL": SITE_URL,
-    }
-    if chat_index:  # publish builds skip the chat index unless asked (the function is bundled apart)
-        env["BRIEFING_CHAT_INDEX_DIR"] = "build/chat-index"
+    env = site_env(site, chat_index)
     figures: dict[str, float] = {"n": n}
 
     def save(first: int, last: int) -> float:
         began = time.monotonic()
         store = Store(site / "data")
-        for record in iter_records(last, first=first, per_day=per_day, real_text=real_text):
+        for record in iter_records(last, first=first, per_day=per_day, real_text=real_text, start=start):
             store.save(record)
         return time.monotonic() - began
 
@@ -246,6 +261,10 @@ def measure(
         figures["incremental removed"] = len(output.keys() - after.keys())
     step("rebuild", ["briefing", "build", "--publish"])
     return figures
+
+
+def yesterday() -> date:
+    return datetime.now(KST).date() - timedelta(days=1)
 
 
 def human(size: float) -> str:
@@ -368,6 +387,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--incremental", type=int, default=0, help="then add this many releases (one scheduled run) and build"
     )
+    parser.add_argument(
+        "--end-yesterday",
+        action="store_true",
+        help="date the archive so its last day is yesterday (Korea time), as before a scheduled run that "
+        "collects today's releases (default: from 2026-10-01)",
+    )
     parser.add_argument("--commit", help="measure this commit (git archive) instead of the work tree")
     parser.add_argument("--work", type=Path, help="work folder (default: a new temporary one)")
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
@@ -382,15 +407,33 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="with --work of a failed run: refresh the code (--commit) and build again on its data and caches",
     )
+    parser.add_argument(
+        "--scheduled",
+        action="store_true",
+        help="then two scheduled runs as publish.yml runs them (bench/scheduled_run.py): the corpus's 20 "
+        "releases new on the fake portal, then nothing new; needs ../shared/corpus (use --end-yesterday)",
+    )
+    parser.add_argument(
+        "--scheduled-only",
+        action="store_true",
+        help="with --work of an earlier run: only the scheduled runs, on its built site-<size>",
+    )
     args = parser.parse_args(argv)
     sizes = sorted(int(s) for s in args.sizes.split(","))
     if len(sizes) not in (1, 2) or len(set(sizes)) != len(sizes) or sizes[0] < 1:
         parser.error("--sizes takes one size or two different sizes, e.g. 25000 or 400,1200")
     per_day = max(1, math.ceil(args.per_year / 365))  # a year's releases within twelve months
+    start_of = (lambda n: yesterday() - timedelta(days=(n - 1) // per_day)) if args.end_yesterday else None
     if args.resume and not (args.work and all((args.work / f"site-{n}" / "data").is_dir() for n in sizes)):
         parser.error("--resume needs --work of an earlier run holding site-<size>/data for every size")
+    if args.scheduled_only and not (
+        args.work and all((args.work / f"site-{n}" / "output").is_dir() for n in sizes)
+    ):
+        parser.error("--scheduled-only needs --work of an earlier run holding a built site-<size>/output")
+    if (args.scheduled or args.scheduled_only) and not (CORPUS / "snippets.json").is_file():
+        parser.error(f"the scheduled runs serve the corpus's releases: {CORPUS} is absent")
     if args.work:
-        args.work.mkdir(parents=True, exist_ok=args.resume)
+        args.work.mkdir(parents=True, exist_ok=args.resume or args.scheduled_only)
         work = args.work
     else:
         work = Path(tempfile.mkdtemp(prefix="briefing-growth-"))
@@ -406,8 +449,16 @@ def main(argv: list[str] | None = None) -> int:
         else:
             filler = "SYNTHETIC text only (../shared/corpus absent): sizes understate real releases"
         print(f"filler: {filler}", flush=True)
-        print(f"{per_day} releases a day from 2026-10-01; work folder {work}", flush=True)
+        first_day = "to yesterday" if args.end_yesterday else "from 2026-10-01"
+        print(f"{per_day} releases a day {first_day}; work folder {work}", flush=True)
+        if args.scheduled_only:
+            for n in sizes:
+                site = work / f"site-{n}"
+                print(f"{n:,} releases (kept site {site}):", flush=True)
+                scheduled_run.report(scheduled_run.scheduled_runs(site, work, site_env(site), run, CORPUS), n)
+            return 0
         results = []
+        scheduled: dict[int, list] = {}
         for n in sizes:
             began = time.monotonic()
             print(f"{n:,} releases:", flush=True)
@@ -421,10 +472,16 @@ def main(argv: list[str] | None = None) -> int:
                     commit=args.commit,
                     resume=args.resume,
                     chat_index=args.chat_index,
+                    start=start_of(n) if start_of else None,
                 )
             )
             print(f"measured {n:,} releases in {time.monotonic() - began:.0f} s", flush=True)
+            if args.scheduled:
+                site = work / f"site-{n}"
+                scheduled[n] = scheduled_run.scheduled_runs(site, work, site_env(site), run, CORPUS)
         report(results, args.per_year, filler)
+        for n, runs in scheduled.items():
+            scheduled_run.report(runs, n)
     finally:
         if args.keep or args.work:
             print(f"\nkept {work}")

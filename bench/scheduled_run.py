@@ -1,0 +1,213 @@
+"""Scheduled publish runs on a site copy that ``bench/growth.py`` built: +K new, then nothing new.
+
+Used by ``bench/growth.py --scheduled`` (after the cold build, or ``--scheduled-only`` on a kept
+``--work`` folder). Each step is the workflow's own ``make publish-*`` target (publish.yml runs
+nothing else), in its order, against the fake portal (``briefing.testing.fakeportal``) serving
+the 20 releases of ``../shared/corpus`` (real PDF/HWP/HWPX attachments, extracted by collect),
+dated today (Korea time) — the archive of ``--end-yesterday`` ends the day before:
+
+- update job: ``publish-collect`` (``briefing report --begin`` + ``briefing collect``),
+  ``publish-summarize`` (offline: no ``BRIEFING_LLM_MODEL``), ``publish-commit`` (git add, commit,
+  push to a local bare origin), ``publish-report``, ``publish-decide`` (``briefing should-build``).
+  Run without ``cache/``, as on a fresh checkout (the update job restores only ``deploy-state/``);
+- build job (when the decision says build): ``cache/`` and ``output/`` back (the Actions cache),
+  ``publish-build`` (``briefing build --publish``, search index included), ``publish-size``, the
+  Pages artifact (``tar -czf`` of ``output/``, as upload-pages-artifact tars it), ``publish-mark``;
+- proxies for what the runner does around them: the checkout (``git clone --depth 1`` of the bare
+  origin: git's own work, no network) and the build job's cache save (``tar`` of ``cache/`` and
+  ``output/`` through ``zstd -T0``, as actions/cache does; no upload).
+
+Not included: ``pip install`` and setup-python (the same at any archive size), job start-up on the
+runners, the network of the real portal and of GitHub (uploads and downloads), the Pages deploy
+job itself (it publishes the uploaded artifact) and the cache restore download.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import time
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from briefing.records import KST
+from briefing.testing.fakeportal import FakeFeed, FakePortal, corpus_releases
+
+UPDATE = ("publish-collect", "publish-summarize", "publish-commit", "publish-report", "publish-decide")
+BUILD = ("publish-build", "publish-size")
+GIT_ID = {
+    "GIT_AUTHOR_NAME": "bench",
+    "GIT_AUTHOR_EMAIL": "bench@example.invalid",
+    "GIT_COMMITTER_NAME": "bench",
+    "GIT_COMMITTER_EMAIL": "bench@example.invalid",
+}
+
+
+def snapshot(folder: Path) -> dict[str, tuple[int, int]]:
+    out = {}
+    for path in folder.rglob("*"):
+        if path.is_file():
+            stat = path.stat()
+            out[path.relative_to(folder).as_posix()] = (stat.st_size, stat.st_mtime_ns)
+    return out
+
+
+def folder_bytes(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+
+
+class Runs:
+    """The scheduled runs on one site copy; ``run`` is growth.py's timed subprocess runner."""
+
+    def __init__(self, site: Path, work: Path, env: dict[str, str], run: Callable[..., Any], corpus: Path):
+        self.site, self.work, self.corpus = site, work, corpus
+        self.n = site.name.removeprefix("site-")
+        self.log = work / f"scheduled-{self.n}.log"
+        self.origin = work / f"origin-{self.n}.git"
+        self.outputs = work / f"github-output-{self.n}"
+        self.summary = work / f"job-summary-{self.n}.md"
+        self.kept_cache = work / f"build-job-cache-{self.n}"  # cache/ while the update job runs
+        self.env = {k: v for k, v in env.items() if not k.startswith(("GITHUB_", "GIT_"))} | GIT_ID
+        self.env |= {
+            "BRIEFING_LLM_MODEL": "",  # offline summaries
+            "BRIEFING_DEPLOY_TARGET": "pages",
+            "GITHUB_OUTPUT": str(self.outputs),
+            "GITHUB_REF_NAME": "main",
+        }
+        self._run = run
+
+    def git(self, *args: str, cwd: Path | None = None) -> str:
+        return subprocess.run(
+            ["git", *args], cwd=cwd or self.site, env=self.env, check=True, capture_output=True, text=True
+        ).stdout
+
+    def prepare(self) -> None:
+        """The repository as it is before a run: everything committed and pushed, the build deployed."""
+        if not (self.site / ".git").exists():
+            began = time.monotonic()
+            self.git("init", "--quiet", "-b", "main")
+            self.git("add", "-A")
+            self.git("commit", "--quiet", "--no-verify", "-m", "bench: the archive")
+            self.git("init", "--quiet", "--bare", "-b", "main", str(self.origin))
+            self.git("remote", "add", "origin", str(self.origin))
+            self.git("push", "--quiet", "-u", "origin", "main")
+            print(f"  git: archive committed and pushed in {time.monotonic() - began:.0f} s (not timed)")
+        # the last build was deployed: its decision's state is what the next run compares with
+        self.outputs.unlink(missing_ok=True)
+        self.make("publish-decide", {})
+        self.make("publish-mark", {"BRIEFING_DEPLOY_STATE": self.output("state")})
+        self.outputs.unlink()
+
+    def make(self, target: str, extra: dict[str, str]) -> Any:
+        return self._run(["make", "--no-print-directory", target], self.site, self.env | extra, self.log)
+
+    def output(self, key: str) -> str:
+        """The last ``key=`` line the steps wrote to $GITHUB_OUTPUT."""
+        lines = self.outputs.read_text().splitlines()
+        return [line.split("=", 1)[1] for line in lines if line.startswith(f"{key}=")][-1]
+
+    def one(self, label: str, portal: FakePortal) -> dict[str, Any]:
+        """One scheduled run; wall/CPU/peak per step, the decision, files written and bytes."""
+        figures: dict[str, Any] = {"label": label, "steps": [], "load": os.getloadavg()}
+        env = portal.env()
+
+        def timed(name: str, command: list[str] | str, extra: dict[str, str] | None = None) -> None:
+            if isinstance(command, str):
+                done = self.make(command, env | (extra or {}))
+            else:
+                done = self._run(command, self.site, self.env | env, self.log)
+            figures["steps"].append((name, done.wall, done.cpu, done.peak_mb))
+            print(
+                f"    {name:<34} {done.wall:7.1f} s wall {done.cpu:7.1f} s CPU {done.peak_mb:7,.0f} MB",
+                flush=True,
+            )
+
+        clone = self.work / f"checkout-{self.n}"
+        shutil.rmtree(clone, ignore_errors=True)
+        timed(
+            "checkout (proxy: local clone --depth 1)",
+            ["git", "clone", "--quiet", "--depth", "1", f"file://{self.origin}", str(clone)],
+        )
+        shutil.rmtree(clone, ignore_errors=True)
+        cache = self.site / "cache"
+        if cache.exists():  # a fresh checkout has no cache/
+            cache.rename(self.kept_cache)
+        self.outputs.unlink(missing_ok=True)
+        try:
+            for target in UPDATE:
+                timed(target, target)
+        finally:
+            if self.kept_cache.exists():
+                self.kept_cache.rename(cache)
+        figures["build"] = self.output("build") == "true"
+        if figures["build"]:
+            before = snapshot(self.site / "output")
+            for target in BUILD:
+                timed(target, target)
+            after = snapshot(self.site / "output")
+            changed = [rel for rel, stat in after.items() if before.get(rel) != stat]
+            figures["written"] = len(changed)
+            figures["written bytes"] = sum(after[rel][0] for rel in changed)
+            figures["removed"] = len(before.keys() - after.keys())
+            figures["output files"] = len(after)
+            figures["output bytes"] = sum(size for size, _ in after.values())
+            artifact = self.work / f"artifact-{self.n}.tar.gz"
+            timed("Pages artifact (tar -czf output/)", ["tar", "-czf", str(artifact), "-C", "output", "."])
+            figures["artifact bytes"] = artifact.stat().st_size
+            artifact.unlink()
+            timed("publish-mark", "publish-mark", {"BRIEFING_DEPLOY_STATE": self.output("state")})
+            saved = self.work / f"actions-cache-{self.n}.tar.zst"
+            timed(
+                "cache save (proxy: tar | zstd -T0)",
+                ["tar", "--use-compress-program", "zstd -T0", "-cf", str(saved), "cache", "output"],
+            )
+            figures["cache bytes"] = saved.stat().st_size
+            saved.unlink()
+        return figures
+
+
+def scheduled_runs(
+    site: Path, work: Path, env: dict[str, str], run: Callable[..., Any], corpus: Path
+) -> list[dict[str, Any]]:
+    """A run with the corpus's 20 releases new on the fake portal, then a run with nothing new."""
+    runs = Runs(site, work, env, run, corpus)
+    runs.prepare()
+    snippets = json.loads((corpus / "snippets.json").read_text(encoding="utf-8"))
+    releases = corpus_releases(corpus, snippets, datetime.now(KST).date())
+    results = []
+    with FakePortal(releases, [FakeFeed("molit")]) as portal:
+        for label in (f"+{len(releases)} new", "nothing new"):
+            print(f"  scheduled run, {label}:", flush=True)
+            results.append(runs.one(label, portal))
+    return results
+
+
+def report(results: list[dict[str, Any]], n: int) -> None:
+    """Markdown: one table per run, and what the runs wrote and uploaded."""
+    for figures in results:
+        load = ", ".join(f"{x:.2f}" for x in figures["load"])
+        print(f"\n## scheduled run at {n:,} releases: {figures['label']} (build: {figures['build']})\n")
+        print(f"load average (1, 5, 15 min) at its start: {load}\n")
+        print("| step | wall s | CPU s | peak MB |")
+        print("| --- | ---: | ---: | ---: |")
+        wall = cpu = 0.0
+        for name, w, c, mb in figures["steps"]:
+            print(f"| {name} | {w:.1f} | {c:.1f} | {mb:,.0f} |")
+            if not name.startswith(("checkout", "cache save")):
+                wall, cpu = wall + w, cpu + c
+        print(f"| **collect → mark (proxies left out)** | **{wall:.1f}** | **{cpu:.1f}** | |")
+        every = sum(w for _, w, _, _ in figures["steps"]), sum(c for _, _, c, _ in figures["steps"])
+        print(f"| with the checkout and cache-save proxies | {every[0]:.1f} | {every[1]:.1f} | |")
+        if figures["build"]:
+            print(
+                f"\n- output/ files written {figures['written']:,} ({figures['written bytes'] / 2**20:,.1f} MB), "
+                f"removed {figures['removed']}; output/ {figures['output files']:,} files, "
+                f"{figures['output bytes'] / 2**20:,.1f} MB; Pages artifact (uploaded whole) "
+                f"{figures['artifact bytes'] / 2**20:,.1f} MB; Actions cache (cache/ + output/, zstd) "
+                f"{figures['cache bytes'] / 2**20:,.1f} MB"
+            )
+    print(f"\n- load average at the end: {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
