@@ -17,6 +17,9 @@ dated today (Korea time) — the archive of ``--end-yesterday`` ends the day bef
   origin: git's own work, no network) and the build job's cache save (``tar`` of ``cache/`` and
   ``output/`` through ``zstd -T0``, as actions/cache does; no upload).
 
+Run again on the same site, it first puts back the archive's commit and the build before the first
+run, so the figures can be re-taken.
+
 Not included: ``pip install`` and setup-python (the same at any archive size), job start-up on the
 runners, the network of the real portal and of GitHub (uploads and downloads), the Pages deploy
 job itself (it publishes the uploaded artifact) and the cache restore download.
@@ -39,6 +42,7 @@ from briefing.testing.fakeportal import FakeFeed, FakePortal, corpus_releases
 
 UPDATE = ("publish-collect", "publish-summarize", "publish-commit", "publish-report", "publish-decide")
 BUILD = ("publish-build", "publish-size")
+ARCHIVE = "bench-archive"  # the tag of the archive's commit, before any scheduled run
 GIT_ID = {
     "GIT_AUTHOR_NAME": "bench",
     "GIT_AUTHOR_EMAIL": "bench@example.invalid",
@@ -71,6 +75,7 @@ class Runs:
         self.outputs = work / f"github-output-{self.n}"
         self.summary = work / f"job-summary-{self.n}.md"
         self.kept_cache = work / f"build-job-cache-{self.n}"  # cache/ while the update job runs
+        self.pristine = work / f"pristine-{self.n}"
         self.env = {k: v for k, v in env.items() if not k.startswith(("GITHUB_", "GIT_"))} | GIT_ID
         self.env |= {
             "BRIEFING_LLM_MODEL": "",  # offline summaries
@@ -86,16 +91,33 @@ class Runs:
         ).stdout
 
     def prepare(self) -> None:
-        """The repository as it is before a run: everything committed and pushed, the build deployed."""
+        """The repository as it is before a run: everything committed and pushed, the build deployed.
+
+        Again on the same site (a re-run): the archive's commit, ``output/`` and ``cache/`` as they were
+        before the first run (kept in ``pristine-N/``), so the +K run does the same work again."""
+        began = time.monotonic()
         if not (self.site / ".git").exists():
-            began = time.monotonic()
             self.git("init", "--quiet", "-b", "main")
             self.git("add", "-A")
             self.git("commit", "--quiet", "--no-verify", "-m", "bench: the archive")
+            self.git("tag", ARCHIVE)
             self.git("init", "--quiet", "--bare", "-b", "main", str(self.origin))
             self.git("remote", "add", "origin", str(self.origin))
             self.git("push", "--quiet", "-u", "origin", "main")
-            print(f"  git: archive committed and pushed in {time.monotonic() - began:.0f} s (not timed)")
+        else:
+            self.git("reset", "--quiet", "--hard", ARCHIVE)
+            self.git("clean", "-fdq", "--", "data", "content")
+            self.git("push", "--quiet", "--force", "origin", "main")
+        for folder in ("output", "cache"):
+            kept = self.pristine / folder
+            if kept.exists():
+                shutil.rmtree(self.site / folder, ignore_errors=True)
+                subprocess.run(["cp", "-a", str(kept), str(self.site / folder)], check=True)
+            else:
+                kept.parent.mkdir(parents=True, exist_ok=True)
+                subprocess.run(["cp", "-a", str(self.site / folder), str(kept)], check=True)
+        shutil.rmtree(self.site / "deploy-state", ignore_errors=True)
+        print(f"  git and the last build ready in {time.monotonic() - began:.0f} s (not timed)", flush=True)
         # the last build was deployed: its decision's state is what the next run compares with
         self.outputs.unlink(missing_ok=True)
         self.make("publish-decide", {})
@@ -140,7 +162,8 @@ class Runs:
         try:
             for target in UPDATE:
                 timed(target, target)
-        finally:
+        finally:  # the update job's own cache/ (cache/run-start.json) goes with its runner
+            shutil.rmtree(cache, ignore_errors=True)
             if self.kept_cache.exists():
                 self.kept_cache.rename(cache)
         figures["build"] = self.output("build") == "true"
