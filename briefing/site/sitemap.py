@@ -32,27 +32,24 @@ def latest(urls: Urls) -> str | None:
 
 def sitemap_xml(urls: Iterable[tuple[str, str | None]]) -> str:
     """A sitemap (sitemaps.org 0.9) from (absolute URL, lastmod date or None)."""
-    lines = [
-        '<?xml version="1.0" encoding="UTF-8"?>',
-        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
-    ]
-    for loc, lastmod in urls:
-        extra = f"<lastmod>{xml_escape(lastmod)}</lastmod>" if lastmod else ""
-        lines.append(f"<url><loc>{xml_escape(loc)}</loc>{extra}</url>")
-    lines.append("</urlset>")
-    return "\n".join(lines) + "\n"
+    return _sitemaps_org("urlset", "url", urls)
 
 
 def sitemap_index_xml(sitemaps: Iterable[tuple[str, str | None]]) -> str:
     """A sitemap index (sitemaps.org 0.9) from (absolute URL of a sitemap, lastmod date or None)."""
+    return _sitemaps_org("sitemapindex", "sitemap", sitemaps)
+
+
+def _sitemaps_org(root: str, element: str, entries: Iterable[tuple[str, str | None]]) -> str:
+    """Both files have one shape: ``<root>`` holding an ``<element>`` per (loc, lastmod)."""
     lines = [
         '<?xml version="1.0" encoding="UTF-8"?>',
-        '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+        f'<{root} xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
     ]
-    for loc, lastmod in sitemaps:
+    for loc, lastmod in entries:
         extra = f"<lastmod>{xml_escape(lastmod)}</lastmod>" if lastmod else ""
-        lines.append(f"<sitemap><loc>{xml_escape(loc)}</loc>{extra}</sitemap>")
-    lines.append("</sitemapindex>")
+        lines.append(f"<{element}><loc>{xml_escape(loc)}</loc>{extra}</{element}>")
+    lines.append(f"</{root}>")
     return "\n".join(lines) + "\n"
 
 
