@@ -95,15 +95,20 @@ def _dummy_key(monkeypatch: pytest.MonkeyPatch) -> None:
 # --------------------------------------------------------------------------- the stored summary
 
 
+def _summarize_one(tmp_path: Path, fake_llm: FakeLLM, release_id: str, title: str):
+    """One release in a new archive, summarised by the fake model (``evidence_data.answer``):
+    the settings, the record and the run's report."""
+    settings = evidence_settings(tmp_path, fake_llm.api_base)
+    record = export_record(release_id, title)
+    Store(settings.data_dir).save(record)
+    fake_llm.default = answer
+    return settings, record, run_summarize(settings)
+
+
 def test_summary_is_stored_as_json_and_a_second_run_calls_and_writes_nothing(
     tmp_path: Path, fake_llm: FakeLLM
 ) -> None:
-    settings = evidence_settings(tmp_path, fake_llm.api_base)
-    record = export_record("251101001", FAITHFUL_TITLE)
-    Store(settings.data_dir).save(record)
-    fake_llm.default = answer
-
-    report = run_summarize(settings)
+    settings, record, report = _summarize_one(tmp_path, fake_llm, "251101001", FAITHFUL_TITLE)
 
     assert report.made == [record.id], report.summary_line()
     assert fake_llm.calls == 2  # the summary, then one look at the claims the rules left undecided
@@ -154,12 +159,7 @@ def test_summary_is_stored_as_json_and_a_second_run_calls_and_writes_nothing(
 def test_retry_names_only_the_unsupported_claims_and_what_the_source_says(
     tmp_path: Path, fake_llm: FakeLLM
 ) -> None:
-    settings = evidence_settings(tmp_path, fake_llm.api_base)
-    record = export_record("251101002", FABRICATED_TITLE)
-    Store(settings.data_dir).save(record)
-    fake_llm.default = answer
-
-    report = run_summarize(settings)
+    settings, record, report = _summarize_one(tmp_path, fake_llm, "251101002", FABRICATED_TITLE)
 
     assert report.flagged == [record.id]
     retry = fake_llm.requests[1]["messages"][-1]["content"]
