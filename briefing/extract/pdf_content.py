@@ -178,7 +178,9 @@ def _parse_general(data: bytes, only: frozenset[bytes] | None) -> list[tuple[Any
                 kinds.append(token)
                 continue
             _close(token, stack, kinds, operands)
-        else:  # a keyword: an operator, or true/false/null inside an array or dictionary
+        # a keyword: an operator, or true/false/null inside an array or dictionary. The same rules as
+        # _parse_simple's, written out in both loops: a shared token iterator would add a call per token
+        else:
             token = found.group(kind)
             if token in (b"true", b"false"):
                 target.append(BooleanObject(token == b"true"))
