@@ -28,6 +28,7 @@ from briefing.testing.fakellm import FakeLLM
 from tests.support.evidence_data import (
     FABRICATED_DATE,
     FABRICATED_TITLE,
+    FAITHFUL,
     FAITHFUL_TITLE,
     FLIPPED,
     SWAPPED,
@@ -304,6 +305,22 @@ def test_every_evidence_id_exists_in_the_original_text_file(evidence_site: Evide
     # table rows are rows
     text = gzip.decompress(site.original(site.faithful).read_bytes()).decode("utf-8")
     assert re.search(r'<tr class="ev" id="ev-a1-\d+"><td>수출</td><td>515\.6</td><td>580</td></tr>', text)
+
+
+def test_the_headline_marks_its_claims_too(evidence_site: EvidenceSite) -> None:
+    """The <h1> is the summary's headline: its checked claims link to their evidence like the body's."""
+    site = evidence_site
+    html = site.page(site.faithful).read_text(encoding="utf-8")
+    heading = html[html.index('<h1 id="release-title">') : html.index("</h1>")]
+    parser = _Claims()
+    parser.feed(heading)
+    marked = {c["text"]: c for c in parser.claims}
+    assert {"580억불", "12.5%"} <= set(marked), marked
+    ids = _original_ids(site, site.faithful)
+    for claim in marked.values():
+        assert claim["data-claim"] == "supported" and set(claim["data-evidence"].split()) <= ids
+    # the heading reads as the headline: markup, not escaped markup
+    assert "&lt;" not in heading and re.sub(r"<[^>]+>", "", heading.split(">", 1)[1]) == FAITHFUL["headline"]
 
 
 def test_search_chat_and_article_json_read_the_stored_summary(evidence_site: EvidenceSite) -> None:

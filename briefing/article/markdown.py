@@ -94,7 +94,7 @@ def _attachments_meta(record: ReleaseRecord) -> str:
     return _meta_json(items)
 
 
-RENDER_VERSION = "1"  # bump when the rendering changes: every article is then rendered again
+RENDER_VERSION = "2"  # bump when the rendering changes: every article is then rendered again
 
 
 def render_key(record: ReleaseRecord, stored: StoredSummary) -> str:
@@ -104,7 +104,9 @@ def render_key(record: ReleaseRecord, stored: StoredSummary) -> str:
     return hashlib.blake2b("\x00".join(parts).encode("utf-8"), digest_size=12).hexdigest()
 
 
-def _header(record: ReleaseRecord, stored: StoredSummary, key_summary: str) -> list[str]:
+def _header(
+    record: ReleaseRecord, stored: StoredSummary, key_summary: str, headline_marked: str = ""
+) -> list[str]:
     summary = stored.summary
     category = summary.category if summary else stored.category
     # Tag_list (a JSON list) is what the site reads: Pelican splits "Tags: a, b" on "," or ";" (and
@@ -123,6 +125,8 @@ def _header(record: ReleaseRecord, stored: StoredSummary, key_summary: str) -> l
         "Source": safe_url(record.url),
         "Attachments": _attachments_meta(record),
         "Headline": escape_inline(summary.headline if summary else record.title),
+        # the page's <h1>: the headline with its checked claims marked (only when it has any)
+        "Headline_marked": headline_marked,
         "Summary": escape_inline(key_summary),
         "Summary_kind": stored.kind,
         "Model": escape_inline(stored.model),
@@ -145,7 +149,8 @@ def render_article(record: ReleaseRecord, stored: StoredSummary) -> str:
     if summary is None:
         return render_no_text(record, stored)
     marks = ClaimMarks(stored.faithfulness.claims if stored.faithfulness else [])
-    lines = _header(record, stored, summary.key_summary)
+    headline_marked = marks.render("headline", summary.headline) if marks.by_field.get("headline") else ""
+    lines = _header(record, stored, summary.key_summary, headline_marked)
     if stored.extract:
         lines += [f'<p class="summary-label summary-extract">{EXTRACT_LABEL}</p>', ""]
     unsupported = _unique(stored.unsupported)
