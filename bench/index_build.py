@@ -42,7 +42,7 @@ sys.path.insert(0, str(ROOT))
 from bench.search import run_pagefind, write_pages  # noqa: E402
 from briefing.categories import guess_category  # noqa: E402
 from briefing.chat.index_build import build_chat_index, document_from_record, search_analyzer  # noqa: E402
-from briefing.search import analyzer  # noqa: E402
+from briefing.search import kiwi_words  # noqa: E402
 from briefing.search.client_index import SearchDocument, build_client_index  # noqa: E402
 from briefing.testing.synthetic import generate_records, real_text_pool  # noqa: E402
 
@@ -51,7 +51,7 @@ CORPUS = ROOT.parent / "shared" / "corpus"
 
 def timed(step: Callable[[], Any]) -> tuple[Any, float, float]:
     """``step()``, its wall seconds and its CPU seconds (this process and its children)."""
-    analyzer._LINE_CACHE.clear()
+    kiwi_words._WORD_CACHE.clear()
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu, wall = time.process_time(), time.perf_counter()
     result = step()
