@@ -141,7 +141,9 @@ def _split_tokens(tokens: list[Any], words: list[tuple[str, int, int]]) -> list[
     return out
 
 
-def word_terms(lines: Sequence[str], cache: AnalysisCache | None = None) -> dict[str, tuple[str, ...]]:
+def word_terms(
+    lines: Sequence[str], cache: AnalysisCache | None = None, context: int = CONTEXT
+) -> dict[str, tuple[str, ...]]:
     """kiwipiepy terms of each distinct written word of ``lines``, analysing only words not seen
     before (in this process, or by any build that shares ``cache``: the search and the chat index)."""
     wanted = dict.fromkeys(word for line in lines for word in line.split())
@@ -155,7 +157,7 @@ def word_terms(lines: Sequence[str], cache: AnalysisCache | None = None) -> dict
         _WORD_CACHE.clear()  # found holds this call's words already seen: the clear loses none
     _WORD_CACHE.update(stored)
     if fresh:
-        jobs = context_runs(lines, set(fresh))
+        jobs = context_runs(lines, set(fresh), context)
         analysed: dict[str, list[str]] = {}
         for (_, words), tokens in zip(
             jobs, _tokenize_all(get_kiwi(), [text for text, _ in jobs]), strict=True
