@@ -26,11 +26,12 @@ import time
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import chain
 
 from briefing.search.analysis_cache import ANALYZER_VERSION, Analysis, AnalysisCache, content_key, word_key
 from briefing.search.kiwi_words import word_terms
-from briefing.search.normalize import normalize
-from briefing.search.query import _bigrams, pair_terms, word_stems
+from briefing.search.normalize import normalize, split_words
+from briefing.search.query import _bigrams, _stem_of, pair_terms
 
 __all__ = [
     "ANALYZER_VERSION",
@@ -47,13 +48,13 @@ __all__ = [
 
 
 def rule_terms(text: str) -> list[str]:
-    """The model-free part of the analysis: stems, neighbour pairs and their bigrams."""
-    stems = [stem for _, stem in word_stems(text)]
+    """The model-free part of the analysis of normalised ``text``: stems, neighbour pairs and their
+    bigrams (the stems are :func:`~briefing.search.query.word_stems`' without normalising again)."""
+    stems = [stem for stem in map(_stem_of, split_words(text)) if stem]
     pairs = pair_terms(stems)
-    terms = list(stems)
-    terms.extend(pairs)
-    for term in (*stems, *pairs):
-        terms.extend(_bigrams(term))
+    terms = stems + pairs
+    terms.extend(chain.from_iterable(map(_bigrams, stems)))
+    terms.extend(chain.from_iterable(map(_bigrams, pairs)))
     return terms
 
 
@@ -73,9 +74,8 @@ def analyze_texts(texts: Sequence[str], cache: AnalysisCache | None = None) -> l
     results: list[list[str]] = []
     for text, lines in zip(normalized, per_text, strict=True):
         terms = rule_terms(text)
-        for line in lines:
-            for word in line.split():
-                terms.extend(known[word])
+        words = chain.from_iterable(map(str.split, lines))
+        terms.extend(chain.from_iterable(map(known.__getitem__, words)))
         results.append(terms)
     return results
 

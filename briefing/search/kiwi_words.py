@@ -105,6 +105,8 @@ def context_runs(lines: Iterable[str], new: set[str], context: int = CONTEXT) ->
     todo = set(new)
     jobs: list[Job] = []
     for line in lines:
+        if todo.isdisjoint(line.split()):
+            continue  # most lines, once the vocabulary is known
         spans = [(m.group(), m.start(), m.end()) for m in _WORD.finditer(line)]
         chosen = []
         for i, (word, _, _) in enumerate(spans):
@@ -146,7 +148,9 @@ def word_terms(
 ) -> dict[str, tuple[str, ...]]:
     """kiwipiepy terms of each distinct written word of ``lines``, analysing only words not seen
     before (in this process, or by any build that shares ``cache``: the search and the chat index)."""
-    wanted = dict.fromkeys(word for line in lines for word in line.split())
+    wanted: set[str] = set()
+    for line in lines:
+        wanted.update(line.split())
     found = {word: _WORD_CACHE[word] for word in wanted if word in _WORD_CACHE}
     fresh = [word for word in wanted if word not in found]
     stored = {w: tuple(t) for w, t in cache.get_words(fresh).items()} if fresh and cache else {}
