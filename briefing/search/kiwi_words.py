@@ -148,6 +148,7 @@ def word_terms(
 ) -> dict[str, tuple[str, ...]]:
     """kiwipiepy terms of each distinct written word of ``lines``, analysing only words not seen
     before (in this process, or by any build that shares ``cache``: the search and the chat index)."""
+    lines = list(dict.fromkeys(lines))  # boilerplate lines recur: split each once
     wanted: set[str] = set()
     for line in lines:
         wanted.update(line.split())
