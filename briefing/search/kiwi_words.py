@@ -88,7 +88,8 @@ def kiwi_terms(tokens: Iterable[Any]) -> list[str]:
     return terms
 
 
-# Bounded so a long build cannot grow it without limit (a word and its terms: ~300 bytes).
+# Bounded so a long build cannot grow it without limit (a word and its terms: ~400 bytes, so
+# ~200 MB when full, about what the per-line cache of version 2 held at its bound).
 _WORD_CACHE: dict[str, tuple[str, ...]] = {}
 _WORD_CACHE_MAX = 500_000
 _WORD = re.compile(r"\S+")
