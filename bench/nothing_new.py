@@ -22,7 +22,6 @@ import resource
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from datetime import date, datetime
 from pathlib import Path
@@ -32,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
 from sample_portal import sample_feeds, sample_releases  # noqa: E402
-from worktree import copy_tracked  # noqa: E402
+from worktree import copy_tracked, work_folder  # noqa: E402
 
 from briefing.records import KST  # noqa: E402
 from briefing.testing.fakeportal import FakePortal  # noqa: E402
@@ -123,16 +122,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--releases", default="2000", help="comma-separated archive sizes")
     parser.add_argument("--keep", action="store_true")
     args = parser.parse_args(argv)
-    work = Path(tempfile.mkdtemp(prefix="briefing-bench-nothing-new-"))
-    try:
-        with FakePortal(sample_releases(shift_to=datetime.now(KST).date()), sample_feeds()) as portal:
-            for n in (int(x) for x in args.releases.split(",")):
-                one_size(n, work, portal)
-    finally:
-        if args.keep:
-            print(f"kept {work}")
-        else:
-            shutil.rmtree(work, ignore_errors=True)
+    releases = sample_releases(shift_to=datetime.now(KST).date())
+    with (
+        work_folder("briefing-bench-nothing-new-", args.keep) as work,
+        FakePortal(releases, sample_feeds()) as portal,
+    ):
+        for n in (int(x) for x in args.releases.split(",")):
+            one_size(n, work, portal)
     return 0
 
 

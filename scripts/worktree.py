@@ -1,9 +1,13 @@
-"""A throw-away copy of this repository's tracked files (as they are in the work tree)."""
+"""A throw-away copy of this repository's tracked files (as they are in the work tree), and the
+throw-away folder a bench or check runs in."""
 
 from __future__ import annotations
 
 import shutil
 import subprocess
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -55,3 +59,17 @@ def copy_tracked(dest: Path, root: Path = ROOT, skip: tuple[str, ...] = ()) -> i
         shutil.copy2(src, target)
         count += 1
     return count
+
+
+@contextmanager
+def work_folder(prefix: str, keep: bool = False) -> Iterator[Path]:
+    """A new temporary folder for one run, removed afterwards; with ``keep`` it stays (and its
+    path is printed) for a look at what the run made."""
+    work = Path(tempfile.mkdtemp(prefix=prefix))
+    try:
+        yield work
+    finally:
+        if keep:
+            print(f"kept {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)

@@ -4,7 +4,6 @@ behind litellm, and the Vercel and Lambda adapters with their own request shapes
 from __future__ import annotations
 
 import base64
-import importlib.util
 import json
 import logging
 import os
@@ -45,7 +44,7 @@ from briefing.llm import preload
 from briefing.settings import Settings
 from briefing.testing.fakellm import FakeLLM, echo_reply, slow_reply, text_reply
 from briefing.testing.synthetic import generate_records
-from tests.support.chat_support import INJECTION, chat_records, cite_reply
+from tests.support.chat_support import ADAPTERS, INJECTION, chat_records, cite_reply, fresh_module
 
 ROOT = Path(__file__).resolve().parent.parent
 SITE = "https://briefing.example.org"
@@ -372,21 +371,18 @@ def test_static_site_and_no_escape(site: Site, output: Path) -> None:
 # --- adapters ------------------------------------------------------------------------------------
 
 
-def _load(path: Path, name: str) -> Any:
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def test_vercel_handler(monkeypatch: pytest.MonkeyPatch, settings: Settings, index_dir: Path) -> None:
+def _adapter_env(monkeypatch: pytest.MonkeyPatch, settings: Settings, index_dir: Path) -> None:
+    """What a deployed chat function reads from its environment."""
     monkeypatch.setenv("BRIEFING_CHAT_INDEX", str(index_dir))
     monkeypatch.setenv("BRIEFING_CHAT_MODEL", settings.chat_model)
     monkeypatch.setenv("BRIEFING_LLM_API_BASE", settings.llm_api_base)
     monkeypatch.setenv("SITE_URL", SITE)
-    vercel = _load(ROOT / "briefing" / "chat" / "adapters" / "vercel.py", "vercel_chat")
-    shim = _load(ROOT / "api" / "chat.py", "vercel_shim")  # where Vercel looks: re-exports the adapter
+
+
+def test_vercel_handler(monkeypatch: pytest.MonkeyPatch, settings: Settings, index_dir: Path) -> None:
+    _adapter_env(monkeypatch, settings, index_dir)
+    vercel = fresh_module(ADAPTERS / "vercel.py", "vercel_chat")
+    shim = fresh_module(ROOT / "api" / "chat.py", "vercel_shim")  # where Vercel looks: re-exports the adapter
     assert shim.handler.__module__ == "briefing.chat.adapters.vercel"
     server = HTTPServer(("127.0.0.1", 0), vercel.handler)  # Vercel drives this class the same way
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -424,11 +420,8 @@ def _lambda_event(
 
 
 def test_lambda_handler(monkeypatch: pytest.MonkeyPatch, settings: Settings, index_dir: Path) -> None:
-    monkeypatch.setenv("BRIEFING_CHAT_INDEX", str(index_dir))
-    monkeypatch.setenv("BRIEFING_CHAT_MODEL", settings.chat_model)
-    monkeypatch.setenv("BRIEFING_LLM_API_BASE", settings.llm_api_base)
-    monkeypatch.setenv("SITE_URL", SITE)
-    lam = _load(ROOT / "briefing" / "chat" / "adapters" / "aws_lambda.py", "lambda_chat")
+    _adapter_env(monkeypatch, settings, index_dir)
+    lam = fresh_module(ADAPTERS / "aws_lambda.py", "lambda_chat")
     result = lam.handler(_lambda_event(json.dumps({"question": "양자컴퓨터 국산화 예산"}), b64=True), None)
     assert result["statusCode"] == 200 and result["headers"]["Content-Type"].startswith("text/event-stream")
     events = events_of(result["body"].encode())

@@ -4,12 +4,10 @@ shows its reason on focus, and axe finds no serious violations."""
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
+from tests.support.browser import axe_source, serious_violations
 from tests.support.evidence_site import EvidenceSite
-from tests.test_site_browser import AXE
 
 pytestmark = pytest.mark.browser
 
@@ -129,23 +127,13 @@ def test_a_link_to_a_passage_opens_it(evidence_site: EvidenceSite, browser) -> N
 
 
 def test_no_serious_accessibility_violations_with_claims_marked(evidence_site: EvidenceSite, browser) -> None:
-    if not AXE.is_file():
-        if os.environ.get("BRIEFING_REQUIRE_BROWSER") == "1":
-            pytest.fail("axe-core missing: .ci/run installs it with npm into .npm-tools")
-        pytest.skip("axe-core not installed (npm install --prefix .npm-tools axe-core)")
-    source = AXE.read_text(encoding="utf-8")
+    axe = axe_source()
     for record in (evidence_site.faithful, evidence_site.fabricated):
         context, page, _ = _open(browser, evidence_site.url(record), 1280)
         try:
             page.locator(".summary .claim[data-evidence]").first.click()  # the original open, highlighted
             page.wait_for_selector(".ev-target", timeout=10_000)
-            page.evaluate(source)
-            result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-            serious = [
-                f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes'][:3]]}"
-                for v in result["violations"]
-                if v["impact"] in ("serious", "critical")
-            ]
+            serious = serious_violations(page, axe)
             assert serious == [], f"{record.id}: {serious}"
         finally:
             context.close()

@@ -6,7 +6,6 @@ as Vercel runs it; the Lambda handler gets function-URL events as AWS sends them
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import socket
 import struct
@@ -17,14 +16,13 @@ import urllib.request
 from collections.abc import Iterator
 from http.server import ThreadingHTTPServer
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
 from briefing.chat.serve import make_server
 from briefing.settings import Settings
+from tests.support.chat_support import ADAPTERS, fresh_module
 
-ROOT = Path(__file__).resolve().parent.parent
 NESTED = b'{"question": "x", "history": ' + b"[" * 5000 + b"]" * 5000 + b"}"
 
 
@@ -84,14 +82,6 @@ def test_deeply_nested_json_is_a_clear_400(serve) -> None:
     assert _request(base + "/")[0] == 200  # the server is fine
 
 
-def _load(name: str, path: Path) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def _lambda_event(body: bytes, source_ip: str, forwarded: str = "") -> dict:
     headers = {"content-type": "application/json", "accept": "application/json"}
     if forwarded:
@@ -109,7 +99,7 @@ def test_lambda_adapter_answers_nested_json_400_and_keys_on_the_source_ip(
 ) -> None:
     monkeypatch.setenv("BRIEFING_CHAT_RATE", "3")
     monkeypatch.setenv("BRIEFING_CHAT_INDEX", str(tmp_path / "no-index"))
-    module = _load("briefing_lambda_under_test", ROOT / "briefing" / "chat" / "adapters" / "aws_lambda.py")
+    module = fresh_module(ADAPTERS / "aws_lambda.py", "briefing_lambda_under_test")
     result = module.handler(_lambda_event(NESTED, "198.51.100.1"))
     assert result["statusCode"] == 400 and "json_too_deep" in result["body"]
     statuses = [
@@ -126,7 +116,7 @@ def test_vercel_adapter_keys_on_the_address_the_platform_wrote(
     monkeypatch.setenv("BRIEFING_CHAT_RATE", "5")
     monkeypatch.setenv("BRIEFING_CHAT_INDEX", str(tmp_path / "no-index"))
     # a fresh copy of the adapter (api/chat.py re-exports it): its endpoint reads this test's settings
-    module = _load("briefing_vercel_under_test", ROOT / "briefing" / "chat" / "adapters" / "vercel.py")
+    module = fresh_module(ADAPTERS / "vercel.py", "briefing_vercel_under_test")
     server = ThreadingHTTPServer(("127.0.0.1", 0), module.handler)
     base = _start(server)
     try:

@@ -6,22 +6,12 @@ The README's screenshots are of the demo site instead: ``scripts/screenshots.py`
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 
+from tests.support.browser import axe_source, serious_violations
 from tests.support.site_fixture import BuiltSite
-from tests.support.sitebuild import ROOT
 
 pytestmark = pytest.mark.browser
-
-AXE = (
-    Path(os.environ.get("BRIEFING_NODE_TOOLS", ROOT / ".npm-tools"))
-    / "node_modules"
-    / "axe-core"
-    / "axe.min.js"
-)
 
 
 def _pages(site: BuiltSite) -> dict[str, str]:
@@ -87,21 +77,11 @@ def test_theme_toggle_persists_and_original_text_opens(built_site: BuiltSite, br
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_no_serious_accessibility_violations(built_site: BuiltSite, browser, scheme: str) -> None:
-    if not AXE.is_file():
-        if os.environ.get("BRIEFING_REQUIRE_BROWSER") == "1":
-            pytest.fail("axe-core missing: .ci/run installs it with npm into .npm-tools")
-        pytest.skip("axe-core not installed (npm install --prefix .npm-tools axe-core)")
-    source = AXE.read_text(encoding="utf-8")
+    axe = axe_source()
     for name, url in _pages(built_site).items():
         context, page, _ = _open(browser, url, 1280, scheme)
         try:
-            page.evaluate(source)  # through DevTools, not a <script> tag: the page's CSP stays strict
-            result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-            serious = [
-                f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes'][:3]]}"
-                for v in result["violations"]
-                if v["impact"] in ("serious", "critical")
-            ]
+            serious = serious_violations(page, axe)
             assert serious == [], f"{name} {scheme}: {serious}"
         finally:
             context.close()

@@ -14,7 +14,8 @@ from briefing.records import KST
 from briefing.site.listing import by_category, category_counts, ministry_slug
 from briefing.site.output import write_gzip_output, write_output
 from briefing.site.paging import stable_spans
-from briefing.site.related import Item, related
+from briefing.site.related import Item, related, related_cached
+from briefing.site.sitemap import latest, sitemap_shards
 from briefing.site.text import json_for_html, korean_datetime, parse_attachments, plain, text
 from tests.support.sitebuild import ROOT
 
@@ -77,6 +78,32 @@ def test_related_reuses_earlier_results_until_something_before_an_item_changes()
     third = related(changed, count=3, known=known)
     assert third == related(changed, count=3) and third["r10"] != ["marked"]
     assert related(changed[:20], count=3, known=known) and set(known) == {i.key for i in changed[:20]}
+
+
+def test_related_results_survive_in_a_cache_file_and_a_damaged_one_costs_only_time(tmp_path: Path) -> None:
+    t0 = datetime(2026, 10, 1, 9, tzinfo=KST)
+    items = [Item(f"r{n}", t0 + timedelta(hours=n), ("주택",), "교육부") for n in range(6)]
+    cache = tmp_path / "related" / "related.pickle"
+    assert related_cached(items, 2, cache) == related(items, 2) and cache.is_file()
+    stamp = cache.stat().st_mtime_ns
+    assert related_cached(items, 2, cache) == related(items, 2)
+    assert cache.stat().st_mtime_ns == stamp  # nothing changed: the file is not rewritten
+    cache.write_bytes(b"not a pickle")
+    assert related_cached(items, 2, cache) == related(items, 2)
+
+
+def test_sitemap_shards_pages_first_then_months_newest_first() -> None:
+    day = datetime(2026, 9, 30, 23, tzinfo=KST)
+    dated = [
+        ("/r/2", day + timedelta(hours=2), "2026-10-01"),
+        ("/r/1", day, "2026-09-30"),
+        ("/d/2026-09-30", day.date(), "2026-09-30"),
+    ]
+    shards = sitemap_shards(["/", "/about/"], dated)
+    assert [stem for stem, _ in shards] == ["pages", "releases-2026-10", "releases-2026-09"]
+    assert shards[0][1] == [("/", None), ("/about/", None)] and latest(shards[0][1]) is None
+    assert shards[2][1] == [("/r/1", "2026-09-30"), ("/d/2026-09-30", "2026-09-30")]
+    assert latest(shards[1][1]) == "2026-10-01"
 
 
 def test_text_helpers_make_untrusted_values_safe() -> None:

@@ -28,6 +28,7 @@ from briefing.testing.fakellm import FakeLLM
 from tests.support.evidence_data import (
     FABRICATED_DATE,
     FABRICATED_TITLE,
+    FAITHFUL,
     FAITHFUL_TITLE,
     FLIPPED,
     SWAPPED,
@@ -95,15 +96,20 @@ def _dummy_key(monkeypatch: pytest.MonkeyPatch) -> None:
 # --------------------------------------------------------------------------- the stored summary
 
 
+def _summarize_one(tmp_path: Path, fake_llm: FakeLLM, release_id: str, title: str):
+    """One release in a new archive, summarised by the fake model (``evidence_data.answer``):
+    the settings, the record and the run's report."""
+    settings = evidence_settings(tmp_path, fake_llm.api_base)
+    record = export_record(release_id, title)
+    Store(settings.data_dir).save(record)
+    fake_llm.default = answer
+    return settings, record, run_summarize(settings)
+
+
 def test_summary_is_stored_as_json_and_a_second_run_calls_and_writes_nothing(
     tmp_path: Path, fake_llm: FakeLLM
 ) -> None:
-    settings = evidence_settings(tmp_path, fake_llm.api_base)
-    record = export_record("251101001", FAITHFUL_TITLE)
-    Store(settings.data_dir).save(record)
-    fake_llm.default = answer
-
-    report = run_summarize(settings)
+    settings, record, report = _summarize_one(tmp_path, fake_llm, "251101001", FAITHFUL_TITLE)
 
     assert report.made == [record.id], report.summary_line()
     assert fake_llm.calls == 2  # the summary, then one look at the claims the rules left undecided
@@ -154,12 +160,7 @@ def test_summary_is_stored_as_json_and_a_second_run_calls_and_writes_nothing(
 def test_retry_names_only_the_unsupported_claims_and_what_the_source_says(
     tmp_path: Path, fake_llm: FakeLLM
 ) -> None:
-    settings = evidence_settings(tmp_path, fake_llm.api_base)
-    record = export_record("251101002", FABRICATED_TITLE)
-    Store(settings.data_dir).save(record)
-    fake_llm.default = answer
-
-    report = run_summarize(settings)
+    settings, record, report = _summarize_one(tmp_path, fake_llm, "251101002", FABRICATED_TITLE)
 
     assert report.flagged == [record.id]
     retry = fake_llm.requests[1]["messages"][-1]["content"]
@@ -304,6 +305,22 @@ def test_every_evidence_id_exists_in_the_original_text_file(evidence_site: Evide
     # table rows are rows
     text = gzip.decompress(site.original(site.faithful).read_bytes()).decode("utf-8")
     assert re.search(r'<tr class="ev" id="ev-a1-\d+"><td>수출</td><td>515\.6</td><td>580</td></tr>', text)
+
+
+def test_the_headline_marks_its_claims_too(evidence_site: EvidenceSite) -> None:
+    """The <h1> is the summary's headline: its checked claims link to their evidence like the body's."""
+    site = evidence_site
+    html = site.page(site.faithful).read_text(encoding="utf-8")
+    heading = html[html.index('<h1 id="release-title">') : html.index("</h1>")]
+    parser = _Claims()
+    parser.feed(heading)
+    marked = {c["text"]: c for c in parser.claims}
+    assert {"580억불", "12.5%"} <= set(marked), marked
+    ids = _original_ids(site, site.faithful)
+    for claim in marked.values():
+        assert claim["data-claim"] == "supported" and set(claim["data-evidence"].split()) <= ids
+    # the heading reads as the headline: markup, not escaped markup
+    assert "&lt;" not in heading and re.sub(r"<[^>]+>", "", heading.split(">", 1)[1]) == FAITHFUL["headline"]
 
 
 def test_search_chat_and_article_json_read_the_stored_summary(evidence_site: EvidenceSite) -> None:

@@ -6,6 +6,7 @@ as text whatever it holds; URLs are kept only when http(s).
 
 from __future__ import annotations
 
+import html
 import re
 from urllib.parse import quote, urlsplit
 
@@ -69,3 +70,12 @@ def line_start(out: str) -> str:
     if out and out[0] in _LINE_START:
         out = _LINE_START[out[0]] + out[1:]
     return _ORDERED.sub(lambda m: m.group(1) + ("&#46;" if m.group(2) == "." else "&#41;"), out)
+
+
+def link_html(url: str, label_html: str) -> str:
+    """An outgoing link with ``label_html`` (already escaped) as its text; the label alone when
+    ``url`` is not http(s). The one rule for links in articles and original texts."""
+    href = safe_url(url)
+    if not href:
+        return label_html
+    return f'<a href="{html.escape(href, quote=True)}" rel="nofollow noopener">{label_html}</a>'

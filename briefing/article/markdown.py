@@ -15,13 +15,12 @@ original text stays in the record and reaches the site as a separate file
 from __future__ import annotations
 
 import hashlib
-import html
 import json
 import logging
 from pathlib import Path
 
 from briefing.article.claims import ClaimMarks
-from briefing.article.escape import escape_block, escape_inline, safe_url  # noqa: F401 (re-exported)
+from briefing.article.escape import escape_block, escape_inline, link_html, safe_url  # noqa: F401 (re-exported)
 from briefing.errors import ArticleError
 from briefing.faithfulness import ClaimCheck
 from briefing.records import ReleaseRecord, safe_id
@@ -36,13 +35,6 @@ NO_TEXT_MESSAGE = (
     "이 보도자료는 본문과 첨부파일에서 읽을 수 있는 텍스트를 얻지 못해 아직 요약하지 않았습니다. "
     "아래 첨부파일과 정책브리핑 원문 링크에서 내용을 확인하세요. 텍스트를 얻으면 다음 갱신 때 요약합니다."
 )
-
-
-def _link(url: str, label: str) -> str:
-    href = safe_url(url)
-    if not href:
-        return escape_inline(label)
-    return f'<a href="{html.escape(href, quote=True)}" rel="nofollow noopener">{escape_inline(label)}</a>'
 
 
 def _meta_json(value: object) -> str:
@@ -102,7 +94,7 @@ def _attachments_meta(record: ReleaseRecord) -> str:
     return _meta_json(items)
 
 
-RENDER_VERSION = "1"  # bump when the rendering changes: every article is then rendered again
+RENDER_VERSION = "2"  # bump when the rendering changes: every article is then rendered again
 
 
 def render_key(record: ReleaseRecord, stored: StoredSummary) -> str:
@@ -112,7 +104,9 @@ def render_key(record: ReleaseRecord, stored: StoredSummary) -> str:
     return hashlib.blake2b("\x00".join(parts).encode("utf-8"), digest_size=12).hexdigest()
 
 
-def _header(record: ReleaseRecord, stored: StoredSummary, key_summary: str) -> list[str]:
+def _header(
+    record: ReleaseRecord, stored: StoredSummary, key_summary: str, headline_marked: str = ""
+) -> list[str]:
     summary = stored.summary
     category = summary.category if summary else stored.category
     # Tag_list (a JSON list) is what the site reads: Pelican splits "Tags: a, b" on "," or ";" (and
@@ -131,6 +125,8 @@ def _header(record: ReleaseRecord, stored: StoredSummary, key_summary: str) -> l
         "Source": safe_url(record.url),
         "Attachments": _attachments_meta(record),
         "Headline": escape_inline(summary.headline if summary else record.title),
+        # the page's <h1>: the headline with its checked claims marked (only when it has any)
+        "Headline_marked": headline_marked,
         "Summary": escape_inline(key_summary),
         "Summary_kind": stored.kind,
         "Model": escape_inline(stored.model),
@@ -153,7 +149,8 @@ def render_article(record: ReleaseRecord, stored: StoredSummary) -> str:
     if summary is None:
         return render_no_text(record, stored)
     marks = ClaimMarks(stored.faithfulness.claims if stored.faithfulness else [])
-    lines = _header(record, stored, summary.key_summary)
+    headline_marked = marks.render("headline", summary.headline) if marks.by_field.get("headline") else ""
+    lines = _header(record, stored, summary.key_summary, headline_marked)
     if stored.extract:
         lines += [f'<p class="summary-label summary-extract">{EXTRACT_LABEL}</p>', ""]
     unsupported = _unique(stored.unsupported)
@@ -200,9 +197,9 @@ def render_no_text(record: ReleaseRecord, stored: StoredSummary) -> str:
     lines = _header(record, stored, NO_TEXT_MESSAGE)
     lines += ["## 핵심 요약", "", NO_TEXT_MESSAGE, "", "## 원문 링크", ""]
     if safe_url(record.url):
-        lines.append(f"- {_link(record.url, '정책브리핑 원문 보기')}")
+        lines.append(f"- {link_html(record.url, escape_inline('정책브리핑 원문 보기'))}")
     for att in record.attachments:
-        lines.append(f"- {_link(att.url, att.name)}")
+        lines.append(f"- {link_html(att.url, escape_inline(att.name))}")
     return "\n".join(lines).rstrip() + "\n"
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 
+from briefing.article.escape import link_html
 from briefing.article.view import ReleaseView, SourcePart
 
 ORIGINAL_HEADING = '<h2 id="original">원문</h2>'
@@ -19,15 +20,6 @@ MAX_ORIGINAL_CHARS = 200_000  # per part; past it only passages cited as evidenc
 
 def _text(value: str) -> str:
     return html.escape(" ".join(str(value).split()), quote=False)
-
-
-def _link(url: str, label: str) -> str:
-    from briefing.article.markdown import safe_url  # the one URL rule for everything we render
-
-    href = safe_url(url)
-    if not href:
-        return _text(label)
-    return f'<a href="{html.escape(href, quote=True)}" rel="nofollow noopener">{_text(label)}</a>'
 
 
 def _row(text: str) -> str:
@@ -98,7 +90,7 @@ def original_html(view: ReleaseView | None, source_url: str = "") -> str:
     Passages cited as evidence are always included, even past :data:`MAX_ORIGINAL_CHARS`.
     """
     if view is None or view.record is None:
-        link = _link(source_url, "정책브리핑 원문")
+        link = link_html(source_url, _text("정책브리핑 원문"))
         return f'<p class="original-missing">원문 텍스트 기록을 찾지 못했습니다. {link}에서 확인하세요.</p>\n'
     stored = view.stored
     needed = {
@@ -118,7 +110,7 @@ def original_html(view: ReleaseView | None, source_url: str = "") -> str:
             parts.append(f"<h3>첨부: {_text(part.name)}</h3>")
             if part.error or not part.text.strip():
                 reason = f" ({_text(part.error)})" if part.error else ""
-                link = _link(part.url, part.name)
+                link = link_html(part.url, _text(part.name))
                 parts.append(
                     f'<p class="original-missing">이 첨부파일의 텍스트를 읽지 못했습니다{reason}. 파일: {link}</p>'
                 )

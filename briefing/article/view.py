@@ -12,6 +12,7 @@ import logging
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from briefing.faithfulness import ClaimCheck, Passage, split_passages
 from briefing.records import ReleaseRecord
@@ -149,6 +150,15 @@ def view_for(data_dir: Path | None, relative_source_path: str) -> ReleaseView | 
         return None
     data_dir = Path(data_dir)
     return ReleaseView(data_dir / "releases" / f"{key}.json", data_dir / "summaries" / f"{key}.json")
+
+
+def article_view(article: Any, data_dir: Path | None) -> ReleaseView | None:
+    """The view of a Pelican article: the one ``briefing_site`` attached when it ran first, else
+    read from ``data_dir`` (None for a hand-written article, which has no stored summary)."""
+    view = getattr(article, "briefing_view", None)
+    if view is None and "source_hash" in article.metadata:
+        view = view_for(data_dir, article.relative_source_path)
+    return view
 
 
 def view_of_record(data_dir: Path, record: ReleaseRecord) -> ReleaseView:

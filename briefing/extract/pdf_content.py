@@ -67,7 +67,7 @@ def _parse_simple(data: bytes, only: frozenset[bytes] | None) -> list[tuple[Any,
     """:func:`parse_operations` of a stream without literal strings (Hancom writes hex strings):
     tokens come from one ``findall``, and each distinct number, name or string is made once
     (they are immutable, and glyph codes and coordinates repeat)."""
-    from pypdf.generic import ArrayObject, BooleanObject, DictionaryObject, NameObject, NullObject
+    from pypdf.generic import BooleanObject, NullObject
 
     operations: list[tuple[Any, bytes]] = []
     operands: list[Any] = []
@@ -85,17 +85,7 @@ def _parse_simple(data: bytes, only: frozenset[bytes] | None) -> list[tuple[Any,
             stack.append([])
             kinds.append(token)
         elif token in (b"]", b">>"):
-            if not kinds or kinds[-1] != (b"[" if token == b"]" else b"<<"):
-                raise Unsupported("unbalanced brackets")
-            kinds.pop()
-            items = stack.pop()
-            if token == b"]":
-                value: Any = ArrayObject(items)
-            else:
-                if len(items) % 2 or not all(isinstance(k, NameObject) for k in items[::2]):
-                    raise Unsupported("dictionary without name keys")
-                value = DictionaryObject(zip(items[::2], items[1::2], strict=True))
-            (stack[-1] if stack else operands).append(value)
+            _close(token, stack, kinds, operands)
         elif token[:1] == b"%":
             continue
         elif token in (b"true", b"false"):
@@ -121,7 +111,6 @@ _KEYWORD = object()  # what _object gives for operators, brackets and keywords
 def _object(token: bytes) -> Any:
     """The pypdf object of a number, name or hex string token; _KEYWORD for anything else."""
     from pypdf.generic import FloatObject, NameObject, NumberObject
-    from pypdf.generic._utils import create_string_object
 
     first = token[:1]
     if first == b"/":
@@ -129,10 +118,7 @@ def _object(token: bytes) -> Any:
             raise Unsupported("name with # escapes")
         return NameObject(token.decode("latin-1"))
     if first == b"<" and token != b"<<":
-        digits = _HEX_SPACE.sub(b"", token[1:-1])
-        if len(digits) % 2:
-            digits += b"0"
-        return create_string_object(bytes.fromhex(digits.decode("ascii")), "bytes")
+        return _hex_string(token[1:-1])
     if first in b"0123456789+-." and _NUMBER.fullmatch(token):
         return FloatObject(token) if b"." in token else NumberObject(int(token))
     return _KEYWORD
@@ -141,15 +127,13 @@ def _object(token: bytes) -> Any:
 def _parse_general(data: bytes, only: frozenset[bytes] | None) -> list[tuple[Any, bytes]]:
     """:func:`parse_operations` of any stream, literal strings included."""
     from pypdf.generic import (
-        ArrayObject,
         BooleanObject,
-        DictionaryObject,
         FloatObject,
         NameObject,
         NullObject,
         NumberObject,
     )
-    from pypdf.generic._utils import create_string_object, read_string_from_stream
+    from pypdf.generic._utils import read_string_from_stream
 
     operations: list[tuple[Any, bytes]] = []
     operands: list[Any] = []
@@ -183,10 +167,7 @@ def _parse_general(data: bytes, only: frozenset[bytes] | None) -> list[tuple[Any
                 name = names[token] = NameObject(token.decode("latin-1"))
             target.append(name)
         elif kind == "hex":
-            digits = _HEX_SPACE.sub(b"", data[start + 1 : pos - 1])
-            if len(digits) % 2:
-                digits += b"0"
-            target.append(create_string_object(bytes.fromhex(digits.decode("ascii")), "bytes"))
+            target.append(_hex_string(data[start + 1 : pos - 1]))
         elif kind == "string":
             pos = _string_end(data, start)
             target.append(read_string_from_stream(io.BytesIO(data[start:pos]), "bytes"))
@@ -196,18 +177,10 @@ def _parse_general(data: bytes, only: frozenset[bytes] | None) -> list[tuple[Any
                 stack.append([])
                 kinds.append(token)
                 continue
-            if not kinds or kinds[-1] != (b"[" if token == b"]" else b"<<"):
-                raise Unsupported("unbalanced brackets")
-            kinds.pop()
-            items = stack.pop()
-            if token == b"]":
-                value: Any = ArrayObject(items)
-            else:
-                if len(items) % 2 or not all(isinstance(k, NameObject) for k in items[::2]):
-                    raise Unsupported("dictionary without name keys")
-                value = DictionaryObject(zip(items[::2], items[1::2], strict=True))
-            (stack[-1] if stack else operands).append(value)
-        else:  # a keyword: an operator, or true/false/null inside an array or dictionary
+            _close(token, stack, kinds, operands)
+        # a keyword: an operator, or true/false/null inside an array or dictionary. The same rules as
+        # _parse_simple's, written out in both loops: a shared token iterator would add a call per token
+        else:
             token = found.group(kind)
             if token in (b"true", b"false"):
                 target.append(BooleanObject(token == b"true"))
@@ -224,6 +197,35 @@ def _parse_general(data: bytes, only: frozenset[bytes] | None) -> list[tuple[Any
     if stack:
         raise Unsupported("unclosed brackets")
     return operations
+
+
+def _hex_string(digits: bytes) -> Any:
+    """The string object of a hex string's digits (between ``<`` and ``>``), as pypdf makes it:
+    white space dropped, an odd last digit taken as followed by 0."""
+    from pypdf.generic._utils import create_string_object
+
+    digits = _HEX_SPACE.sub(b"", digits)
+    if len(digits) % 2:
+        digits += b"0"
+    return create_string_object(bytes.fromhex(digits.decode("ascii")), "bytes")
+
+
+def _close(token: bytes, stack: list[list[Any]], kinds: list[bytes], operands: list[Any]) -> None:
+    """Close the innermost open array (``]``) or dictionary (``>>``): its items become one object
+    of what encloses it (another open one, or the next operation's operands)."""
+    from pypdf.generic import ArrayObject, DictionaryObject, NameObject
+
+    if not kinds or kinds[-1] != (b"[" if token == b"]" else b"<<"):
+        raise Unsupported("unbalanced brackets")
+    kinds.pop()
+    items = stack.pop()
+    if token == b"]":
+        value: Any = ArrayObject(items)
+    else:
+        if len(items) % 2 or not all(isinstance(k, NameObject) for k in items[::2]):
+            raise Unsupported("dictionary without name keys")
+        value = DictionaryObject(zip(items[::2], items[1::2], strict=True))
+    (stack[-1] if stack else operands).append(value)
 
 
 def _string_end(data: bytes, start: int) -> int:

@@ -1,4 +1,4 @@
-"""Feed entries and the small XML files around them (sitemap, robots), as plain data and text.
+"""Feed entries as plain data and text.
 
 The plugin hands these to ``feedgenerator``; keeping the content rules here makes them testable
 without a build: each entry carries the summary as its content, the category, a link to our page
@@ -11,7 +11,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from html import escape
-from xml.sax.saxutils import escape as xml_escape
 
 
 @dataclass
@@ -59,34 +58,3 @@ def digest_html(groups: Iterable[tuple[str, Sequence[tuple[str, str, str]]]]) ->
             parts.append(f'<li><a href="{escape(url)}">{escape(title)}</a>{tail}</li>')
         parts.append("</ul>")
     return "".join(parts)
-
-
-def sitemap_xml(urls: Iterable[tuple[str, str | None]]) -> str:
-    """A sitemap (sitemaps.org 0.9) from (absolute URL, lastmod date or None)."""
-    lines = [
-        '<?xml version="1.0" encoding="UTF-8"?>',
-        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
-    ]
-    for loc, lastmod in urls:
-        extra = f"<lastmod>{xml_escape(lastmod)}</lastmod>" if lastmod else ""
-        lines.append(f"<url><loc>{xml_escape(loc)}</loc>{extra}</url>")
-    lines.append("</urlset>")
-    return "\n".join(lines) + "\n"
-
-
-def sitemap_index_xml(sitemaps: Iterable[tuple[str, str | None]]) -> str:
-    """A sitemap index (sitemaps.org 0.9) from (absolute URL of a sitemap, lastmod date or None)."""
-    lines = [
-        '<?xml version="1.0" encoding="UTF-8"?>',
-        '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
-    ]
-    for loc, lastmod in sitemaps:
-        extra = f"<lastmod>{xml_escape(lastmod)}</lastmod>" if lastmod else ""
-        lines.append(f"<sitemap><loc>{xml_escape(loc)}</loc>{extra}</sitemap>")
-    lines.append("</sitemapindex>")
-    return "\n".join(lines) + "\n"
-
-
-def robots_txt(sitemap_url: str) -> str:
-    """robots.txt allowing everything and pointing at the sitemap."""
-    return f"User-agent: *\nAllow: /\n\nSitemap: {sitemap_url}\n"

@@ -1,12 +1,13 @@
-"""Groupings behind the archive pages: by ministry, by day (digests), counts per category."""
+"""Groupings behind the archive pages: by ministry, by day (digests), counts per category, tags
+that get a page."""
 
 from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from briefing.categories import CATEGORIES, Category, find_category
 
@@ -54,3 +55,21 @@ def category_counts(names: Iterable[str]) -> list[tuple[Category, int]]:
     """Count per taxonomy category (all ten, in order, zeros included)."""
     counted = Counter(found.name for name in names if (found := find_category(name)))
     return [(c, counted.get(c.name, 0)) for c in CATEGORIES]
+
+
+class Members(list):
+    """A list with O(1) membership, for ``item in listing`` scans over big listings (the site
+    builder scans tags and categories that way: quadratic with plain lists, minutes at 10,000
+    releases). Membership is by identity."""
+
+    def __init__(self, items: Iterable[Any] = ()) -> None:
+        super().__init__(items)
+        self._ids = {id(i) for i in self}
+
+    def __contains__(self, item: object) -> bool:
+        return id(item) in self._ids
+
+
+def with_page(groups: Mapping[T, Sequence[Any]], minimum: int) -> dict[T, Members]:
+    """The groups (tags) with at least ``minimum`` members: only they get a page of their own."""
+    return {key: Members(rows) for key, rows in groups.items() if len(rows) >= minimum}

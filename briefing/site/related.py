@@ -11,10 +11,14 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import pickle
 from collections import defaultdict
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
+
+from briefing.store import write_atomic
 
 
 @dataclass(frozen=True)
@@ -76,3 +80,24 @@ def related(
         for key in known.keys() - result.keys():
             del known[key]  # releases gone from the site
     return result
+
+
+def related_cached(items: Sequence[Item], count: int, cache: Path) -> dict[Hashable, list[Hashable]]:
+    """:func:`related`, with ``known`` kept in ``cache`` (a pickle under the build's cache folder,
+    rewritten only when a result changed) from one build to the next."""
+    known = _load_known(cache)
+    before = dict(known)
+    result = related(items, count, known)
+    if known != before:
+        write_atomic(cache, pickle.dumps(known, protocol=pickle.HIGHEST_PROTOCOL))
+    return result
+
+
+def _load_known(cache: Path) -> dict:
+    """The last build's results: our own file, so a damaged or foreign one only costs a full
+    computation."""
+    try:
+        known = pickle.loads(cache.read_bytes())
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError, TypeError):
+        return {}
+    return known if isinstance(known, dict) else {}

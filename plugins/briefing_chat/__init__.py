@@ -21,22 +21,15 @@ from pathlib import Path
 
 from pelican import signals
 
-from briefing.article.view import forget_source, view_for
+from briefing.article.view import forget_source
 from briefing.chat.index_build import ChatDocument, build_chat_index, document_from_view, search_analyzer
 from briefing.chat.retrieval import open_chat_index
+from briefing.site.built_articles import BuiltArticles
 from briefing.site.text import plain, text
 
 log = logging.getLogger(__name__)
 
-_articles: list = []
-_data_dir: list[Path] = []
-
-
-def _collect(generator) -> None:
-    from briefing.settings import Settings
-
-    _articles[:] = list(generator.articles)
-    _data_dir[:] = [Settings.load(generator.settings.get("BRIEFING")).data_dir]
+_built = BuiltArticles()
 
 
 def document_for(article) -> ChatDocument:
@@ -55,9 +48,7 @@ def document_for(article) -> ChatDocument:
         # ``sources`` event carry plain text, which the chat panel shows as text
         "summary": plain(meta.get("summary", "")),
     }
-    view = getattr(article, "briefing_view", None)
-    if view is None and "source_hash" in meta and _data_dir:
-        view = view_for(_data_dir[0], article.relative_source_path)
+    view = _built.view(article)
     if view is None:
         return ChatDocument(**fields)
     document = document_from_view(view, **fields)
@@ -71,7 +62,7 @@ def _write_index(pelican) -> None:
     cache_dir = settings.get("CHAT_CACHE_DIR") or Path(settings.get("CACHE_PATH") or "cache") / "analysis"
     cache = Path(cache_dir) / "analysis.sqlite"
     documents = []
-    for article in _articles:
+    for article in _built.articles:
         try:
             documents.append(document_for(article))
         except OSError as exc:  # a vanished source file costs one release, not the build
@@ -83,5 +74,5 @@ def _write_index(pelican) -> None:
 
 
 def register() -> None:
-    signals.article_generator_finalized.connect(_collect)
+    signals.article_generator_finalized.connect(_built.collect)
     signals.finalized.connect(_write_index)

@@ -17,21 +17,14 @@ from pathlib import Path
 
 from pelican import signals
 
-from briefing.article.view import ReleaseView, forget_source, view_for
+from briefing.article.view import ReleaseView, forget_source
 from briefing.search.client_index import SearchDocument, build_client_index
+from briefing.site.built_articles import BuiltArticles
 from briefing.site.text import plain
 
 log = logging.getLogger(__name__)
 
-_articles: list = []
-_data_dir: list[Path] = []
-
-
-def _collect(generator) -> None:
-    from briefing.settings import Settings
-
-    _articles[:] = list(generator.articles)
-    _data_dir[:] = [Settings.load(generator.settings.get("BRIEFING")).data_dir]
+_built = BuiltArticles()
 
 
 def _text(value: object) -> str:
@@ -39,10 +32,7 @@ def _text(value: object) -> str:
 
 
 def _view(article) -> ReleaseView | None:
-    view = getattr(article, "briefing_view", None)  # set by briefing_site when it runs first
-    if view is None and "source_hash" in article.metadata and _data_dir:
-        view = view_for(_data_dir[0], article.relative_source_path)
-    return view
+    return _built.view(article)
 
 
 def document_for(article) -> SearchDocument:
@@ -75,11 +65,11 @@ def _write_index(pelican) -> None:
     cache_dir = Path(
         settings.get("SEARCH_CACHE_DIR") or Path(settings.get("CACHE_PATH") or "cache") / "analysis"
     )
-    documents = [document_for(article) for article in _articles]
+    documents = [document_for(article) for article in _built.articles]
     report = build_client_index(documents, out_dir, cache_dir)
     log.info("%s", report.line())
 
 
 def register() -> None:
-    signals.article_generator_finalized.connect(_collect)
+    signals.article_generator_finalized.connect(_built.collect)
     signals.finalized.connect(_write_index)

@@ -11,9 +11,11 @@
 - An article page whose inputs (its source, tags with pages, neighbours, related releases) did not
   change and whose file is still in the output is not rendered again.
 - Every page is written only when its bytes changed (no truncate-and-rewrite of identical files,
-  which dominated rebuilds on slow file systems). Feeds are Pelican's own ``write_feed``.
+  which dominated rebuilds on slow file systems).
 
-Fingerprints persist in ``CACHE_PATH/briefing_site/listings.json``.
+The fingerprints themselves are :mod:`briefing.site.fingerprints`; the plugin's own files (feeds,
+digests, JSON, sitemaps) are checked through :func:`unchanged`. They persist in
+``CACHE_PATH/briefing_site/listings.json``.
 """
 
 from __future__ import annotations
@@ -28,52 +30,22 @@ from pelican import signals
 from pelican.utils import get_relative_path, path_to_url, sanitised_join
 from pelican.writers import FileOverwriteFailedError, Writer
 
+from briefing.site.fingerprints import page_mark, theme_digest
 from briefing.site.output import write_output
 from briefing.site.paging import Span, stable_spans
 from briefing.store import write_atomic
 
-FINGERPRINT_VERSION = "2"
+
+def unchanged(writer, name: str, mark: str) -> bool:
+    """True when ``writer`` is ours and ``name`` need not be written again (:meth:`SiteWriter.unchanged`,
+    which records ``mark`` either way); any other writer writes everything."""
+    check = getattr(writer, "unchanged", None)
+    return bool(check and check(name, mark))
 
 
-def theme_digest(settings: dict) -> str:
-    """Hash of every template and of the settings pages depend on: any change re-renders all."""
-    digest = hashlib.sha256(FINGERPRINT_VERSION.encode())
-    templates = Path(settings["THEME"]) / "templates"
-    for path in sorted(templates.rglob("*")):
-        if path.is_file():
-            digest.update(path.as_posix().encode())
-            digest.update(path.read_bytes())
-    for name in (
-        "SITEURL",
-        "RELATIVE_URLS",
-        "SITENAME",
-        "SITESUBTITLE",
-        "CHAT_ENDPOINT",
-        "FEED_DOMAIN",
-        "DEFAULT_PAGINATION",
-        "PAGINATED_TEMPLATES",
-        "LICENSE_NOTE",
-        "PORTAL_URL",
-        "PORTAL_NAME",
-        "ORIGINAL_TEXT_FILES",
-        "TAG_MIN_ARTICLES",
-        "LISTING_COMPACT_PAGINATION",
-        "SITE_YEARS",
-        "ARCHIVE_SITES",
-    ):
-        digest.update(repr(settings.get(name)).encode())
-    return digest.hexdigest()
-
-
-def page_mark(article) -> str:
-    """Everything an article page shows: its own source, linked tags, neighbours and related
-    releases (``briefing_digest`` and the links are set by the plugin on ``article_generator_finalized``)."""
-    digest = hashlib.sha256(article.briefing_digest.encode())
-    digest.update(repr(sorted(article.linked_tags)).encode())  # a tag that gained or lost its page
-    for other in (article.newer, article.older, *getattr(article, "related", [])):
-        if other is not None:
-            digest.update(f"\x00{other.briefing_digest}".encode())
-    return digest.hexdigest()
+def base_of(writer) -> str:
+    """The fingerprint every mark starts from (the theme and settings; "" for another writer)."""
+    return getattr(writer, "base", "")
 
 
 class ListingPage:

@@ -1,19 +1,29 @@
 """Headless Chromium for browser tests (Debian's chromium driven by Playwright).
 
 Tests using the ``browser`` fixture skip when chromium is missing, unless
-``BRIEFING_REQUIRE_BROWSER=1`` (set by ``.ci/run``), where a missing browser is a failure.
+``BRIEFING_REQUIRE_BROWSER=1`` (set by ``.ci/run``), where a missing browser is a failure; the
+same goes for axe-core (:func:`axe_source`), which :func:`serious_violations` runs in a page.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from briefing.testing.browser import CHROMIUM_FLAGS, chromium_path
+from tests.support.sitebuild import ROOT
 
-__all__ = ["CHROMIUM_FLAGS", "browser", "chromium_path"]
+__all__ = ["AXE", "CHROMIUM_FLAGS", "axe_source", "browser", "chromium_path", "serious_violations"]
+
+AXE = (
+    Path(os.environ.get("BRIEFING_NODE_TOOLS", ROOT / ".npm-tools"))
+    / "node_modules"
+    / "axe-core"
+    / "axe.min.js"
+)
 
 
 @pytest.fixture(scope="session")
@@ -31,3 +41,24 @@ def browser() -> Iterator[object]:
             yield instance
         finally:
             instance.close()
+
+
+def axe_source() -> str:
+    """axe-core's script, or skip the test (fail it under BRIEFING_REQUIRE_BROWSER=1) when missing."""
+    if not AXE.is_file():
+        if os.environ.get("BRIEFING_REQUIRE_BROWSER") == "1":
+            pytest.fail("axe-core missing: .ci/run installs it with npm into .npm-tools")
+        pytest.skip("axe-core not installed (npm install --prefix .npm-tools axe-core)")
+    return AXE.read_text(encoding="utf-8")
+
+
+def serious_violations(page, axe: str) -> list[str]:
+    """axe-core's serious and critical violations on ``page``, one line each. The script goes in
+    through DevTools, not a <script> tag: the page's CSP stays strict."""
+    page.evaluate(axe)
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes'][:3]]}"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
