@@ -1,6 +1,6 @@
 """Benchmark: kiwipiepy per written word (the analyser) against per line (analyser version 2).
 
-    python bench/analysis.py [--releases 1000]
+    python bench/analysis.py [--releases 1000] [--before /path/to/a/checkout/of/main]
 
 Quality, on the real corpus (``../shared/corpus``, one document per release, lines as extracted):
 per document, the distinct kiwipiepy terms of the line-level analysis (every distinct line given
@@ -16,6 +16,8 @@ on a shared machine): the full analysis of the corpus documents and of ``--relea
 releases with real text (``real_text_pool``, as bench/index_build.py makes them), line-level
 against word-level. The synthetic releases repeat corpus lines, which flatters the line cache:
 the corpus figures are the fairer comparison, the synthetic ones what bench/index_build.py sees.
+The line-level timing shares this tree's rule terms; ``--before DIR`` also times the whole
+``analyze_texts`` of another checkout (each in a fresh process) against this one's.
 """
 
 from __future__ import annotations
@@ -114,9 +116,44 @@ def speed(name: str, texts: list[str]) -> None:
         print(f"  {label:<26} CPU {cpu:7.1f} s  wall {wall:7.1f} s  {chars / cpu:>12,.0f} chars/CPU-s")
 
 
+# Times analyze_texts of whichever ``briefing`` is first on the path, on texts pickled by the parent.
+_TIMER = """
+import os, pickle, sys, time
+from briefing.search import analyzer
+texts = pickle.load(sys.stdin.buffer)
+analyzer.analyze_texts(["모델을 불러온다"])
+cpu, wall = time.process_time(), time.perf_counter()
+analyzer.analyze_texts(texts)
+print(time.process_time() - cpu, time.perf_counter() - wall)
+"""
+
+
+def compare_trees(name: str, texts: list[str], before: Path) -> None:
+    """The full analysis (``analyze_texts``) of another checkout (``before``) and of this one, each
+    in a fresh process: the before/after figure of a change to the analyser."""
+    import pickle
+    import subprocess
+
+    chars = sum(len(t) for t in texts)
+    print(f"\nanalyze_texts, cold, {name}: {chars:,} characters (load average {os.getloadavg()[0]:.1f})")
+    for tree in (before, ROOT):
+        done = subprocess.run(
+            [sys.executable, "-c", _TIMER],
+            input=pickle.dumps(texts),
+            capture_output=True,
+            check=True,
+            env={**os.environ, "PYTHONPATH": str(tree), "PYTHONDONTWRITEBYTECODE": "1"},
+        )
+        cpu, wall = map(float, done.stdout.split())
+        print(f"  {tree!s:<26} CPU {cpu:7.1f} s  wall {wall:7.1f} s  {chars / cpu:>12,.0f} chars/CPU-s")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--releases", type=int, default=1000, help="synthetic releases for speed (0: none)")
+    parser.add_argument(
+        "--before", type=Path, help="another checkout (e.g. a worktree of main): its analyze_texts timed too"
+    )
     args = parser.parse_args()
     texts = corpus_texts()
     get_kiwi().tokenize("모델을 불러온다")  # load the model outside the timings
@@ -134,8 +171,13 @@ def main() -> int:
         print(f"  {'':<10} kiwi, 2+ syllables {overlap(old_kiwi, new_kiwi, lambda t: len(t) > 1)}")
         print(f"  {'':<10} all index terms   {overlap(old_all, new_all, lambda t: True)}")
     speed("corpus documents", texts)
-    if args.releases:
-        speed(f"{args.releases:,} synthetic releases (real text)", synthetic_texts(args.releases))
+    synthetic = synthetic_texts(args.releases) if args.releases else []
+    if synthetic:
+        speed(f"{args.releases:,} synthetic releases (real text)", synthetic)
+    if args.before:
+        compare_trees("corpus documents", texts, args.before)
+        if synthetic:
+            compare_trees(f"{args.releases:,} synthetic releases", synthetic, args.before)
     return 0
 
 
