@@ -143,6 +143,7 @@ def compare_trees(name: str, texts: list[str], before: Path) -> None:
             capture_output=True,
             check=True,
             env={**os.environ, "PYTHONPATH": str(tree), "PYTHONDONTWRITEBYTECODE": "1"},
+            cwd=tree,  # `python -c` puts the working directory first on the path
         )
         cpu, wall = map(float, done.stdout.split())
         print(f"  {tree!s:<26} CPU {cpu:7.1f} s  wall {wall:7.1f} s  {chars / cpu:>12,.0f} chars/CPU-s")
