@@ -216,6 +216,8 @@ def report_rows(work: Path, rows: list[tuple[str, float, float, str]]) -> int:
     for name, wall, cpu, note in rows:
         print(f"{name:<44} {wall:>8.1f} {cpu:>8.1f}  {note}")
     print(f"load average (1, 5, 15 min) at the end: {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
+    print(f"peak memory of this process (all steps, Pagefind apart): {peak:,.0f} MB")
     (work / "results.json").write_text(json.dumps(rows, ensure_ascii=False, indent=1), encoding="utf-8")
     return 0
 
