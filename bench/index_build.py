@@ -11,7 +11,7 @@ Steps, each timed in wall and CPU seconds (CPU: this process and its threads, or
 process; steadier than wall on a shared machine):
 
 1. Pagefind over the N pages, then over N + new pages (it has no incremental mode).
-2. Our search index, cold: empty analysis cache (kiwipiepy analyses every line).
+2. Our search index, cold: empty analysis cache (kiwipiepy analyses every distinct word).
 3. The chat index after it, sharing the analysis cache (``cache/analysis``), against the chat
    index on an empty cache of its own (what it cost when each build analysed its own text); on
    the first ``--chat-releases`` only (whoosh's writing, not the analysis, is most of its time).
@@ -19,8 +19,9 @@ process; steadier than wall on a shared machine):
 5. +new releases: the incremental search build (segments) and the chat index append; shard
    files rewritten of all, against a whole rewrite of the same index (the layout before segments).
 
-``--warm`` runs steps 3 (shared cache only), 4 and 5 again on the analysis cache an earlier run
-left in ``--work``. Nothing outside ``--work`` is written. The in-process line cache is emptied between steps so
+``--cold-only`` runs Pagefind's full build, step 2 and step 4 only (the cold comparison, without
+the chat and +new steps). ``--warm`` runs steps 3 (shared cache only), 4 and 5 again on the analysis cache an earlier run
+left in ``--work``. Nothing outside ``--work`` is written. The in-process word cache is emptied between steps so
 each step pays what a separate build process would.
 """
 
@@ -28,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import shutil
 import sys
@@ -42,7 +44,7 @@ sys.path.insert(0, str(ROOT))
 from bench.search import run_pagefind, write_pages  # noqa: E402
 from briefing.categories import guess_category  # noqa: E402
 from briefing.chat.index_build import build_chat_index, document_from_record, search_analyzer  # noqa: E402
-from briefing.search import analyzer  # noqa: E402
+from briefing.search import kiwi_words  # noqa: E402
 from briefing.search.client_index import SearchDocument, build_client_index  # noqa: E402
 from briefing.testing.synthetic import generate_records, real_text_pool  # noqa: E402
 
@@ -51,7 +53,7 @@ CORPUS = ROOT.parent / "shared" / "corpus"
 
 def timed(step: Callable[[], Any]) -> tuple[Any, float, float]:
     """``step()``, its wall seconds and its CPU seconds (this process and its children)."""
-    analyzer._LINE_CACHE.clear()
+    kiwi_words._WORD_CACHE.clear()
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu, wall = time.process_time(), time.perf_counter()
     result = step()
@@ -92,6 +94,11 @@ def main() -> int:
         help="reuse the analysis cache of an earlier run in --work: no Pagefind, no cold steps",
     )
     parser.add_argument(
+        "--cold-only",
+        action="store_true",
+        help="only Pagefind's full build, our cold search build and the warm one (no chat, no +new)",
+    )
+    parser.add_argument(
         "--chat-releases", type=int, default=1000, help="the chat steps use the first N (whoosh is slow)"
     )
     args = parser.parse_args()
@@ -120,6 +127,7 @@ def main() -> int:
         _, wall, cpu = timed(lambda: run_pagefind(site))
         files = sum(1 for p in (site / "pagefind").rglob("*") if p.is_file())
         rows.append(("pagefind, full", wall, cpu, f"{files:,} files"))
+    if not args.skip_pagefind and not args.warm and not args.cold_only:
         before = {p: p.read_bytes() for p in (site / "pagefind").rglob("*") if p.is_file()}
         write_pages(site, search_docs[n:])
         _, wall, cpu = timed(lambda: run_pagefind(site))
@@ -135,6 +143,14 @@ def main() -> int:
     if not args.warm:
         report, wall, cpu = timed(lambda: build_client_index(search_docs[:n], index, cache))
         rows.append(("search index, cold (empty cache)", wall, cpu, report.analysis.line()))
+    if args.cold_only:
+        for state in cache.glob("index-state-*.json"):
+            state.unlink()
+        shutil.rmtree(index, ignore_errors=True)
+        report, wall, cpu = timed(lambda: build_client_index(search_docs[:n], index, cache))
+        rows.append(("search index, warm cache, written whole", wall, cpu, f"{report.files_written:,} files"))
+        return report_rows(work, rows)
+    if not args.warm:
         chat, wall, cpu = timed(lambda: build_chat_index(chat_docs[:m], work / "chat-own", analyze=own(work)))
         rows.append(("chat index, own empty cache", wall, cpu, chat.line()))
         own_cpu = cpu
@@ -192,9 +208,16 @@ def main() -> int:
         )
     )
 
+    return report_rows(work, rows)
+
+
+def report_rows(work: Path, rows: list[tuple[str, float, float, str]]) -> int:
     print(f"{'step':<44} {'wall s':>8} {'CPU s':>8}  notes")
     for name, wall, cpu, note in rows:
         print(f"{name:<44} {wall:>8.1f} {cpu:>8.1f}  {note}")
+    print(f"load average (1, 5, 15 min) at the end: {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
+    print(f"peak memory of this process (all steps, Pagefind apart): {peak:,.0f} MB")
     (work / "results.json").write_text(json.dumps(rows, ensure_ascii=False, indent=1), encoding="utf-8")
     return 0
 

@@ -208,50 +208,70 @@ def test_python_and_javascript_produce_identical_query_terms(snippets) -> None:
         assert js == parse_query(text).to_dict(), text
 
 
-def test_a_full_line_cache_is_cleared_without_losing_lines_of_the_current_batch(
+def test_a_full_word_cache_is_cleared_without_losing_words_of_the_current_batch(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # a year of releases passes the bounded per-process line cache: the batch that overflows it
-    # holds lines seen before (kept) and new ones (analysed after the clear)
-    from briefing.search import analyzer
+    # a year of releases passes the bounded per-process word cache: the batch that overflows it
+    # holds words seen before (kept) and new ones (analysed after the clear)
+    from briefing.search import analyzer, kiwi_words
 
-    monkeypatch.setattr(analyzer, "_LINE_CACHE", {})
-    monkeypatch.setattr(analyzer, "_LINE_CACHE_MAX", 3)
+    monkeypatch.setattr(kiwi_words, "_WORD_CACHE", {})
+    monkeypatch.setattr(kiwi_words, "_WORD_CACHE_MAX", 5)
     first = analyzer.analyze_texts(["반도체 투자 확대", "이차전지 세액공제"])
     texts = ["반도체 투자 확대\n수소 충전소 구축", "이차전지 세액공제\n해양 쓰레기 수거\n청년 일자리 지원"]
     mixed = analyzer.analyze_texts(texts)
     assert set(first[0]) <= set(mixed[0]) and "충전소" in mixed[0]
     assert set(first[1]) <= set(mixed[1]) and "일자리" in mixed[1]
-    assert len(analyzer._LINE_CACHE) <= 4  # cleared, then this batch's new lines
+    assert len(kiwi_words._WORD_CACHE) == 9  # cleared, then the 9 new words of this batch
 
 
-def test_search_and_chat_builds_share_the_analysis_of_each_line(
+def test_search_and_chat_builds_share_the_analysis_of_each_word(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # One cache file: the chat index analyses a release's text in other fields than the search
-    # index, but line by line the text is the same, so kiwipiepy sees each line once.
+    # index, but word by word the text is the same, so kiwipiepy sees each word once.
     from briefing.chat.index_build import ChatDocument, analysed_body, passages_for
-    from briefing.search import analyzer
+    from briefing.search import kiwi_words
     from briefing.search.analyzer import AnalysisCache, analyze_fields
 
     original = "해양수산부는 항만 안전 점검을 실시했다.\n점검 결과는 다음 달에 발표한다.\n연락처 044-200-5000"
     path = tmp_path / "analysis.sqlite"
-    monkeypatch.setattr(analyzer, "_LINE_CACHE", {})
+    monkeypatch.setattr(kiwi_words, "_WORD_CACHE", {})
     search_cache = AnalysisCache(path)
     searched, first = analyze_fields([["항만 안전 점검", "", "요약 없음", original]], search_cache)
     search_cache.close()
     assert first.analysed == 1 and first.shared_chars == 0
 
-    monkeypatch.setattr(analyzer, "_LINE_CACHE", {})  # a separate build process
+    monkeypatch.setattr(kiwi_words, "_WORD_CACHE", {})  # a separate build process
     doc = ChatDocument("r1", "항만 안전 점검", "2026-10-01", "r/1/", original=original)
     chat_cache = AnalysisCache(path)
     body = analysed_body(doc, passages_for(doc))
     chatted, second = analyze_fields([[doc.title, body]], chat_cache)
     chat_cache.close()
-    hangul_lines = [line for line in original.split("\n") if any("가" <= ch <= "힣" for ch in line)]
-    assert second.analysed == 1 and second.shared_chars >= sum(len(line) for line in hangul_lines)
+    hangul_words = {
+        w for line in original.split("\n") if any("가" <= ch <= "힣" for ch in line) for w in line.split()
+    }
+    assert second.analysed == 1 and second.shared_chars >= sum(len(word) for word in hangul_words)
     # the shared analysis gives the terms a fresh one gives
-    monkeypatch.setattr(analyzer, "_LINE_CACHE", {})
+    monkeypatch.setattr(kiwi_words, "_WORD_CACHE", {})
     fresh, _ = analyze_fields([[doc.title, body]])
     assert chatted == fresh
     assert set(searched[0][3]) <= set(chatted[0][1])
+
+
+def test_stored_analyses_read_back_exactly_and_a_damaged_one_is_analysed_again(tmp_path: Path) -> None:
+    from briefing.search.analysis_cache import pack, unpack
+
+    for value in ([], [{}], [{"정책": 2, "ai": 1}, {}, {"데이터 시각화": 300_000}], [{}, {"지원": 1}]):
+        assert unpack(pack(value)) == value
+    cache = AnalysisCache(tmp_path / "analysis.sqlite")
+    docs = [["제목", "", "", "본문 정책을 지원했다"]]
+    first, _ = analyze_fields(docs, cache)
+    key = content_key(docs[0])
+    blob = pack(first[0])
+    with cache._db:  # a truncated entry, as a crash of an old writer could leave
+        cache._db.execute("UPDATE analysis SET data = ? WHERE key = ?", (blob[: len(blob) // 2], key))
+    assert cache.get(key) is None
+    again, stats = analyze_fields(docs, cache)
+    assert again == first and stats.analysed == 1
+    cache.close()

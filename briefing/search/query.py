@@ -25,7 +25,7 @@ import itertools
 import re
 from dataclasses import dataclass, field
 
-from briefing.search.normalize import is_hangul, normalize, split_words
+from briefing.search.normalize import normalize, split_words
 from briefing.search.particles import BIGRAM_MIN, STOPWORDS, SUFFIXES, strip_suffix
 
 _SUFFIX_SET = frozenset(SUFFIXES)
@@ -56,11 +56,15 @@ def bigrams(term: str) -> list[str]:
     return list(_bigrams(term))
 
 
+# is_hangul's ranges as one class: the check runs in C (a year's neighbour pairs overflow the cache)
+_ALL_HANGUL = re.compile("[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]+")
+
+
 @functools.lru_cache(maxsize=100_000)
 def _bigrams(term: str) -> tuple[str, ...]:
-    if len(term) < BIGRAM_MIN or not all(is_hangul(ch) for ch in term):
+    if len(term) < BIGRAM_MIN or not _ALL_HANGUL.fullmatch(term):
         return ()
-    return tuple(term[i : i + 2] for i in range(len(term) - 1))
+    return tuple(map(str.__add__, term, term[1:]))
 
 
 def pair_terms(stems: list[str]) -> list[str]:
