@@ -5,8 +5,7 @@
 Quality, on the real corpus (``../shared/corpus``, one document per release, lines as extracted):
 per document, the distinct kiwipiepy terms of the line-level analysis (every distinct line given
 to kiwipiepy, as analyser version 2 did) against those of the word-level one (each distinct word
-analysed once, in its first line, with ``CONTEXT`` neighbours either side; 0 = runs of new words
-alone; "alone" = every word on its own). Recall = share of the line-level terms the word-level
+analysed once, without its neighbours: the analyser). Recall = share of the line-level terms the word-level
 analysis still gives, precision = share of its terms the line-level analysis also gave; micro
 (all documents' terms pooled) and the worst document, with and without one-syllable terms, and on
 the whole index terms (rule terms included, what a query meets).
@@ -52,16 +51,11 @@ def line_level(texts: Sequence[str]) -> tuple[list[list[str]], list[list[str]]]:
     return kiwi, [rule_terms(text) + k for text, k in zip(normalized, kiwi, strict=True)]
 
 
-def word_level(texts: Sequence[str], context: int | None) -> list[list[str]]:
-    """kiwipiepy terms per text, per written word (``context`` None: each word alone)."""
+def word_level(texts: Sequence[str]) -> list[list[str]]:
+    """kiwipiepy terms per text, per written word (each distinct word analysed once)."""
     kiwi_words._WORD_CACHE.clear()
     per_text = [hangul_lines(normalize(text)) for text in texts]
-    lines = [line for lines in per_text for line in lines]
-    if context is None:
-        words = list(dict.fromkeys(w for line in lines for w in line.split()))
-        known = dict(zip(words, (kiwi_terms(t) for t in get_kiwi().tokenize(words)), strict=True))
-    else:
-        known = kiwi_words.word_terms(lines, context=context)
+    known = kiwi_words.word_terms([line for lines in per_text for line in lines])
     return [[term for line in lines for word in line.split() for term in known[word]] for lines in per_text]
 
 
@@ -110,7 +104,7 @@ def speed(name: str, texts: list[str]) -> None:
     print(f"\nspeed, cold, {name}: {chars:,} characters (load average {os.getloadavg()[0]:.1f})")
     for label, step in (
         ("line-level (version 2)", lambda: line_level(texts)),
-        (f"word-level, context {kiwi_words.CONTEXT}", lambda: analyze_texts(texts)),
+        ("word-level", lambda: analyze_texts(texts)),
     ):
         _, cpu, wall = cpu_timed(step)
         print(f"  {label:<26} CPU {cpu:7.1f} s  wall {wall:7.1f} s  {chars / cpu:>12,.0f} chars/CPU-s")
@@ -164,13 +158,11 @@ def main() -> int:
         f"quality: {len(texts)} corpus documents, {sum(len(t) for t in texts):,} characters; "
         "distinct terms per document, word-level against line-level"
     )
-    for context in (None, 0, 1, 2):
-        new_kiwi = word_level(texts, context)
-        new_all = [r + k for r, k in zip(rules, new_kiwi, strict=True)]
-        label = "alone" if context is None else f"context {context}"
-        print(f"  {label:<10} kiwi terms        {overlap(old_kiwi, new_kiwi, lambda t: True)}")
-        print(f"  {'':<10} kiwi, 2+ syllables {overlap(old_kiwi, new_kiwi, lambda t: len(t) > 1)}")
-        print(f"  {'':<10} all index terms   {overlap(old_all, new_all, lambda t: True)}")
+    new_kiwi = word_level(texts)
+    new_all = [r + k for r, k in zip(rules, new_kiwi, strict=True)]
+    print(f"  kiwi terms         {overlap(old_kiwi, new_kiwi, lambda t: True)}")
+    print(f"  kiwi, 2+ syllables {overlap(old_kiwi, new_kiwi, lambda t: len(t) > 1)}")
+    print(f"  all index terms    {overlap(old_all, new_all, lambda t: True)}")
     speed("corpus documents", texts)
     synthetic = synthetic_texts(args.releases) if args.releases else []
     if synthetic:

@@ -128,8 +128,12 @@ class ReleaseView:
         return out
 
     def original_text(self) -> str:
-        """Page text and attachment texts (no title part), blank-line separated: search and chat."""
-        return "\n\n".join(p.text for p in self.parts if p.id != "title" and p.text.strip())
+        """Page text and attachment texts (no title part), blank-line separated: search and chat.
+        The texts of :attr:`parts`, taken straight from the record (no passages split)."""
+        record = self.record
+        if record is None:
+            return ""
+        return "\n\n".join(text for part, _, text in source_parts(record) if part != "title" and text.strip())
 
     def passage_ids(self) -> set[str]:
         return {p.id for part in self.parts for p in part.passages}

@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 
 # 3: kiwipiepy's terms per written word (analysed in its first line, one neighbour either side),
 # no longer per line
-ANALYZER_VERSION = f"3.{TABLE_VERSION}"
+ANALYZER_VERSION = f"4.{TABLE_VERSION}"
 
 Analysis = list[dict[str, int]]  # per field: term -> count
 _SEP = "\x1f"  # between a word's terms in the cache (kiwipiepy forms never hold it)

@@ -32,7 +32,7 @@ import sqlite3
 import time
 from array import array
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from itertools import pairwise
@@ -85,15 +85,28 @@ class SearchDocument:
     headline: str = ""
     summary: str = ""
     original: str = ""
+    # The original text read only when the document is analysed (so it is never held for a whole
+    # archive), and ``source_key`` naming that text (the release's source hash): with it, telling
+    # whether a release changed reads no record, so a rebuild reads only the changed releases' text.
+    original_source: Callable[[], str] | None = field(default=None, repr=False, compare=False)
+    source_key: str = ""
 
     def fields(self) -> list[str]:
         """Texts of the weighted fields, in the order of ``FIELD_BOOSTS``."""
+        original = self.original or (self.original_source() if self.original_source else "")
         return [
             self.title,
             "\n".join([self.headline, *self.tags]),
             self.summary,
-            self.original[:ORIGINAL_MAX_CHARS],
+            original[:ORIGINAL_MAX_CHARS],
         ]
+
+    def key(self) -> str:
+        """What the document's analysis depends on, as a hash (a change means: analyse it again)."""
+        if self.source_key and not self.original:
+            heads = [self.title, "\n".join([self.headline, *self.tags]), self.summary]
+            return content_key([*heads, f"source {self.source_key} {ORIGINAL_MAX_CHARS}"])
+        return content_key(self.fields())
 
 
 @dataclass
@@ -256,7 +269,7 @@ def build_client_index(
             cache = AnalysisCache(Path(cache_dir) / "analysis.sqlite")
         except sqlite3.Error as exc:  # a damaged cache costs time, never the build
             log.warning("search analysis cache in %s unusable (%s); analysing everything", cache_dir, exc)
-    keys = [content_key(doc.fields()) for doc in docs]
+    keys = [doc.key() for doc in docs]
     path = state_path(Path(cache_dir), out_dir) if cache_dir else None
     version = f"{FORMAT} {ANALYZER_VERSION} {POSTINGS_PER_SHARD} {FIELD_BOOSTS}"
     layout = plan([doc.id for doc in docs], keys, load_state(path, out_dir, version))

@@ -41,8 +41,6 @@ def document_for(article) -> SearchDocument:
     meta = article.metadata
     view = _view(article)
     summary = _text(meta.get("summary")) or (view.key_summary if view else _text(article.content))
-    original = view.original_text() if view else ""
-    forget_source(view)
     tags = [plain(str(tag)) for tag in (getattr(article, "tags", None) or [])]
     category = getattr(article, "category", None)
     return SearchDocument(
@@ -55,8 +53,16 @@ def document_for(article) -> SearchDocument:
         tags=[t for t in tags if t],
         headline=_text(meta.get("headline")),
         summary=summary,
-        original=original,
+        # read only if the release is analysed; its article's source hash says when its text changed
+        original_source=(lambda: _original(view)) if view else None,
+        source_key=str(meta.get("source_hash", "")) if view else "",
     )
+
+
+def _original(view: ReleaseView) -> str:
+    text = view.original_text()
+    forget_source(view)
+    return text
 
 
 def _write_index(pelican) -> None:
