@@ -51,6 +51,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
 import scheduled_run  # noqa: E402
+from scheduled_run import snapshot  # noqa: E402
 from worktree import copy_tracked  # noqa: E402
 
 from briefing.chat.window import MONTHS_ENV, window_months  # noqa: E402
@@ -126,16 +127,6 @@ def run(command: list[str], cwd: Path, env: dict[str, str], log: Path) -> Step:
         tail = log.read_text(encoding="utf-8", errors="replace")[-3000:]
         raise SystemExit(f"{' '.join(command)} failed (exit {process.returncode}):\n{tail}")
     return Step(time.monotonic() - began, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
-
-
-def snapshot(folder: Path) -> dict[str, tuple[int, int]]:
-    """(size, mtime) of every file under ``folder``: what a build rewrote shows as a change."""
-    out = {}
-    for path in folder.rglob("*"):
-        if path.is_file():
-            stat = path.stat()
-            out[path.relative_to(folder).as_posix()] = (stat.st_size, stat.st_mtime_ns)
-    return out
 
 
 def prepare_site(site: Path, commit: str | None) -> None:

@@ -52,6 +52,7 @@ GIT_ID = {
 
 
 def snapshot(folder: Path) -> dict[str, tuple[int, int]]:
+    """(size, mtime) of every file under ``folder``: what a build rewrote shows as a change."""
     out = {}
     for path in folder.rglob("*"):
         if path.is_file():
