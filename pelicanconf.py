@@ -80,8 +80,8 @@ ARCHIVES_URL = "archives/"
 ARCHIVES_SAVE_AS = "archives/index.html"
 YEAR_ARCHIVE_URL = ""
 YEAR_ARCHIVE_SAVE_AS = ""  # months are listed by year on archives/
-MONTH_ARCHIVE_URL = "archives/{date:%Y}/{date:%m}/"
-MONTH_ARCHIVE_SAVE_AS = "archives/{date:%Y}/{date:%m}/index.html"
+# Month pages are written by briefing_site (MONTH_URL below), not Pelican's MONTH_ARCHIVE_*: Pelican
+# finds each period's releases by scanning every release once per period (~5 s a build at a year).
 SEARCH_URL = "search/"
 SEARCH_SAVE_AS = "search/index.html"
 DIRECT_TEMPLATES = ["index", "categories", "tags", "archives", "search", "404"]
@@ -134,6 +134,8 @@ MINISTRY_URL = "ministry/{slug}/"
 MINISTRY_SAVE_AS = "ministry/{slug}/index.html"
 MINISTRIES_URL = "ministry/"
 MINISTRIES_SAVE_AS = "ministry/index.html"
+MONTH_URL = "archives/{date:%Y}/{date:%m}/"
+MONTH_SAVE_AS = "archives/{date:%Y}/{date:%m}/index.html"
 DIGEST_URL = "digest/{date:%Y}/{date:%m}/{date:%d}/"
 DIGEST_SAVE_AS = "digest/{date:%Y}/{date:%m}/{date:%d}/index.html"
 DIGESTS_URL = "digest/"
@@ -162,6 +164,10 @@ MARKDOWN = {
 # Autoescape on: titles and summaries come from feeds and LLMs. Templates mark article HTML |safe.
 JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True, "extensions": []}
 TYPOGRIFY = False
+# One language, no translations: Pelican's translation grouping compares every release with every
+# other (~4 s a build at a year) to find none.
+ARTICLE_TRANSLATION_ID = None
+PAGE_TRANSLATION_ID = None
 
 # --- rebuilds: Pelican's content cache (reading) plus briefing_site's skip of unchanged pages
 CACHE_PATH = "cache"

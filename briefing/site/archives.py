@@ -6,6 +6,7 @@ Releases are whatever the build hands in (Pelican articles in the plugin); only 
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
@@ -36,6 +37,33 @@ class Digest:
         self.url = settings["DIGEST_URL"].format(date=day)
         self.save_as = settings["DIGEST_SAVE_AS"].format(date=day)
         self.title = f"{day.year}년 {day.month}월 {day.day}일 보도자료 요약"
+
+
+class Month:
+    """A month's archive page, with the fields Pelican's period archives give the
+    ``period_archives`` template (``period``, ``period_num``, ``dates``, ``articles``, ``url``)."""
+
+    def __init__(self, year: int, month: int, dates: list, articles: list, settings: dict) -> None:
+        first = dates[0].date
+        self.period = (year, calendar.month_name[month])
+        self.period_num = (year, month)
+        self.dates = dates
+        self.articles = articles
+        self.url = settings["MONTH_URL"].format(date=first)
+        self.save_as = settings["MONTH_SAVE_AS"].format(date=first)
+
+
+def months(dates: Sequence[Any], articles: Sequence[Any], settings: dict) -> list[Month]:
+    """One archive per month with releases, in the order of ``dates`` (newest first); each lists
+    its releases in the order of ``articles``. One pass over each: Pelican's own period archives
+    scan every release once per month."""
+    by_dates: dict[tuple[int, int], list] = {}
+    for a in dates:
+        by_dates.setdefault((a.date.year, a.date.month), []).append(a)
+    by_articles: dict[tuple[int, int], list] = {}
+    for a in articles:
+        by_articles.setdefault((a.date.year, a.date.month), []).append(a)
+    return [Month(*key, rows, by_articles.get(key, []), settings) for key, rows in by_dates.items()]
 
 
 def ministries(articles: Sequence[Any], settings: dict) -> list[Ministry]:

@@ -19,6 +19,7 @@ and search and chat read record + summary through :mod:`briefing.article.view`.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import json
@@ -52,6 +53,13 @@ def write_articles(pelican) -> None:
         log.info("briefing_articles: %s", report.summary_line())
 
 
+@functools.lru_cache(maxsize=65536)
+def _tag_slug(name: str, regex_subs: tuple, preserve_case: bool, use_unicode: bool) -> str:
+    """A tag's URL slug; the same few thousand tags recur across every release of a build."""
+    slug = slugify(name, regex_subs=list(regex_subs), preserve_case=preserve_case, use_unicode=use_unicode)
+    return slug or "t-" + hashlib.sha1(name.encode()).hexdigest()[:8]
+
+
 def tags_from_list(generator, metadata: dict) -> None:
     """Signal handler (``article_generator_context``): ``Tag_list`` JSON -> the article's tags."""
     raw = metadata.pop("tag_list", None)
@@ -62,19 +70,18 @@ def tags_from_list(generator, metadata: dict) -> None:
     except ValueError:
         names = []
     settings = generator.settings
+    slug_settings = (
+        tuple(tuple(sub) for sub in settings.get("TAG_REGEX_SUBSTITUTIONS", [])),
+        settings.get("SLUGIFY_PRESERVE_CASE", False),
+        settings.get("SLUGIFY_USE_UNICODE", False),
+    )
     tags = []
     for name in names if isinstance(names, list) else []:
         name = " ".join(str(name).split())
         if not name:
             continue
         tag = Tag(html.escape(name), settings)  # names are escaped HTML like every metadata value
-        slug = slugify(
-            name,
-            regex_subs=settings.get("TAG_REGEX_SUBSTITUTIONS", []),
-            preserve_case=settings.get("SLUGIFY_PRESERVE_CASE", False),
-            use_unicode=settings.get("SLUGIFY_USE_UNICODE", False),
-        )
-        tag.slug = slug or "t-" + hashlib.sha1(name.encode()).hexdigest()[:8]
+        tag.slug = _tag_slug(name, *slug_settings)
         if tag not in tags:
             tags.append(tag)
     if tags:

@@ -4,7 +4,7 @@
 - Previous/next and related releases on each article, tag pages only for tags used by at least
   ``TAG_MIN_ARTICLES`` releases, archives per ministry and daily digests: ``context.py``, over
   :mod:`briefing.site.listing`, :mod:`briefing.site.related` and :mod:`briefing.site.archives`.
-- Tag, ministry and digest pages: ``pages.py``.
+- Month, tag, ministry and digest pages: ``pages.py``.
 - Atom and RSS feeds (all releases, per category, per ministry, daily digests): ``feeds.py``, from
   the entries of ``entries.py``.
 - Per-article JSON (``releases/YYYY/MM/<id>.json``), ``sitemap.xml`` (:mod:`briefing.site.sitemap`)
@@ -35,7 +35,7 @@ from briefing.site.cards import site_cards, write_cards
 from .context import archive_context, limit_taxonomies, link_articles, link_related
 from .feeds import write_feeds
 from .files import write_article_json, write_originals, write_sitemaps
-from .pages import write_digest_pages, write_ministry_pages, write_tag_pages
+from .pages import write_digest_pages, write_ministry_pages, write_month_pages, write_tag_pages
 from .templates import install_helpers
 from .writer import SiteWriter
 
@@ -70,11 +70,12 @@ def _prepare(generator) -> None:
     limit_taxonomies(generator, settings.get("TAG_MIN_ARTICLES", 3))
     cache = Path(_cache_dir(settings, "related")) / "related.pickle"
     link_related(articles, settings.get("RELATED_COUNT", 4), cache)
-    generator.context.update(archive_context(articles, settings))
+    generator.context.update(archive_context(articles, generator.dates, settings))
 
 
 def _write_output(generator, writer) -> None:
     """article_writer_finalized: the pages and files the plugin makes, after Pelican's articles."""
+    write_month_pages(generator, writer)
     write_tag_pages(generator, writer)
     write_ministry_pages(generator, writer)
     write_digest_pages(generator, writer)

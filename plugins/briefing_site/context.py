@@ -12,7 +12,7 @@ from markupsafe import Markup
 from briefing.article.view import forget_source, view_for
 from briefing.categories import BY_NAME
 from briefing.records import KST
-from briefing.site.archives import digests, ministries
+from briefing.site.archives import digests, ministries, months
 from briefing.site.fingerprints import source_digest
 from briefing.site.listing import Members, category_counts, ministry_slug, with_page
 from briefing.site.related import Item, related_cached
@@ -85,11 +85,13 @@ def link_related(articles: list, count: int, cache: Path) -> None:
         by_key[key].related = [by_key[k] for k in keys]
 
 
-def archive_context(articles: list, settings: dict) -> dict:
-    """Ministry archives, daily digests and the home page's figures, for every template."""
+def archive_context(articles: list, dates: list, settings: dict) -> dict:
+    """Month and ministry archives, daily digests and the home page's figures, for every template
+    (``dates``: the releases by date, newest first, as Pelican's ``generator.dates``)."""
     days = digests(articles, settings)
     latest = days[0] if days else None
     return {
+        "period_archives": {"month": months(dates, articles, settings)},
         "ministries": ministries(articles, settings),
         "digests": days,
         "latest_digest": latest,

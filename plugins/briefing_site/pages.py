@@ -1,4 +1,4 @@
-"""The HTML pages Pelican does not make: tag pages (see ``context.limit_taxonomies``), ministry
+"""The HTML pages Pelican does not make (or makes slowly): month archives, tag pages (see ``context.limit_taxonomies``), ministry
 archives and their index, daily digests and their index. Rendered through the site's writer, so
 they follow its pagination and skip rules like Pelican's own listings."""
 
@@ -7,6 +7,26 @@ from __future__ import annotations
 from briefing.site.fingerprints import listed_mark
 
 from .writer import base_of, unchanged
+
+
+def write_month_pages(generator, writer) -> None:
+    """Each month's archive (paginated), as Pelican's generate_period_archives would write it."""
+    relative = generator.settings["RELATIVE_URLS"]
+    template = generator.get_template("period_archives")
+    for month in generator.context["period_archives"]["month"]:
+        context = dict(generator.context, period=month.period, period_num=month.period_num)
+        writer.write_file(
+            month.save_as,
+            template,
+            context,
+            relative,
+            articles=month.articles,
+            dates=month.dates,
+            template_name="period_archives",
+            blog=True,
+            url=month.url,
+            all_articles=generator.articles,
+        )
 
 
 def write_tag_pages(generator, writer) -> None:
