@@ -169,6 +169,15 @@ TYPOGRIFY = False
 ARTICLE_TRANSLATION_ID = None
 PAGE_TRANSLATION_ID = None
 
+
+def _newest_first(article: object) -> tuple:
+    """Newest first; releases of the same minute by slug, so the order (and so each page's
+    neighbours) never depends on the order the file system lists the articles in."""
+    return (-article.date.timestamp(), article.slug)  # type: ignore[attr-defined]
+
+
+ARTICLE_ORDER_BY = _newest_first
+
 # --- rebuilds: Pelican's content cache (reading) plus briefing_site's skip of unchanged pages
 CACHE_PATH = "cache"
 CACHE_CONTENT = True

@@ -9,6 +9,9 @@ articles from before stored summaries are migrated). Model calls run in parallel
 (timeout, 429 after backoff, 5xx, invalid JSON after retries, budget reached) keeps an offline
 extract for now, is recorded in ``DATA_DIR/state/summarize.json`` and is tried again next run.
 
+Records whose files are byte for byte those the last run found up to date are not parsed again
+(:mod:`.checked`).
+
 Beside it: :mod:`.model` (one release with the model), :mod:`.budget` (the run's cost and time
 caps), :mod:`.report` (outcomes and the report line), :mod:`briefing.summaries` (the stored summary).
 """
@@ -24,6 +27,7 @@ from pathlib import Path
 
 from briefing import llm
 from briefing.article.markdown import (
+    RENDER_VERSION,
     ForeignFileError,
     article_path,
     is_ours,
@@ -36,9 +40,10 @@ from briefing.categories import guess_category
 from briefing.faithfulness import check
 from briefing.records import ReleaseRecord, now_kst
 from briefing.settings import Settings
-from briefing.store import LockedError, Store
+from briefing.store import LockedError, Store, StoreError
 from briefing.summaries import StoredSummary, read_summary, summary_path, write_summary
 from briefing.summarize.budget import Budget
+from briefing.summarize.checked import Checked
 from briefing.summarize.model import source_facts, summarize_with_model
 from briefing.summarize.offline import OFFLINE_VERSION, extract_summary
 from briefing.summarize.prompt import PROMPT_VERSION
@@ -70,6 +75,11 @@ def is_cached(stored: StoredSummary | None, source_hash: str, settings: Settings
     if stored.kind == "extract":
         return not settings.llm_model and stored.prompt_version == OFFLINE_VERSION
     return False
+
+
+def _cache_key(settings: Settings) -> str:
+    """What :func:`is_cached` and the rendering depend on beyond the files themselves."""
+    return "\x00".join((PROMPT_VERSION, OFFLINE_VERSION, RENDER_VERSION, *_models(settings)))
 
 
 def legacy_llm_article(meta: dict[str, str], source_hash: str, settings: Settings) -> bool:
@@ -117,19 +127,44 @@ class _Run:
         # every title of the run, for the extracts' tag weights (filled as plan() reads the records)
         self.titles = TitleFrequencies()
         self.pending_extracts: list[tuple[Path, str]] = []  # (record file, source hash)
+        self.checked = Checked(self.store, _cache_key(settings))
+
+    def files(self, relpath: str) -> tuple[Path, Path, Path]:
+        """A release's record, stored summary and article (as ``summary_path``/``article_path``)."""
+        article = Path(self.settings.content_dir) / "releases" / (relpath.removesuffix(".json") + ".md")
+        return (
+            self.store.releases_dir / relpath,
+            Path(self.settings.data_dir) / "summaries" / relpath,
+            article,
+        )
 
     def write(self, record: ReleaseRecord, stored: StoredSummary) -> None:
         """Store the summary (the source of truth), then render the article from it."""
         write_summary(self.settings.data_dir, record, stored)
-        self.render(record, stored)
+        if self.render(record, stored) and is_cached(stored, stored.source_hash, self.settings):
+            self.confirm(record)
 
-    def render(self, record: ReleaseRecord, stored: StoredSummary) -> None:
+    def render(self, record: ReleaseRecord, stored: StoredSummary) -> bool:
+        """Write the article from ``stored``; False when the file there is not ours."""
         try:
             if write_article(self.settings.content_dir, record, render_article(record, stored)):
                 self.report.written += 1
         except ForeignFileError as exc:
             log.warning("%s", exc)
             self.report.skipped_foreign.append(record.id)
+            return False
+        return True
+
+    def confirm(self, record: ReleaseRecord) -> None:
+        """Note in the manifest that ``record`` is up to date (a record outside its month's folder
+        is left to the full check)."""
+        files = self.files(record.relpath)
+        if files == (
+            self.store.path_for(record),
+            summary_path(self.settings.data_dir, record),
+            article_path(self.settings.content_dir, record),
+        ):
+            self.checked.confirm(record.relpath, files, record.title)
 
     def write_extract(self, record: ReleaseRecord, source: Source, source_hash: str) -> None:
         summary = extract_summary(record, source, self.titles)
@@ -148,61 +183,80 @@ class _Run:
     def plan(self) -> list[_Job]:
         """Write what needs no model (no-text notices, offline extracts); return the model jobs."""
         jobs: list[_Job] = []
-        for record in self.store.iter_records():
-            self.titles.add(record.title)
-            source_hash = record.source_hash()
-            meta = read_meta(article_path(self.settings.content_dir, record))
-            if meta and not is_ours(meta):
-                self.report.skipped_foreign.append(record.id)
-                continue
-            stored = read_summary(summary_path(self.settings.data_dir, record))
-            if not self.force and is_cached(stored, source_hash, self.settings):
-                assert stored is not None
-                if meta.get("rendered") != render_key(record, stored):
-                    self.render(record, stored)  # a new renderer or a lost article: no model needed
+        for path in self.store.iter_paths():
+            relpath = path.relative_to(self.store.releases_dir).as_posix()
+            title = None if self.force else self.checked.title_if_current(relpath, self.files(relpath))
+            if title is not None:
+                self.titles.add(title)
                 self.report.cached += 1
                 continue
-            if not self.force and stored is None and legacy_llm_article(meta, source_hash, self.settings):
-                self.report.cached += 1
+            try:
+                record = self.store.read(path)
+            except StoreError as exc:
+                log.error("%s", exc)
                 continue
-            held = self.state["held"].get(record.id)
-            if held and not self.force and _held_matches(held, source_hash, self.settings):
-                self.report.held[record.id] = "; ".join(held.get("claims", []))
-                continue
-            failed = self.state["failed"].get(record.id)
-            if failed and not self.force and _gave_up(failed, source_hash, self.settings):
-                # its extract stays published; a new text, model or --force tries again
-                self.report.gave_up.append(record.id)
-                continue
-            if (
-                self.settings.llm_model
-                and stored is not None
-                and stored.kind == "extract"
-                and stored.source_hash == source_hash
-            ):
-                # an extract of this very text waits for the model: it had usable text, and the
-                # source is built only if the per-run caps reach it (thousands may be waiting)
-                jobs.append(_Job(record, None, source_hash, meta, stored))
-                continue
-            source = build_source(record, self.settings.source_budget_chars)
-            if not source.usable:
-                category = guess_category(record.title).name
-                none = StoredSummary(
-                    id=record.id,
-                    kind="none",
-                    source_hash=source_hash,
-                    category=category,
-                    summarized_at=now_kst(),
-                )
-                self.write(record, none)
-                self.report.no_text += 1
-            elif not self.settings.llm_model:
-                # written once every title is known (the tags are weighed against the whole run)
-                self.pending_extracts.append((self.store.path_for(record), source_hash))
-            else:
-                jobs.append(_Job(record, source, source_hash, meta, stored))
+            job = self.plan_one(record)
+            if job is not None:
+                jobs.append(job)
         self.write_pending_extracts()
         return jobs
+
+    def plan_one(self, record: ReleaseRecord) -> _Job | None:
+        """The full decision for one record: cached, written now, left alone, or a model job."""
+        self.titles.add(record.title)
+        source_hash = record.source_hash()
+        meta = read_meta(article_path(self.settings.content_dir, record))
+        if meta and not is_ours(meta):
+            self.report.skipped_foreign.append(record.id)
+            return None
+        stored = read_summary(summary_path(self.settings.data_dir, record))
+        if not self.force and is_cached(stored, source_hash, self.settings):
+            assert stored is not None
+            current = meta.get("rendered") == render_key(record, stored)
+            # a new renderer or a lost article: rendered again, no model needed
+            if current or self.render(record, stored):
+                self.confirm(record)
+            self.report.cached += 1
+            return None
+        if not self.force and stored is None and legacy_llm_article(meta, source_hash, self.settings):
+            self.report.cached += 1
+            return None
+        held = self.state["held"].get(record.id)
+        if held and not self.force and _held_matches(held, source_hash, self.settings):
+            self.report.held[record.id] = "; ".join(held.get("claims", []))
+            return None
+        failed = self.state["failed"].get(record.id)
+        if failed and not self.force and _gave_up(failed, source_hash, self.settings):
+            # its extract stays published; a new text, model or --force tries again
+            self.report.gave_up.append(record.id)
+            return None
+        if (
+            self.settings.llm_model
+            and stored is not None
+            and stored.kind == "extract"
+            and stored.source_hash == source_hash
+        ):
+            # an extract of this very text waits for the model: it had usable text, and the
+            # source is built only if the per-run caps reach it (thousands may be waiting)
+            return _Job(record, None, source_hash, meta, stored)
+        source = build_source(record, self.settings.source_budget_chars)
+        if not source.usable:
+            category = guess_category(record.title).name
+            none = StoredSummary(
+                id=record.id,
+                kind="none",
+                source_hash=source_hash,
+                category=category,
+                summarized_at=now_kst(),
+            )
+            self.write(record, none)
+            self.report.no_text += 1
+            return None
+        if not self.settings.llm_model:
+            # written once every title is known (the tags are weighed against the whole run)
+            self.pending_extracts.append((self.store.path_for(record), source_hash))
+            return None
+        return _Job(record, source, source_hash, meta, stored)
 
     def write_pending_extracts(self) -> None:
         for path, source_hash in self.pending_extracts:
@@ -346,6 +400,7 @@ def run_summarize(
         with run.store.lock(STATE_NAME):
             jobs = run.plan()
             run.run_models(jobs)
+            run.checked.save()
             # state only changes when something happened; a no-op rerun writes nothing
             if jobs or run.report.no_text or run.report.extracted:
                 run.save_state()
