@@ -88,6 +88,29 @@ def tags_from_list(generator, metadata: dict) -> None:
         metadata["tags"] = tags
 
 
+def pin_urls(generator, metadata: dict) -> None:
+    """Signal handler (``article_generator_context``): a published release's ``url`` and ``save_as``
+    formatted once, from ARTICLE_URL / ARTICLE_SAVE_AS with its date and slug. Pelican formats them
+    again from the settings on every access, ~8 times per release and build (seconds at a year of
+    releases); metadata ``url``/``save_as`` is its own way to fix them. A pattern that names other
+    fields (category, author...), a draft or another language is left to Pelican."""
+    settings = generator.settings
+    if "url" in metadata or "save_as" in metadata or not {"date", "slug"} <= metadata.keys():
+        return
+    if str(metadata.get("status", "published")).lower() != "published":
+        return
+    if str(metadata.get("lang", settings["DEFAULT_LANG"])).lower() != settings["DEFAULT_LANG"].lower():
+        return
+    fields = {"date": metadata["date"], "slug": metadata["slug"], "lang": settings["DEFAULT_LANG"]}
+    try:
+        url = settings["ARTICLE_URL"].format(**fields)
+        save_as = settings["ARTICLE_SAVE_AS"].format(**fields)
+    except (KeyError, IndexError, AttributeError, ValueError):
+        return
+    metadata["url"], metadata["save_as"] = url, save_as
+
+
 def register() -> None:
     signals.article_generator_context.connect(tags_from_list)
+    signals.article_generator_context.connect(pin_urls)
     signals.initialized.connect(write_articles)
