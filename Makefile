@@ -75,7 +75,7 @@ publish-decide:
 
 # The S3-compatible target (BRIEFING_DEPLOY_TARGET=s3://bucket/prefix): only changed files go up.
 publish-deploy:
-	briefing deploy --target "$$BRIEFING_DEPLOY_TARGET" --site output
+	briefing deploy --target "$$BRIEFING_DEPLOY_TARGET" --site output --state cache/deploy-s3.json
 
 # After a successful deploy: keep publish-decide's state line for the next run (the Actions cache
 # carries deploy-state/ from run to run).

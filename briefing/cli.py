@@ -100,7 +100,13 @@ def cmd_deploy(args: argparse.Namespace) -> int:
         logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per request: 85,000 at a year
     try:
         result = deploy_site(
-            args.site, args.target, workers=args.workers, everything=args.all, dry_run=args.dry_run
+            args.site,
+            args.target,
+            workers=args.workers,
+            everything=args.all,
+            dry_run=args.dry_run,
+            state=args.state,
+            verify=args.verify,
         )
     except DeployError as exc:
         print(f"briefing deploy: {exc}", file=sys.stderr)
@@ -213,6 +219,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=int, default=4, help="parallel uploads (default 4)")
     p.add_argument("--all", action="store_true", help="upload every file (after a change of header policy)")
     p.add_argument("--dry-run", action="store_true", help="list and compare only; upload and delete nothing")
+    p.add_argument(
+        "--state",
+        type=Path,
+        help="the last deploy's record of the bucket: with it, unchanged files are neither read nor listed",
+    )
+    p.add_argument("--verify", action="store_true", help="list the bucket even with a --state record")
     p.epilog = (
         "credentials and endpoint: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_REGION,\n"
         "AWS_ENDPOINT_URL (docs/deploy.md); prints the job-summary Markdown on stdout\n\n" + (p.epilog or "")

@@ -195,6 +195,48 @@ def test_deploy_uploads_only_what_changed_and_deletes_what_went(server: S3Server
 
 
 @needs_rclone
+def test_with_the_last_deploys_record_only_changed_files_are_read(server: S3Server, tmp_path: Path) -> None:
+    content, output, data = tmp_path / "content", tmp_path / "output", tmp_path / "output.data"
+    records = generate_records(8, seed=11, start=date(2026, 11, 2))
+    write_synthetic_articles(records, content, data)
+    build_site(content, output)
+    env, target, prefix = server.env(), "s3://keep/recorded", "recorded/"
+    state = tmp_path / "cache" / "deploy-s3.json"
+
+    first = deploy_site(output, target, env=env, state=state)
+    assert first.listed and first.files_read == first.files_total == first.files_uploaded
+    # the same bucket under another prefix is another target: its record does not apply
+    other = deploy_site(output, "s3://keep/elsewhere", env=env, state=state)
+    assert other.listed and other.files_read == other.files_total
+    first = deploy_site(output, target, env=env, state=state)
+    assert first.listed and first.files_uploaded == 0  # listed again: the record was elsewhere's
+
+    before = {p: p.stat().st_mtime_ns for p in output.rglob("*") if p.is_file()}
+    changed = dataclasses.replace(records[2], title=records[2].title + " (정정)")
+    Store(data).save(changed)
+    write_synthetic_articles([changed], content, data)
+    build_site(content, output)
+    rewritten = {p for p in output.rglob("*") if p.is_file() and before.get(p) != p.stat().st_mtime_ns}
+    second = deploy_site(output, target, env=env, state=state)
+    assert not second.listed and second.files_read == len(rewritten) < second.files_total / 2
+    final = _md5s(output)
+    with S3Store(StoreConfig.from_env(env), "keep") as store:
+        listing = {o.key.removeprefix(prefix): o.etag for o in store.list_objects(prefix)}
+        assert listing == final  # the bucket is exactly the site, as with a listing
+        # an object removed behind the deploy's back: the record cannot know; --verify puts it back
+        page = next(k for k in final if k.startswith("releases/") and k.endswith("/index.html"))
+        store.delete_objects([prefix + page])
+    trusting = deploy_site(output, target, env=env, state=state)
+    assert trusting.files_uploaded == 0 and not trusting.listed
+    verified = deploy_site(output, target, env=env, state=state, verify=True)
+    assert verified.listed and verified.uploaded == [prefix + page]
+
+    state.write_text("{not json", encoding="utf-8")  # a broken record: listed, nothing lost
+    broken = deploy_site(output, target, env=env, state=state)
+    assert broken.listed and broken.files_uploaded == 0
+
+
+@needs_rclone
 def test_wrong_credentials_give_one_clear_line_and_no_secret(server: S3Server, tmp_path: Path) -> None:
     site = tmp_path / "site"
     site.mkdir()
