@@ -13,6 +13,9 @@ dated today (Korea time) — the archive of ``--end-yesterday`` ends the day bef
 - build job (when the decision says build): ``cache/`` and ``output/`` back (the Actions cache),
   ``publish-build`` (``briefing build --publish``, search index included), ``publish-size``, the
   Pages artifact (``tar -czf`` of ``output/``, as upload-pages-artifact tars it), ``publish-mark``;
+  and, timed apart (the other deploy target), ``publish-deploy`` to a real S3 server on loopback
+  (``rclone serve s3``; the site was deployed there whole before the first run, untimed), with the
+  deploy's record in ``cache/`` as the workflow keeps it;
 - proxies for what the runner does around them: the checkout (``git clone --depth 1`` of the bare
   origin: git's own work, no network) and the build job's cache save (``tar`` of ``cache/`` and
   ``output/`` through ``zstd -T0``, as actions/cache does; no upload).
@@ -39,9 +42,12 @@ from typing import Any
 
 from briefing.records import KST
 from briefing.testing.fakeportal import FakeFeed, FakePortal, corpus_releases
+from briefing.testing.s3server import s3_server
 
 UPDATE = ("publish-collect", "publish-summarize", "publish-commit", "publish-report", "publish-decide")
 BUILD = ("publish-build", "publish-size")
+S3_DEPLOY = "publish-deploy (S3 target, instead of Pages)"
+S3_TARGET = "s3://site/briefing"
 ARCHIVE = "bench-archive"  # the tag of the archive's commit, before any scheduled run
 GIT_ID = {
     "GIT_AUTHOR_NAME": "bench",
@@ -68,8 +74,17 @@ def folder_bytes(folder: Path) -> int:
 class Runs:
     """The scheduled runs on one site copy; ``run`` is growth.py's timed subprocess runner."""
 
-    def __init__(self, site: Path, work: Path, env: dict[str, str], run: Callable[..., Any], corpus: Path):
+    def __init__(
+        self,
+        site: Path,
+        work: Path,
+        env: dict[str, str],
+        run: Callable[..., Any],
+        corpus: Path,
+        s3_env: dict[str, str],
+    ):
         self.site, self.work, self.corpus = site, work, corpus
+        self.s3_env = s3_env | {"BRIEFING_DEPLOY_TARGET": S3_TARGET}
         self.n = site.name.removeprefix("site-")
         self.log = work / f"scheduled-{self.n}.log"
         self.origin = work / f"origin-{self.n}.git"
@@ -117,6 +132,11 @@ class Runs:
             else:
                 kept.parent.mkdir(parents=True, exist_ok=True)
                 subprocess.run(["cp", "-a", str(self.site / folder), str(kept)], check=True)
+        record = Path("cache") / "deploy-s3.json"
+        if not (self.site / record).exists():  # the S3 target holds the last build, as deployed
+            print("  deploying the site to the local S3 server first (not timed)", flush=True)
+            self.make("publish-deploy", self.s3_env)
+            shutil.copy2(self.site / record, self.pristine / record)
         shutil.rmtree(self.site / "deploy-state", ignore_errors=True)
         print(f"  git and the last build ready in {time.monotonic() - began:.0f} s (not timed)", flush=True)
         # the last build was deployed: its decision's state is what the next run compares with
@@ -179,6 +199,7 @@ class Runs:
             figures["removed"] = len(before.keys() - after.keys())
             figures["output files"] = len(after)
             figures["output bytes"] = sum(size for size, _ in after.values())
+            timed(S3_DEPLOY, "publish-deploy", self.s3_env)
             artifact = self.work / f"artifact-{self.n}.tar.gz"
             timed("Pages artifact (tar -czf output/)", ["tar", "-czf", str(artifact), "-C", "output", "."])
             figures["artifact bytes"] = artifact.stat().st_size
@@ -198,12 +219,13 @@ def scheduled_runs(
     site: Path, work: Path, env: dict[str, str], run: Callable[..., Any], corpus: Path
 ) -> list[dict[str, Any]]:
     """A run with the corpus's 20 releases new on the fake portal, then a run with nothing new."""
-    runs = Runs(site, work, env, run, corpus)
-    runs.prepare()
     snippets = json.loads((corpus / "snippets.json").read_text(encoding="utf-8"))
     releases = corpus_releases(corpus, snippets, datetime.now(KST).date())
     results = []
-    with FakePortal(releases, [FakeFeed("molit")]) as portal:
+    buckets = work / f"s3-{site.name.removeprefix('site-')}"
+    with s3_server(buckets, ("site",)) as server, FakePortal(releases, [FakeFeed("molit")]) as portal:
+        runs = Runs(site, work, env, run, corpus, server.env())
+        runs.prepare()
         for label in (f"+{len(releases)} new", "nothing new"):
             print(f"  scheduled run, {label}:", flush=True)
             results.append(runs.one(label, portal))
@@ -219,12 +241,23 @@ def report(results: list[dict[str, Any]], n: int) -> None:
         print("| step | wall s | CPU s | peak MB |")
         print("| --- | ---: | ---: | ---: |")
         wall = cpu = 0.0
+        s3 = pages = (0.0, 0.0)
         for name, w, c, mb in figures["steps"]:
             print(f"| {name} | {w:.1f} | {c:.1f} | {mb:,.0f} |")
-            if not name.startswith(("checkout", "cache save")):
+            if name == S3_DEPLOY:
+                s3 = (w, c)
+            elif not name.startswith(("checkout", "cache save")):
                 wall, cpu = wall + w, cpu + c
-        print(f"| **collect → mark (proxies left out)** | **{wall:.1f}** | **{cpu:.1f}** | |")
-        every = sum(w for _, w, _, _ in figures["steps"]), sum(c for _, _, c, _ in figures["steps"])
+            if name.startswith("Pages artifact"):
+                pages = (w, c)
+        print(f"| **collect → mark (proxies left out), Pages** | **{wall:.1f}** | **{cpu:.1f}** | |")
+        if figures["build"]:
+            print(
+                f"| **the same with the S3 target instead of the Pages artifact** | "
+                f"**{wall - pages[0] + s3[0]:.1f}** | **{cpu - pages[1] + s3[1]:.1f}** | |"
+            )
+        steps = [step for step in figures["steps"] if step[0] != S3_DEPLOY]
+        every = sum(w for _, w, _, _ in steps), sum(c for _, _, c, _ in steps)
         print(f"| with the checkout and cache-save proxies | {every[0]:.1f} | {every[1]:.1f} | |")
         if figures["build"]:
             print(
