@@ -174,8 +174,10 @@ def view_of_record(data_dir: Path, record: ReleaseRecord) -> ReleaseView:
 
 
 def forget_source(view: ReleaseView | None) -> None:
-    """Drop the record and its passages from memory once a build step is done with them (a build
-    walks thousands of releases; summaries are small and stay)."""
+    """Drop the record, its passages and the stored summary from memory once a build step is done
+    with them: a build walks every release, and a year's stored summaries with their checked claims
+    (~40 a release) take a gigabyte as objects. A later step that needs them reads them again."""
     if view is not None:
         view.__dict__.pop("record", None)
         view.__dict__.pop("parts", None)
+        view.__dict__.pop("stored", None)

@@ -338,6 +338,10 @@ def build_client_index(
     return report
 
 
+TF_BITS = 8  # a posting in memory: number << 8 | tf (tf capped at 255), 4 bytes
+MAX_NUMBER = (1 << (32 - TF_BITS)) - 1  # 16.7 million numbers: centuries of releases
+
+
 def _new_postings() -> array[int]:
     return array("I")
 
@@ -361,7 +365,11 @@ def _write_segment(
     report = writer.report
     live = [n for n in range(segment.lo, segment.hi) if layout.order[n] >= 0]
     # Analysed a slice at a time and folded straight into compact postings, so memory holds the
-    # postings (4 bytes a number) rather than every document's term counts (a year is ~25,000).
+    # postings (4 bytes each: number and tf packed; the length bucket is the document's, looked up
+    # when written) rather than every document's term counts (a year is ~25,000 releases, ~60
+    # million postings).
+    if segment.hi - 1 > MAX_NUMBER:
+        raise ValueError(f"search index: document number {segment.hi - 1} beyond {MAX_NUMBER}")
     postings: defaultdict[str, array[int]] = defaultdict(_new_postings)
     for start in range(0, len(live), ANALYSIS_SLICE):
         part = live[start : start + ANALYSIS_SLICE]
@@ -373,10 +381,11 @@ def _write_segment(
             entry = layout.numbers[number]
             assert entry is not None
             entry[2] = bucket
+            packed = number << TF_BITS
             for term, tf in weighted.items():  # ~2,500 terms a release: the hot loop of a warm build
-                postings[term].extend((number, tf if tf < 256 else 255, bucket))
+                postings[term].append(packed | (tf if tf < 256 else 255))
     report.terms += len(postings)
-    count = sum(len(v) for v in postings.values()) // 3
+    count = sum(len(v) for v in postings.values())
     report.postings += count
     shards = segment.shards = _shard_count(count)
     by_shard: list[list[str]] = [[] for _ in range(shards)]
@@ -384,12 +393,17 @@ def _write_segment(
         by_shard[fnv1a32(term) % shards].append(term)
     prefix = format(segment.lo, "x")  # shards of different segments never share a name
     names = []
+    buckets = {n: entry[2] for n in range(segment.lo, segment.hi) if (entry := layout.numbers[n])}
+    mask = (1 << TF_BITS) - 1
     for number, terms in enumerate(by_shard):  # one shard's lists at a time
         bucket_map: dict[str, list[int]] = {}
         for term in terms:
-            flat = postings.pop(term).tolist()
-            numbers = flat[0::3]  # doc numbers as deltas: small numbers gzip well
-            flat[3::3] = [b - a for a, b in pairwise(numbers)]
+            packed = postings.pop(term)
+            numbers = [v >> TF_BITS for v in packed]
+            flat = [0] * (3 * len(numbers))
+            flat[0::3] = [b - a for a, b in pairwise([0, *numbers])]  # deltas: small numbers gzip well
+            flat[1::3] = [v & mask for v in packed]
+            flat[2::3] = [buckets[n] for n in numbers]
             bucket_map[term] = flat
         names.append(writer.write("t", f"{prefix}.{number:x}", bucket_map))
     segment.names = names

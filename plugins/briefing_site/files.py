@@ -25,6 +25,7 @@ def write_article_json(generator, writer) -> None:
         if unchanged(writer, name, release_file_mark(base_of(writer), article.briefing_digest)):
             continue
         write_output(output / name, json_for_html(article_record(article)) + "\n")
+        forget_source(getattr(article, "briefing_view", None))
 
 
 def write_originals(generator, writer) -> None:
