@@ -28,6 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import chain
 
+from briefing.search import kiwi_words
 from briefing.search.analysis_cache import ANALYZER_VERSION, Analysis, AnalysisCache, content_key, word_key
 from briefing.search.kiwi_words import word_terms
 from briefing.search.normalize import normalize, split_words
@@ -66,6 +67,12 @@ def hangul_lines(text: str) -> list[str]:
     return [line for line in (part.strip() for part in text.split("\n")) if _HANGUL.search(line)]
 
 
+def learn_words(texts: Sequence[str], cache: AnalysisCache | None = None) -> None:
+    """Analyse the written words of ``texts`` not analysed before, as :func:`analyze_texts` would,
+    into ``cache`` (and this process's word memory), without making any text's terms."""
+    word_terms([line for text in texts for line in hangul_lines(normalize(text))], cache)
+
+
 def analyze_texts(texts: Sequence[str], cache: AnalysisCache | None = None) -> list[list[str]]:
     """Index terms of each text (kiwipiepy runs over the batch's new words on all cores)."""
     normalized = [normalize(text) for text in texts]
@@ -97,6 +104,7 @@ class AnalysisStats:
     chars: int = 0
     seconds: float = 0.0
     shared_chars: int = 0  # of words another build (or an earlier run) had analysed already
+    new_words: int = 0  # words kiwipiepy analysed (not found in any cache)
 
     @property
     def chars_per_second(self) -> float:
@@ -106,7 +114,7 @@ class AnalysisStats:
         return (
             f"search analysis: {self.analysed} analysed, {self.cached} from cache, "
             f"{self.chars:,} chars in {self.seconds:.1f} s ({self.chars_per_second:,.0f} chars/s), "
-            f"{self.shared_chars:,} chars of words analysed before"
+            f"{self.shared_chars:,} chars of words analysed before, {self.new_words:,} words new to the analyser"
         )
 
 
@@ -121,6 +129,7 @@ def analyze_fields(
     todo = [i for i, found in enumerate(results) if found is None]
     stats.cached = len(documents) - len(todo)
     shared_before = cache.word_chars if cache else 0
+    new_before = kiwi_words.analysed_words
     for start in range(0, len(todo), batch):
         chunk = todo[start : start + batch]
         flat = [text for i in chunk for text in documents[i]]
@@ -138,5 +147,6 @@ def analyze_fields(
             cache.put_many(fresh)
     stats.analysed = len(todo)
     stats.shared_chars = (cache.word_chars if cache else 0) - shared_before
+    stats.new_words = kiwi_words.analysed_words - new_before
     stats.seconds = time.perf_counter() - started
     return [r for r in results if r is not None], stats

@@ -243,6 +243,7 @@ def _add_stats(total: AnalysisStats, part: AnalysisStats) -> None:
     total.chars += part.chars
     total.seconds += part.seconds
     total.shared_chars += part.shared_chars
+    total.new_words += part.new_words
 
 
 def _unique(documents: Iterable[SearchDocument]) -> list[SearchDocument]:

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 _NOUN_TAGS = frozenset({"NNG", "NNP", "XR", "SL", "SH"})
 
 _kiwi: Any = None
+analysed_words = 0  # words this process gave kiwipiepy (the others came from a cache)
 _kiwi_lock = threading.Lock()
 
 
@@ -49,6 +50,14 @@ def get_kiwi() -> Any:
 
             _kiwi = Kiwi(num_workers=_cpu_count() if _cpu_count() > 1 else -1)
         return _kiwi
+
+
+def release() -> None:
+    """Let go of the analyser (~520 MB); the next unknown word loads it again. The words already
+    analysed stay in this process's memory (``_WORD_CACHE``, bounded)."""
+    global _kiwi
+    with _kiwi_lock:
+        _kiwi = None
 
 
 def _tokenize_all(kiwi: Any, texts: list[str]) -> Iterable[Any]:
@@ -112,6 +121,8 @@ def word_terms(lines: Sequence[str], cache: AnalysisCache | None = None) -> dict
         _WORD_CACHE.clear()  # found holds this call's words already seen: the clear loses none
     _WORD_CACHE.update(stored)
     if fresh:
+        global analysed_words
+        analysed_words += len(fresh)
         texts = [word + _AFTER for word in fresh]
         analysed = {
             word: kiwi_terms(token for token in tokens if token.start < len(word))

@@ -12,9 +12,6 @@ never from the rendered HTML) and calls :func:`briefing.search.client_index.buil
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
-import ctypes.util
 import logging
 from pathlib import Path
 
@@ -22,6 +19,7 @@ from pelican import signals
 
 from briefing.article.view import ReleaseView, forget_source
 from briefing.search.client_index import SearchDocument, build_client_index
+from briefing.search.warm_up import warm_up
 from briefing.site.built_articles import BuiltArticles
 from briefing.site.text import plain
 
@@ -68,26 +66,38 @@ def _original(view: ReleaseView) -> str:
     return text
 
 
-def _return_free_memory() -> None:
-    """Hand the heap Pelican's pages and the plugins' files freed back to the system (glibc's
-    ``malloc_trim``) before the Korean analyser and the postings are loaded: a cold build's peak is
-    this phase, and without it the freed pages count twice. Elsewhere: nothing to do."""
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim(0)
+def _cache_dir(settings: dict) -> Path:
+    return Path(settings.get("SEARCH_CACHE_DIR") or Path(settings.get("CACHE_PATH") or "cache") / "analysis")
+
+
+def _warm_up(pelican) -> None:
+    """initialized: on a first build (no analysis cache), the Korean analysis of every release
+    before Pelican reads the articles (:mod:`briefing.search.warm_up`: the build's peak memory)."""
+    from briefing.settings import Settings
+
+    settings = pelican.settings
+    years = settings.get("SITE_YEARS")
+
+    def wanted(path: Path) -> bool:
+        year = path.parent.parent.name
+        return years is None or not year.isdigit() or years.covers(int(year))
+
+    data_dir = Settings.load(settings.get("BRIEFING")).data_dir
+    line = warm_up(Path(settings["PATH"]), data_dir, _cache_dir(settings) / "analysis.sqlite", wanted)
+    if line:
+        log.info("%s", line)
 
 
 def _write_index(pelican) -> None:
-    _return_free_memory()
     settings = pelican.settings
     out_dir = Path(pelican.output_path) / settings.get("SEARCH_INDEX_DIR", "search")
-    cache_dir = Path(
-        settings.get("SEARCH_CACHE_DIR") or Path(settings.get("CACHE_PATH") or "cache") / "analysis"
-    )
+    cache_dir = _cache_dir(settings)
     documents = [document_for(article) for article in _built.articles]
     report = build_client_index(documents, out_dir, cache_dir)
     log.info("%s", report.line())
 
 
 def register() -> None:
+    signals.initialized.connect(_warm_up)
     signals.article_generator_finalized.connect(_built.collect)
     signals.finalized.connect(_write_index)

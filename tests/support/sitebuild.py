@@ -16,7 +16,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 _RUNNER = """
-import json, sys
+import json, logging, os, sys
+if os.environ.get("SITEBUILD_INFO"):
+    logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s")
 from pelican import Pelican
 from pelican.settings import read_settings
 conf, overrides = sys.argv[1], json.loads(sys.argv[2])
@@ -33,6 +35,7 @@ def build_site(
     conf: str = "pelicanconf.py",
     timeout: float = 600,
     log: list[str] | None = None,
+    info: bool = False,
     **overrides: object,
 ) -> Path:
     """Build ``content_dir`` into ``output_dir`` with our theme and plugins; raise on failure.
@@ -41,7 +44,7 @@ def build_site(
     ``content_dir`` before reading (default: an empty ``<output_dir>.data``, so a test never picks
     up the repository's ``data/``); no model is used. The content cache goes to
     ``<output_dir>.cache`` unless ``CACHE_PATH`` is given. With ``log`` given, the build's output
-    (Pelican's log lines) is appended to it.
+    (Pelican's log lines) is appended to it; ``info`` adds the INFO lines (the plugins' reports).
     """
     content_dir, output_dir = Path(content_dir).resolve(), Path(output_dir).resolve()
     data_dir = Path(data_dir).resolve() if data_dir else output_dir.with_name(output_dir.name + ".data")
@@ -58,6 +61,8 @@ def build_site(
         "BRIEFING_DATA_DIR": str(data_dir),
         "BRIEFING_LLM_MODEL": "",
     }
+    if info:
+        env["SITEBUILD_INFO"] = "1"
     done = subprocess.run(
         [sys.executable, "-c", _RUNNER, str(ROOT / conf), json.dumps(settings)],
         cwd=ROOT,

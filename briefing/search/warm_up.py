@@ -1,0 +1,81 @@
+"""A first build's Korean analysis, done before Pelican reads a single article.
+
+A build with no analysis cache yet (a new fork, a frozen archive, a lost Actions cache) analyses
+every release's words with kiwipiepy, whose model takes ~520 MB once loaded. In the search phase
+that sits on top of Pelican's article objects (~1.1 GB at a year of releases): the build's peak.
+Done first, from the same texts the search documents are made of (each article's metadata and its
+release's original text), with the analyser let go after, the search phase finds every word in the
+shared cache and never loads the model. A word the warm-up did not see is analysed in the search
+phase as before: the index is the same either way, only the memory differs.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import logging
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from briefing.article.markdown import article_paths, read_meta
+from briefing.article.view import view_for
+from briefing.search import kiwi_words
+from briefing.search.analysis_cache import AnalysisCache
+from briefing.search.analyzer import learn_words
+from briefing.search.client_index import ORIGINAL_MAX_CHARS
+from briefing.site.text import plain
+
+log = logging.getLogger(__name__)
+
+BATCH = 64  # articles analysed at a time
+
+
+def _tags(meta: dict[str, str]) -> list[str]:
+    try:
+        names = json.loads(html.unescape(meta.get("tag_list", "[]")))
+    except ValueError:
+        return []
+    return [" ".join(str(n).split()) for n in names] if isinstance(names, list) else []
+
+
+def _texts(content_dir: Path, data_dir: Path, path: Path) -> list[str]:
+    """The texts of one article's search document (and the stored summary's own wording of them)."""
+    meta = read_meta(path)
+    texts = [plain(meta.get("title")), "\n".join([plain(meta.get("headline")), *_tags(meta)])]
+    texts.append(plain(meta.get("summary")))
+    view = view_for(data_dir, path.relative_to(content_dir).as_posix()) if "source_hash" in meta else None
+    if view is not None:
+        texts += [view.key_summary, view.headline, view.original_text()[:ORIGINAL_MAX_CHARS]]
+    return [t for t in texts if t.strip()]
+
+
+def _batches(content_dir: Path, data_dir: Path, wanted: Callable[[Path], bool]) -> Iterator[list[str]]:
+    texts: list[str] = []
+    for n, path in enumerate(p for p in article_paths(content_dir) if wanted(p)):
+        texts += _texts(content_dir, data_dir, path)
+        if (n + 1) % BATCH == 0:
+            yield texts
+            texts = []
+    if texts:
+        yield texts
+
+
+def warm_up(
+    content_dir: Path, data_dir: Path, cache_path: Path, wanted: Callable[[Path], bool] = lambda _: True
+) -> str | None:
+    """Analyse the words of every article under ``content_dir`` (``wanted`` ones) into a new
+    analysis cache at ``cache_path``; None (nothing done) when that cache exists already."""
+    if cache_path.exists():
+        return None
+    began = time.perf_counter()
+    cache = AnalysisCache(cache_path)
+    chars = 0
+    try:
+        for texts in _batches(Path(content_dir), Path(data_dir), wanted):
+            learn_words(texts, cache)
+            chars += sum(len(t) for t in texts)
+    finally:
+        cache.close()
+        kiwi_words.release()
+    return f"search warm-up: {chars:,} chars analysed before the build in {time.perf_counter() - began:.1f} s"
