@@ -132,11 +132,12 @@ class Runs:
             else:
                 kept.parent.mkdir(parents=True, exist_ok=True)
                 subprocess.run(["cp", "-a", str(self.site / folder), str(kept)], check=True)
+        # the S3 target holds the last build, as deployed; the server's port (part of the deploy
+        # record's identity) is new each time, so the record is made again against this one
+        print("  deploying the site to the local S3 server first (not timed)", flush=True)
+        self.make("publish-deploy", self.s3_env)
         record = Path("cache") / "deploy-s3.json"
-        if not (self.site / record).exists():  # the S3 target holds the last build, as deployed
-            print("  deploying the site to the local S3 server first (not timed)", flush=True)
-            self.make("publish-deploy", self.s3_env)
-            shutil.copy2(self.site / record, self.pristine / record)
+        shutil.copy2(self.site / record, self.pristine / record)
         shutil.rmtree(self.site / "deploy-state", ignore_errors=True)
         print(f"  git and the last build ready in {time.monotonic() - began:.0f} s (not timed)", flush=True)
         # the last build was deployed: its decision's state is what the next run compares with
