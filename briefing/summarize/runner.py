@@ -130,7 +130,9 @@ class _Run:
         self.checked = Checked(self.store, _cache_key(settings))
 
     def files(self, relpath: str) -> tuple[Path, Path, Path]:
-        """A release's record, stored summary and article (as ``summary_path``/``article_path``)."""
+        """A release's record, stored summary and article, from the record's ``YYYY/MM/<id>.json``
+        (as ``Store.path_for``, ``summary_path`` and ``article_path`` place them; were they to
+        differ, a file would be missing and the release simply checked in full)."""
         article = Path(self.settings.content_dir) / "releases" / (relpath.removesuffix(".json") + ".md")
         return (
             self.store.releases_dir / relpath,
@@ -156,15 +158,8 @@ class _Run:
         return True
 
     def confirm(self, record: ReleaseRecord) -> None:
-        """Note in the manifest that ``record`` is up to date (a record outside its month's folder
-        is left to the full check)."""
-        files = self.files(record.relpath)
-        if files == (
-            self.store.path_for(record),
-            summary_path(self.settings.data_dir, record),
-            article_path(self.settings.content_dir, record),
-        ):
-            self.checked.confirm(record.relpath, files, record.title)
+        """Note in the manifest that ``record`` is up to date, with its files as they are now."""
+        self.checked.confirm(record.relpath, self.files(record.relpath), record.title)
 
     def write_extract(self, record: ReleaseRecord, source: Source, source_hash: str) -> None:
         summary = extract_summary(record, source, self.titles)
