@@ -42,7 +42,7 @@ def _cpu_count() -> int:
 
 
 def get_kiwi() -> Any:
-    """The kiwipiepy analyser, loaded once per process (it takes about a second and 100 MB)."""
+    """The kiwipiepy analyser, loaded once per process (about a second; ~520 MB once it has run)."""
     global _kiwi
     with _kiwi_lock:
         if _kiwi is None:

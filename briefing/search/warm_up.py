@@ -23,7 +23,7 @@ from briefing.article.view import view_for
 from briefing.search import kiwi_words
 from briefing.search.analysis_cache import AnalysisCache
 from briefing.search.analyzer import learn_words
-from briefing.search.client_index import ORIGINAL_MAX_CHARS
+from briefing.search.client_index import SearchDocument
 from briefing.site.text import plain
 
 log = logging.getLogger(__name__)
@@ -40,13 +40,21 @@ def _tags(meta: dict[str, str]) -> list[str]:
 
 
 def _texts(content_dir: Path, data_dir: Path, path: Path) -> list[str]:
-    """The texts of one article's search document (and the stored summary's own wording of them)."""
+    """The fields of one article's search document, as the search plugin makes them from what
+    Pelican reads (and the stored summary's own wording of its summary and headline)."""
     meta = read_meta(path)
-    texts = [plain(meta.get("title")), "\n".join([plain(meta.get("headline")), *_tags(meta)])]
-    texts.append(plain(meta.get("summary")))
     view = view_for(data_dir, path.relative_to(content_dir).as_posix()) if "source_hash" in meta else None
-    if view is not None:
-        texts += [view.key_summary, view.headline, view.original_text()[:ORIGINAL_MAX_CHARS]]
+    document = SearchDocument(
+        id="",
+        title=plain(meta.get("title")),
+        date="",
+        url="",
+        tags=_tags(meta),
+        headline=plain(meta.get("headline")),
+        summary=plain(meta.get("summary")) or (view.key_summary if view else ""),
+        original_source=view.original_text if view else None,
+    )
+    texts = document.fields() + ([view.key_summary, view.headline] if view else [])
     return [t for t in texts if t.strip()]
 
 

@@ -63,9 +63,6 @@ class Checked:
         if digest is not None:
             self.new[relpath] = [digest, title]
 
-    def forget(self, relpath: str) -> None:
-        self.new.pop(relpath, None)
-
     def save(self) -> bool:
         """Write the manifest when it changed; True when written."""
         if self.new == self.old:
