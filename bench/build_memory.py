@@ -3,7 +3,8 @@
 Runs ``pelican content -s <conf> -o <output>`` in this process with the site's own code first on the
 path, samples the resident set every 0.2 s and names the phase from Pelican's signals (warm-up and
 start, reading articles, linking and article pages, other pages, the plugins' pages and files, the
-search index). Prints the peak of each phase and the process's ``ru_maxrss``:
+search index). Prints the peak of each phase (this process and its children together: the search
+index's analysis workers) and the process's ``ru_maxrss``:
 
     python bench/build_memory.py --site /tmp/growth-year/site-25000 --output /tmp/out-year \\
         --cache /tmp/cache-year          # empty folders: a cold build
@@ -22,9 +23,32 @@ import time
 from pathlib import Path
 
 
+def _pages(pid: str) -> int:
+    try:
+        with open(f"/proc/{pid}/statm") as handle:
+            return int(handle.read().split()[1])
+    except (OSError, ValueError, IndexError):  # a child that has just ended
+        return 0
+
+
+def _children(pid: str) -> list[str]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").glob("*/children"):
+        try:
+            found += task.read_text().split()
+        except OSError:
+            continue
+    return found
+
+
 def _rss_mb() -> float:
-    with open("/proc/self/statm") as handle:
-        return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+    """Resident memory of this process and its children together (the search index's analysis
+    workers run beside the build)."""
+    pids, seen = [str(os.getpid())], 0
+    while seen < len(pids):
+        pids += _children(pids[seen])
+        seen += 1
+    return sum(map(_pages, pids)) * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -72,9 +96,11 @@ def main(argv: list[str] | None = None) -> int:
         for name, peak in peaks.items():
             print(f"| {name} | {peak:,.0f} |")
         usage = resource.getrusage(resource.RUSAGE_SELF)
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
         print(
-            f"\nru_maxrss {usage.ru_maxrss / 1024:,.0f} MB; {time.monotonic() - began:.1f} s wall, "
-            f"{usage.ru_utime + usage.ru_stime:.1f} s CPU"
+            f"\nru_maxrss {usage.ru_maxrss / 1024:,.0f} MB (largest child {children.ru_maxrss / 1024:,.0f} MB); "
+            f"{time.monotonic() - began:.1f} s wall, "
+            f"{usage.ru_utime + usage.ru_stime + children.ru_utime + children.ru_stime:.1f} s CPU (with children)"
         )
     return 0
 

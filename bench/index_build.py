@@ -89,6 +89,12 @@ def main() -> int:
     parser.add_argument("--work", type=Path, default=Path("/tmp/index-build-bench"))
     parser.add_argument("--skip-pagefind", action="store_true")
     parser.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="analysis processes of a whole build (default: one per core)",
+    )
+    parser.add_argument(
         "--warm",
         action="store_true",
         help="reuse the analysis cache of an earlier run in --work: no Pagefind, no cold steps",
@@ -141,13 +147,13 @@ def main() -> int:
     m = min(n, args.chat_releases)
     shared = search_analyzer(cache / "analysis.sqlite")
     if not args.warm:
-        report, wall, cpu = timed(lambda: build_client_index(search_docs[:n], index, cache))
+        report, wall, cpu = timed(lambda: build_client_index(search_docs[:n], index, cache, args.workers))
         rows.append(("search index, cold (empty cache)", wall, cpu, report.analysis.line()))
     if args.cold_only:
         for state in cache.glob("index-state-*.json"):
             state.unlink()
         shutil.rmtree(index, ignore_errors=True)
-        report, wall, cpu = timed(lambda: build_client_index(search_docs[:n], index, cache))
+        report, wall, cpu = timed(lambda: build_client_index(search_docs[:n], index, cache, args.workers))
         rows.append(("search index, warm cache, written whole", wall, cpu, f"{report.files_written:,} files"))
         return report_rows(work, rows)
     if not args.warm:
@@ -218,6 +224,8 @@ def report_rows(work: Path, rows: list[tuple[str, float, float, str]]) -> int:
     print(f"load average (1, 5, 15 min) at the end: {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
     print(f"peak memory of this process (all steps, Pagefind apart): {peak:,.0f} MB")
+    child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"peak memory of the largest child (Pagefind or one analysis worker): {child:,.0f} MB")
     (work / "results.json").write_text(json.dumps(rows, ensure_ascii=False, indent=1), encoding="utf-8")
     return 0
 

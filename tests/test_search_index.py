@@ -116,11 +116,10 @@ def test_titles_with_markup_are_stored_as_text(site) -> None:
     assert "<script>alert(1)</script> 반도체 수출 동향 & 전망" in titles
 
 
-def test_analysing_in_slices_gives_the_same_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from briefing.search import client_index
+def synthetic_documents(count: int) -> list[SearchDocument]:
     from briefing.testing.synthetic import generate_records
 
-    docs = [
+    return [
         SearchDocument(
             id=r.id,
             title=r.title,
@@ -133,18 +132,64 @@ def test_analysing_in_slices_gives_the_same_index(tmp_path: Path, monkeypatch: p
             summary=" ".join(r.subtitles),
             original=r.body_text,
         )
-        for r in generate_records(40, seed=11)
+        for r in generate_records(count, seed=11)
     ]
+
+
+def assert_same_files(one: Path, other: Path) -> None:
+    files = sorted(p.relative_to(one) for p in one.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(other) for p in other.rglob("*") if p.is_file())
+    for name in files:
+        assert (one / name).read_bytes() == (other / name).read_bytes(), name
+
+
+def test_analysing_in_slices_gives_the_same_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from briefing.search import shards
+
+    docs = synthetic_documents(40)
     whole = build_client_index(docs, tmp_path / "whole", tmp_path / "cache")
-    monkeypatch.setattr(client_index, "ANALYSIS_SLICE", 7)  # 40 documents in six slices
+    monkeypatch.setattr(shards, "ANALYSIS_SLICE", 7)  # 40 documents in six slices
     sliced = build_client_index(docs, tmp_path / "sliced", tmp_path / "cache")
     assert (whole.terms, whole.postings) == (sliced.terms, sliced.postings)
-    files = sorted(p.relative_to(tmp_path / "whole") for p in (tmp_path / "whole").rglob("*") if p.is_file())
-    assert files == sorted(
-        p.relative_to(tmp_path / "sliced") for p in (tmp_path / "sliced").rglob("*") if p.is_file()
-    )
-    for name in files:
-        assert (tmp_path / "whole" / name).read_bytes() == (tmp_path / "sliced" / name).read_bytes(), name
+    assert_same_files(tmp_path / "whole", tmp_path / "sliced")
+
+
+def test_worker_processes_write_the_same_index_and_fill_the_shared_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from briefing.search import shards
+
+    docs = synthetic_documents(40)
+    monkeypatch.setattr(shards, "ANALYSIS_SLICE", 7)  # six slices for two workers
+    monkeypatch.setattr(shards, "SHARD_BATCH", 4)  # and the 16 shards in four batches
+    here = build_client_index(docs, tmp_path / "here", tmp_path / "cache-here", workers=0)
+    pooled = build_client_index(docs, tmp_path / "pooled", tmp_path / "cache-pooled", workers=2)
+    assert pooled.analysis.analysed == here.analysis.analysed == len(docs)
+    assert (pooled.terms, pooled.postings) == (here.terms, here.postings)
+    assert_same_files(tmp_path / "here", tmp_path / "pooled")
+    # what the workers analysed is in the shared cache: another whole build analyses nothing
+    again = build_client_index(docs, tmp_path / "again", tmp_path / "cache-pooled", workers=0)
+    assert (again.analysis.cached, again.analysis.new_words) == (len(docs), 0)
+    assert_same_files(tmp_path / "here", tmp_path / "again")
+
+
+def dies_in_a_worker(_cache: object, payload: int) -> int:
+    """A task whose worker process dies (killed for memory, say); done here it works."""
+    import multiprocessing
+    import os
+
+    if multiprocessing.parent_process() is not None:
+        os._exit(3)
+    return payload * 2
+
+
+def test_a_broken_worker_pool_costs_time_not_the_build(caplog: pytest.LogCaptureFixture) -> None:
+    from briefing.search.analysis_pool import AnalysisPool
+
+    with AnalysisPool(2, None) as pool:
+        assert list(pool.run(range(5), dies_in_a_worker)) == [0, 2, 4, 6, 8]
+        assert pool.workers == 0  # the rest of the build runs here
+    assert "search index workers failed" in caplog.text
 
 
 def test_rebuild_keeps_unchanged_files_and_analyses_only_new_releases(tmp_path: Path) -> None:

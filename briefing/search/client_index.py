@@ -23,33 +23,25 @@ per term and segment, and one metadata chunk per shown result; numbers listed in
 
 from __future__ import annotations
 
-import gzip
-import hashlib
 import json
 import logging
-import math
 import sqlite3
 import time
-from array import array
-from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
+from briefing.search.analysis_pool import AnalysisPool, workers_for
 from briefing.search.analyzer import (
     ANALYZER_VERSION,
     AnalysisCache,
     AnalysisStats,
-    analyze_fields,
     content_key,
 )
 from briefing.search.index_state import (
     IndexState,
-    Plan,
-    Segment,
     load_state,
     manifest_hash,
     plan,
@@ -57,17 +49,21 @@ from briefing.search.index_state import (
     state_path,
 )
 from briefing.search.particles import VERSION as TABLE_VERSION
+from briefing.search.shards import (
+    FIELD_BOOSTS,
+    POSTINGS_PER_SHARD,
+    IndexFiles,
+    add_stats,
+    write_segment,
+)
 from briefing.store import write_atomic
 
 log = logging.getLogger(__name__)
 
 FORMAT = 2  # 2: segments, stable numbers, dead numbers (briefing.search.index_state)
-ANALYSIS_SLICE = 256  # documents analysed and folded into the postings at a time (~2,500 terms each)
-FIELD_BOOSTS = (8, 4, 2, 1)  # title, headline + tags, summary, original text (boost 1: see _weighted)
 ORIGINAL_MAX_CHARS = 20_000  # of page + attachment text per release; the rest is not indexed
 CHUNK = 16  # documents per metadata file
 SNIPPET_CHARS = 280  # of the summary kept in the metadata for result snippets
-POSTINGS_PER_SHARD = 4_000  # aim; the shard count is the power of two that gets closest
 K1, B = 1.2, 0.75
 
 
@@ -136,27 +132,6 @@ class IndexReport:
         )
 
 
-def fnv1a32(text: str) -> int:
-    """32-bit FNV-1a of the UTF-8 bytes (the browser computes the same to find a term's shard)."""
-    value = 0x811C9DC5
-    for byte in text.encode("utf-8"):
-        value = ((value ^ byte) * 0x01000193) & 0xFFFFFFFF
-    return value
-
-
-def length_bucket(length: int) -> int:
-    """Document length on a log scale in one byte; the browser reads ``2 ** (q / 16) - 1``."""
-    return min(255, round(16 * math.log2(1 + length)))
-
-
-def _json(data: Any) -> bytes:
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
-
-
-def _hash(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()[:8]
-
-
 def _day(iso: str) -> int:
     """Days since 1970-01-01 of the date part of an ISO timestamp (0 when unreadable)."""
     try:
@@ -171,11 +146,6 @@ def _sort_key(doc: SearchDocument) -> tuple[str, str]:
     except ValueError:
         when = doc.date
     return (when, doc.id)
-
-
-def _shard_count(postings: int) -> int:
-    target = max(1, postings // POSTINGS_PER_SHARD)
-    return max(16, min(4096, 1 << round(math.log2(target))))
 
 
 def _meta(doc: SearchDocument) -> dict[str, Any]:
@@ -195,57 +165,6 @@ def _meta(doc: SearchDocument) -> dict[str, Any]:
     }
 
 
-class _Writer:
-    """Writes content-named files, remembering which ones the new index uses."""
-
-    def __init__(self, root: Path, report: IndexReport) -> None:
-        self.root = root
-        self.report = report
-        self.used: set[Path] = set()
-
-    def write(self, folder: str, stem: str, payload: Any) -> str:
-        """Write ``payload`` as gzip JSON named by its content; an existing file is left untouched."""
-        raw = _json(payload)
-        name = f"{stem or 'f'}-{_hash(raw)}.json.gz"
-        path = self.root / folder / name if folder else self.root / name
-        if path.is_file():  # same name, same content: no compression, no write, same ETag
-            self.report.files_kept += 1
-        else:
-            # Level 5: 4 % larger than 6 on shards, half the time (compression was a sixth of a build).
-            write_atomic(path, gzip.compress(raw, compresslevel=5, mtime=0), durable=False)
-            self.report.files_written += 1
-        self.used.add(path)
-        self.report.bytes += path.stat().st_size
-        return name
-
-    def keep(self, folder: str, names: list[str]) -> None:
-        """Files of the new index written by an earlier build (segments left as they were)."""
-        for name in names:
-            path = self.root / folder / name
-            if path not in self.used:
-                self.used.add(path)
-                self.report.files_kept += 1
-                self.report.bytes += path.stat().st_size
-
-    def remove_unused(self) -> None:
-        for folder in (self.root / "t", self.root / "d", self.root):
-            if not folder.is_dir():
-                continue
-            for path in folder.glob("*.json.gz"):
-                if path not in self.used:
-                    path.unlink()
-                    self.report.files_removed += 1
-
-
-def _add_stats(total: AnalysisStats, part: AnalysisStats) -> None:
-    total.analysed += part.analysed
-    total.cached += part.cached
-    total.chars += part.chars
-    total.seconds += part.seconds
-    total.shared_chars += part.shared_chars
-    total.new_words += part.new_words
-
-
 def _unique(documents: Iterable[SearchDocument]) -> list[SearchDocument]:
     """Documents in date order, one per id (the last given wins): an id names one number."""
     by_id = {doc.id: doc for doc in documents}
@@ -253,12 +172,17 @@ def _unique(documents: Iterable[SearchDocument]) -> list[SearchDocument]:
 
 
 def build_client_index(
-    documents: Iterable[SearchDocument], out_dir: Path, cache_dir: Path | None = None
+    documents: Iterable[SearchDocument],
+    out_dir: Path,
+    cache_dir: Path | None = None,
+    workers: int | None = None,
 ) -> IndexReport:
     """Analyse ``documents`` (cached in ``cache_dir``) and write the index into ``out_dir``.
 
     With a ``cache_dir`` the build is incremental (see :mod:`briefing.search.index_state`): only
-    the segments that gain documents are rewritten.
+    the segments that gain documents are rewritten. ``workers``: processes that analyse while this
+    one writes (:mod:`briefing.search.analysis_pool`); by default one per core when the segments to
+    write hold many documents, none for a run's few new releases.
     """
     started = time.perf_counter()
     out_dir = Path(out_dir)
@@ -275,22 +199,32 @@ def build_client_index(
     version = f"{FORMAT} {ANALYZER_VERSION} {POSTINGS_PER_SHARD} {FIELD_BOOSTS}"
     layout = plan([doc.id for doc in docs], keys, load_state(path, out_dir, version))
     report.full = layout.full
-    writer = _Writer(out_dir, report)
+    files = IndexFiles(out_dir)
+
+    def fields(number: int) -> list[str]:
+        return docs[layout.order[number]].fields()
+
+    if workers is None:  # a whole build or a merge into a big segment; not a run's few new releases
+        workers = workers_for(sum(layout.segments[index].size for index in layout.dirty))
     try:
-        for index in layout.dirty:
-            _write_segment(layout, layout.segments[index], docs, cache, writer)
+        with AnalysisPool(workers, cache) as pool:
+            for index in layout.dirty:
+                terms, postings, stats = write_segment(layout, layout.segments[index], fields, pool, files)
+                report.terms += terms
+                report.postings += postings
+                add_stats(report.analysis, stats)
     finally:
         if cache:
             cache.close()
     for segment in layout.segments:
-        writer.keep("t", segment.names)
+        files.keep("t", segment.names)
     report.shards = sum(segment.shards for segment in layout.segments)
     report.segments = len(layout.segments)
 
     numbers, order = layout.numbers, layout.order
     metas = [_meta(docs[doc]) if doc >= 0 else None for doc in order]
     chunk_names = [
-        writer.write("d", format(start // CHUNK, "x"), metas[start : start + CHUNK])
+        files.write("d", format(start // CHUNK, "x"), metas[start : start + CHUNK])
         for start in range(0, len(metas), CHUNK)
     ]
     live = [docs[doc] for doc in order if doc >= 0]
@@ -304,7 +238,7 @@ def build_client_index(
         "m": [min_index[docs[doc].ministry] if doc >= 0 else -1 for doc in order],
         "d": [day - prev for day, prev in zip(days, [0, *days], strict=False)],  # deltas; [] for no docs
     }
-    facets_name = writer.write("", "", facets)
+    facets_name = files.write("", "", facets)
 
     buckets = [entry[2] for entry in numbers if entry is not None]
     mean_length = sum(2 ** (q / 16) - 1 for q in buckets) / len(buckets) if buckets else 0.0
@@ -327,84 +261,14 @@ def build_client_index(
     }
     manifest_bytes = json.dumps(manifest, ensure_ascii=False, separators=(",", ":")).encode()
     write_atomic(out_dir / "manifest.json", manifest_bytes, durable=False)
-    report.bytes += len(manifest_bytes)
     report.documents = len(live)
     report.dead = len(dead)
-    writer.remove_unused()  # after the manifest: a reader never sees a manifest without its files
+    files.remove_unused()  # after the manifest: a reader never sees a manifest without its files
+    report.files_written, report.files_kept, report.files_removed = files.written, files.kept, files.removed
+    report.bytes = files.bytes + len(manifest_bytes)
     save_state(
         path,
         IndexState(version, numbers, layout.segments, manifest_hash(manifest_bytes)),
     )
     report.seconds = time.perf_counter() - started
     return report
-
-
-TF_BITS = 8  # a posting in memory: number << 8 | tf (tf capped at 255), 4 bytes
-MAX_NUMBER = (1 << (32 - TF_BITS)) - 1  # 16.7 million numbers: centuries of releases
-
-
-def _new_postings() -> array[int]:
-    return array("I")
-
-
-def _weighted(analysis: list[dict[str, int]]) -> tuple[dict[str, int], int]:
-    """Field-weighted term frequencies of one document, and its length in terms."""
-    *heads, original = analysis
-    weighted = dict(original)  # the largest field has boost 1: copied whole, in C
-    length = sum(original.values())
-    for boost, counts in zip(FIELD_BOOSTS, heads, strict=False):
-        length += sum(counts.values())
-        for term, count in counts.items():
-            weighted[term] = weighted.get(term, 0) + boost * count
-    return weighted, length
-
-
-def _write_segment(
-    layout: Plan, segment: Segment, docs: list[SearchDocument], cache: AnalysisCache | None, writer: _Writer
-) -> None:
-    """Analyse the live documents of ``segment`` and write its shards (numbers as in ``layout``)."""
-    report = writer.report
-    live = [n for n in range(segment.lo, segment.hi) if layout.order[n] >= 0]
-    # Analysed a slice at a time and folded straight into compact postings, so memory holds the
-    # postings (4 bytes each: number and tf packed; the length bucket is the document's, looked up
-    # when written) rather than every document's term counts (a year is ~25,000 releases, ~60
-    # million postings).
-    if segment.hi - 1 > MAX_NUMBER:
-        raise ValueError(f"search index: document number {segment.hi - 1} beyond {MAX_NUMBER}")
-    postings: defaultdict[str, array[int]] = defaultdict(_new_postings)
-    for start in range(0, len(live), ANALYSIS_SLICE):
-        part = live[start : start + ANALYSIS_SLICE]
-        analyses, stats = analyze_fields([docs[layout.order[n]].fields() for n in part], cache)
-        _add_stats(report.analysis, stats)
-        for number, analysis in zip(part, analyses, strict=True):
-            weighted, length = _weighted(analysis)
-            bucket = length_bucket(length)
-            entry = layout.numbers[number]
-            assert entry is not None
-            entry[2] = bucket
-            packed = number << TF_BITS
-            for term, tf in weighted.items():  # ~2,500 terms a release: the hot loop of a warm build
-                postings[term].append(packed | (tf if tf < 256 else 255))
-    report.terms += len(postings)
-    count = sum(len(v) for v in postings.values())
-    report.postings += count
-    shards = segment.shards = _shard_count(count)
-    by_shard: list[list[str]] = [[] for _ in range(shards)]
-    for term in postings:
-        by_shard[fnv1a32(term) % shards].append(term)
-    prefix = format(segment.lo, "x")  # shards of different segments never share a name
-    names = []
-    buckets = {n: entry[2] for n in range(segment.lo, segment.hi) if (entry := layout.numbers[n])}
-    mask = (1 << TF_BITS) - 1
-    for number, terms in enumerate(by_shard):  # one shard's lists at a time
-        bucket_map: dict[str, list[int]] = {}
-        for term in terms:
-            packed = postings.pop(term)
-            numbers = [v >> TF_BITS for v in packed]
-            flat = [0] * (3 * len(numbers))
-            flat[0::3] = [b - a for a, b in pairwise([0, *numbers])]  # deltas: small numbers gzip well
-            flat[1::3] = [v & mask for v in packed]
-            flat[2::3] = [buckets[n] for n in numbers]
-            bucket_map[term] = flat
-        names.append(writer.write("t", f"{prefix}.{number:x}", bucket_map))
-    segment.names = names

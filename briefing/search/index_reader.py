@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from briefing.search.client_index import fnv1a32
+from briefing.search.shards import fnv1a32
 
 
 class ClientIndexReader:

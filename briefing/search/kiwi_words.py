@@ -35,7 +35,8 @@ analysed_words = 0  # words this process gave kiwipiepy (the others came from a 
 _kiwi_lock = threading.Lock()
 
 
-def _cpu_count() -> int:
+def cpu_count() -> int:
+    """The cores this process may run on."""
     import os
 
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
@@ -48,7 +49,7 @@ def get_kiwi() -> Any:
         if _kiwi is None:
             from kiwipiepy import Kiwi
 
-            _kiwi = Kiwi(num_workers=_cpu_count() if _cpu_count() > 1 else -1)
+            _kiwi = Kiwi(num_workers=cpu_count() if cpu_count() > 1 else -1)
         return _kiwi
 
 

@@ -24,7 +24,7 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 SHORT = "public, max-age=300"
 DAY = "public, max-age=86400"
 
-# The search index names its shards <stem>-<first 8 hex of sha256>.json.gz (briefing/search/client_index.py).
+# The search index names its shards <stem>-<first 8 hex of sha256>.json.gz (briefing/search/shards.py).
 HASHED_NAME = re.compile(r"-[0-9a-f]{8,64}\.[A-Za-z0-9.]+$")
 TYPES = {
     ".html": "text/html; charset=utf-8",
