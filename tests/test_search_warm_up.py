@@ -40,3 +40,38 @@ def test_a_first_build_warms_the_analysis_up_and_later_builds_do_not(tmp_path: P
     build_site(content, output, data_dir=data, log=log, info=True)
     assert "search warm-up" not in log[0]
     assert _new_words(log[0]) > 0
+
+
+def test_a_warm_up_in_worker_processes_leaves_no_word_for_the_index(tmp_path: Path) -> None:
+    from briefing.article.markdown import read_meta
+    from briefing.article.view import view_for
+    from briefing.search import kiwi_words
+    from briefing.search.client_index import SearchDocument, build_client_index
+    from briefing.search.warm_up import warm_up
+    from briefing.site.text import plain
+
+    content, data, cache = tmp_path / "content", tmp_path / "data", tmp_path / "cache"
+    records = generate_records(12, seed=23, start=date(2026, 11, 2))
+    write_synthetic_articles(records, content, data)
+    line = warm_up(content, data, cache / "analysis.sqlite", workers=2)
+    assert line and re.search(r"[1-9][\d,]* chars analysed", line), line
+    assert not kiwi_words._WORD_CACHE  # the words are in the shared cache, not in this process
+
+    documents = []
+    for path in sorted((content / "releases").glob("*/*/*.md")):
+        view = view_for(data, path.relative_to(content).as_posix())
+        assert view is not None
+        documents.append(
+            SearchDocument(
+                id=path.stem,
+                title=plain(read_meta(path).get("title")),
+                date="2026-11-02",
+                url="",
+                summary=view.key_summary,
+                headline=view.headline,
+                original_source=view.original_text,
+            )
+        )
+    report = build_client_index(documents, tmp_path / "search", cache, workers=0)
+    assert report.analysis.analysed == len(records)
+    assert report.analysis.new_words == 0  # every word came from what the workers analysed

@@ -6,7 +6,9 @@ that sits on top of Pelican's article objects (~1.1 GB at a year of releases): t
 Done first, from the same texts the search documents are made of (each article's metadata and its
 release's original text), with the analyser let go after, the search phase finds every word in the
 shared cache and never loads the model. A word the warm-up did not see is analysed in the search
-phase as before: the index is the same either way, only the memory differs.
+phase as before: the index is the same either way, only the memory differs. With more than one
+core the warm-up's batches go to worker processes (:mod:`briefing.search.analysis_pool`), each
+with its own analyser, while the build process stays small.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from briefing.article.markdown import article_paths, read_meta
 from briefing.article.view import view_for
 from briefing.search import kiwi_words
 from briefing.search.analysis_cache import AnalysisCache
+from briefing.search.analysis_pool import AnalysisPool, workers_for
 from briefing.search.analyzer import learn_words
 from briefing.search.client_index import SearchDocument
 from briefing.site.text import plain
@@ -58,31 +61,35 @@ def _texts(content_dir: Path, data_dir: Path, path: Path) -> list[str]:
     return [t for t in texts if t.strip()]
 
 
-def _batches(content_dir: Path, data_dir: Path, wanted: Callable[[Path], bool]) -> Iterator[list[str]]:
-    texts: list[str] = []
-    for n, path in enumerate(p for p in article_paths(content_dir) if wanted(p)):
-        texts += _texts(content_dir, data_dir, path)
-        if (n + 1) % BATCH == 0:
-            yield texts
-            texts = []
-    if texts:
-        yield texts
+def _batches(content_dir: Path, data_dir: Path, paths: list[Path]) -> Iterator[list[str]]:
+    for start in range(0, len(paths), BATCH):
+        yield [text for path in paths[start : start + BATCH] for text in _texts(content_dir, data_dir, path)]
+
+
+def learn_batch(cache: AnalysisCache | None, texts: list[str]) -> int:
+    """The words of ``texts`` into ``cache`` (a task of the analysis workers); their characters."""
+    learn_words(texts, cache)
+    return sum(len(text) for text in texts)
 
 
 def warm_up(
-    content_dir: Path, data_dir: Path, cache_path: Path, wanted: Callable[[Path], bool] = lambda _: True
+    content_dir: Path,
+    data_dir: Path,
+    cache_path: Path,
+    wanted: Callable[[Path], bool] = lambda _: True,
+    workers: int | None = None,
 ) -> str | None:
     """Analyse the words of every article under ``content_dir`` (``wanted`` ones) into a new
-    analysis cache at ``cache_path``; None (nothing done) when that cache exists already."""
+    analysis cache at ``cache_path``; None (nothing done) when that cache exists already.
+    ``workers``: analysis processes (default: one per core when there are many articles)."""
     if cache_path.exists():
         return None
     began = time.perf_counter()
     cache = AnalysisCache(cache_path)
-    chars = 0
+    paths = [path for path in article_paths(Path(content_dir)) if wanted(path)]
     try:
-        for texts in _batches(Path(content_dir), Path(data_dir), wanted):
-            learn_words(texts, cache)
-            chars += sum(len(t) for t in texts)
+        with AnalysisPool(workers_for(len(paths)) if workers is None else workers, cache) as pool:
+            chars = sum(pool.run(_batches(Path(content_dir), Path(data_dir), paths), learn_batch))
     finally:
         cache.close()
         kiwi_words.release()
