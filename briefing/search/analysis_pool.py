@@ -35,6 +35,9 @@ R = TypeVar("R")
 log = logging.getLogger(__name__)
 
 PARALLEL_MIN = 512  # documents to write below which starting workers (~1 s each) does not pay
+# This process merges what the workers return, so more workers gain little, and each may load an
+# analyser (~540 MB in a first build's warm-up): a many-core machine must not multiply that.
+MAX_WORKERS = 4
 
 # What a worker does with one payload (a slice of documents, a batch of shards), given its own
 # connection to the shared analysis cache: a module-level function, so workers import it by name.
@@ -44,8 +47,9 @@ _worker_cache: AnalysisCache | None = None
 
 
 def workers_for(documents: int) -> int:
-    """Worker processes for a build that writes ``documents``: one per core, none when few."""
-    cores = cpu_count()
+    """Worker processes for a build that writes ``documents``: one per core (at most
+    ``MAX_WORKERS``), none on one core or when few."""
+    cores = min(cpu_count(), MAX_WORKERS)
     return cores if cores > 1 and documents >= PARALLEL_MIN else 0
 
 
