@@ -7,8 +7,8 @@ bench/growth.py draws it; needs ../shared/corpus, falls back to synthetic filler
 becomes the search document and the chat document the site build would make, and one plain HTML
 page (title, ministry, date, summary, text) that Pagefind indexes: the same text for both engines.
 
-Steps, each timed in wall and CPU seconds (CPU: this process and its threads, or Pagefind's
-process; steadier than wall on a shared machine):
+Steps, each timed in wall and CPU seconds (CPU: this process, its threads and its worker
+processes, or Pagefind's process; steadier than wall on a shared machine):
 
 1. Pagefind over the N pages, then over N + new pages (it has no incremental mode).
 2. Our search index, cold: empty analysis cache (kiwipiepy analyses every distinct word).

@@ -106,6 +106,15 @@ class AnalysisStats:
     shared_chars: int = 0  # of words another build (or an earlier run) had analysed already
     new_words: int = 0  # words kiwipiepy analysed (not found in any cache)
 
+    def add(self, part: AnalysisStats) -> None:
+        """Count ``part`` (a slice's, a worker's) in these figures."""
+        self.analysed += part.analysed
+        self.cached += part.cached
+        self.chars += part.chars
+        self.seconds += part.seconds
+        self.shared_chars += part.shared_chars
+        self.new_words += part.new_words
+
     @property
     def chars_per_second(self) -> float:
         return self.chars / self.seconds if self.seconds else 0.0

@@ -19,6 +19,9 @@ document's length on a log scale: with ``docs`` and ``avgdl`` from the manifest 
 everything BM25 needs, computed in the browser. A query fetches the manifest once, then one shard
 per term and segment, and one metadata chunk per shown result; numbers listed in the manifest's
 ``x`` (changed or removed releases) are skipped.
+
+This module makes the documents' layout, metadata, facets and manifest; the postings and shard
+files are :mod:`briefing.search.shards`, whose work a big build hands to worker processes.
 """
 
 from __future__ import annotations
@@ -53,7 +56,6 @@ from briefing.search.shards import (
     FIELD_BOOSTS,
     POSTINGS_PER_SHARD,
     IndexFiles,
-    add_stats,
     write_segment,
 )
 from briefing.store import write_atomic
@@ -212,7 +214,7 @@ def build_client_index(
                 terms, postings, stats = write_segment(layout, layout.segments[index], fields, pool, files)
                 report.terms += terms
                 report.postings += postings
-                add_stats(report.analysis, stats)
+                report.analysis.add(stats)
     finally:
         if cache:
             cache.close()

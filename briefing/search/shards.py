@@ -112,15 +112,6 @@ class IndexFiles:
                     self.removed += 1
 
 
-def add_stats(total: AnalysisStats, part: AnalysisStats) -> None:
-    total.analysed += part.analysed
-    total.cached += part.cached
-    total.chars += part.chars
-    total.seconds += part.seconds
-    total.shared_chars += part.shared_chars
-    total.new_words += part.new_words
-
-
 TF_BITS = 8  # a posting in memory: number << 8 | tf (tf capped at 255), 4 bytes
 MAX_NUMBER = (1 << (32 - TF_BITS)) - 1  # 16.7 million numbers: centuries of releases
 
@@ -201,7 +192,7 @@ def write_segment(
     parts = [live[start : start + ANALYSIS_SLICE] for start in range(0, len(live), ANALYSIS_SLICE)]
     slices = ((part, [fields(n) for n in part]) for part in parts)  # texts read a slice at a time
     for part, (found, buckets, part_stats) in zip(parts, pool.run(slices, fold_slice), strict=True):
-        add_stats(stats, part_stats)
+        stats.add(part_stats)
         for number, bucket in zip(part, buckets, strict=True):
             entry = layout.numbers[number]
             assert entry is not None
