@@ -13,7 +13,7 @@ import json
 import math
 from array import array
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -132,9 +132,31 @@ def _weighted(analysis: list[dict[str, int]]) -> tuple[dict[str, int], int]:
     return weighted, length
 
 
+# Postings as they cross between processes: the terms, each term's end in ``values``, and every
+# term's packed postings one after another. Two arrays and a list of strings pickle in a fraction of
+# the time of a dict of ~40,000 small arrays (~0.15 s a slice, both ways: ~6 s at 10,000 releases).
+Flat = tuple[list[str], "array[int]", "array[int]"]
+
+
+def flatten(postings: dict[str, array[int]]) -> Flat:
+    terms, ends, values = list(postings), array("I"), array("I")
+    for term in terms:
+        values.extend(postings[term])
+        ends.append(len(values))
+    return terms, ends, values
+
+
+def unflatten(flat: Flat) -> Iterator[tuple[str, array[int]]]:
+    terms, ends, values = flat
+    start = 0
+    for term, end in zip(terms, ends, strict=True):
+        yield term, values[start:end]
+        start = end
+
+
 def fold_slice(
     cache: AnalysisCache | None, payload: tuple[list[int], list[list[str]]]
-) -> tuple[dict[str, array[int]], list[int], AnalysisStats]:
+) -> tuple[Flat, list[int], AnalysisStats]:
     """Analyse one slice's documents (their numbers and fields) and fold them into postings: each
     term's packed (number, tf) list, the documents' length buckets and the analysis figures. Run by
     the analysis workers (or here), so only compact arrays cross between processes."""
@@ -148,11 +170,11 @@ def fold_slice(
         packed = number << TF_BITS
         for term, tf in weighted.items():  # ~2,500 terms a release: the hot loop of a warm build
             postings[term].append(packed | (tf if tf < 256 else 255))
-    return dict(postings), buckets, stats
+    return flatten(postings), buckets, stats
 
 
 def write_shards(
-    _cache: AnalysisCache | None, payload: tuple[Path, int, bytes, list[tuple[str, dict[str, array[int]]]]]
+    _cache: AnalysisCache | None, payload: tuple[Path, int, bytes, list[tuple[str, Flat]]]
 ) -> list[tuple[str, Path, bool, int]]:
     """Write a batch of one segment's shards (run by the workers, or here): each term's postings
     as [number delta, tf, length bucket]… (``buckets``: each number's, from the segment's first,
@@ -162,7 +184,7 @@ def write_shards(
     done = []
     for stem, lists in shards:
         bucket_map: dict[str, list[int]] = {}
-        for term, packed in lists.items():
+        for term, packed in unflatten(lists):
             numbers = [v >> TF_BITS for v in packed]
             flat = [0] * (3 * len(numbers))
             flat[0::3] = [b - a for a, b in pairwise([0, *numbers])]  # deltas: small numbers gzip well
@@ -197,7 +219,7 @@ def write_segment(
             entry = layout.numbers[number]
             assert entry is not None
             entry[2] = bucket
-        for term, values in found.items():  # slices in number order: each list stays sorted
+        for term, values in unflatten(found):  # slices in number order: each list stays sorted
             have = postings.get(term)
             if have is None:
                 postings[term] = values
@@ -216,7 +238,7 @@ def write_segment(
             segment.lo,
             buckets,
             [
-                (f"{prefix}.{n:x}", {t: postings.pop(t) for t in by_shard[n]})
+                (f"{prefix}.{n:x}", flatten({t: postings.pop(t) for t in by_shard[n]}))
                 for n in range(start, min(start + SHARD_BATCH, shards))
             ],
         )
