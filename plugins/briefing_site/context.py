@@ -30,10 +30,7 @@ def link_articles(articles: list, data_dir: Path, separate_originals: bool) -> N
     """Neighbours, ministry, stored view, original text and source digest of every article
     (``articles`` newest first, as ARTICLE_ORDER_BY = reversed-date gives them)."""
     for n, article in enumerate(articles):
-        # Pelican formats .url and .save_as from settings on every access (dates, paths): a second
-        # per 4,000 releases. Its override_* attributes pin the values once.
-        article.href = article.override_url = article.url
-        article.override_save_as = article.save_as
+        article.href = article.url  # pinned once by briefing_articles.pin_urls for a release
         article.newer = articles[n - 1] if n > 0 else None
         article.older = articles[n + 1] if n + 1 < len(articles) else None
         article.ministry_name = text(getattr(article, "ministry", ""))
