@@ -15,6 +15,8 @@
 - Every article gets ``briefing_view`` (record + stored summary, :mod:`briefing.article.view`): the
   article JSON, feeds and original text are made from it, never from the rendered HTML.
 - Share-card images (``images/cards/<category>.png``) for link previews (:mod:`briefing.site.cards`).
+- Unchanged content folders are not read again: their releases are stand-ins made from what the
+  last build kept (``stand_ins.py`` over :mod:`briefing.site.standins`).
 - On rebuilds, pages and files whose inputs did not change are not made again: ``writer.py`` (the
   site's Writer, installed through the public ``get_writer`` signal) with
   :mod:`briefing.site.fingerprints`.
@@ -36,6 +38,7 @@ from .context import archive_context, limit_taxonomies, link_articles, link_rela
 from .feeds import write_feeds
 from .files import write_article_json, write_originals, write_sitemaps
 from .pages import write_digest_pages, write_ministry_pages, write_month_pages, write_tag_pages
+from .stand_ins import put_back, report, skip_unchanged
 from .templates import install_helpers
 from .writer import SiteWriter
 
@@ -120,5 +123,8 @@ def register() -> None:
     signals.finalized.connect(_finish)
     signals.finalized.connect(_write_cards)
     signals.generator_init.connect(_add_helpers)
+    signals.article_generator_init.connect(skip_unchanged)
+    signals.article_generator_pretaxonomy.connect(put_back)
+    signals.finalized.connect(report)
     signals.article_generator_finalized.connect(_prepare)
     signals.article_writer_finalized.connect(_write_output)

@@ -44,8 +44,9 @@ def link_articles(articles: list, data_dir: Path, separate_originals: bool) -> N
         if view is not None and not separate_originals:
             article.original_inline = Markup(original_text(article, view))
             forget_source(view)
-    for article in articles:
-        article.briefing_digest = source_digest(article.source_path)
+    for article in articles:  # stand_ins.put_back hashed the files it planned with
+        if "briefing_digest" not in article.__dict__:
+            article.briefing_digest = source_digest(article.source_path)
 
 
 def limit_taxonomies(generator, minimum: int) -> None:

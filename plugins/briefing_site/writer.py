@@ -136,7 +136,9 @@ class SiteWriter(Writer):
             paginated = {key: val for key, val in kwargs.items() if key in {"articles", "dates"}}
         if not paginated or template_name not in self.settings["PAGINATED_TEMPLATES"]:
             article = kwargs.get("article")
-            skip = article is not None and self.settings.get("SKIP_UNCHANGED_ARTICLES")
+            # drafts and hidden articles get no links or digest from the plugin: always rendered
+            linked = article is not None and "briefing_digest" in vars(article)
+            skip = linked and self.settings.get("SKIP_UNCHANGED_ARTICLES")
             if skip and self.unchanged(name, page_mark(article)):
                 return None
             self._render(name, template, context, relative_urls, override_output, kwargs)

@@ -1,0 +1,278 @@
+"""Stand-ins: a build's unchanged months of releases without reading them again.
+
+A scheduled run adds a few releases to one month folder (``content/releases/YYYY/MM/``); every
+other folder is byte for byte what the last build read. The site plugin has Pelican skip those
+folders (``ARTICLE_EXCLUDES``) and puts a :class:`StandIn` in the article list for each of their
+releases, made from what the last build kept of it (:func:`capture`): the fields the whole-list
+passes read (dates, URLs, category, tags, ministry, the metadata the search index reads). A
+stand-in whose page, card or file must be rendered again (a new release's older neighbour, the
+cards of a listing's front page) reads its article in full the first time anything else is asked
+of it (``load``), so what is written is always what Pelican would have made.
+
+A folder is kept only when every file in it gave a published article; its files are compared by
+content hash, never by modification time (a CI checkout touches every file). The state is keyed
+by :func:`settings_key`: a change to any setting, to Pelican or to this module reads everything.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import pickle
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from briefing.site.fingerprints import source_digest
+from briefing.store import write_atomic
+
+log = logging.getLogger(__name__)
+
+_LINK_MARK = re.compile(r"[{|]")  # what Pelican's intrasite links start with
+
+_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
+
+STATE_VERSION = "1"
+
+# Attributes a stand-in carries as they were (plain values); taxonomy objects are kept by name.
+FIELDS = (
+    "source_path",
+    "relative_source_path",
+    "date",
+    "modified",
+    "slug",
+    "title",
+    "url",
+    "save_as",
+    "override_url",
+    "override_save_as",
+    "status",
+    "lang",
+    "in_default_lang",
+    "template",
+    "ministry",
+    "source",
+    "original_url",
+    "source_hash",
+    "summary_kind",
+    "faithfulness",
+    "headline",
+)
+# Metadata values the search and chat documents read for every release (the rest: ``load``).
+METADATA = ("title", "slug", "summary", "headline", "ministry", "source_hash", "source", "original_url")
+
+
+def settings_key(settings: Mapping[str, Any], pelican_version: str) -> str:
+    """Every setting, Pelican's version and this module's: what a stand-in's fields depend on.
+    Objects are compared by their ``repr`` without memory addresses (a function, a module)."""
+    digest = hashlib.sha256(f"{STATE_VERSION}\x00{pelican_version}".encode())
+    for name in sorted(settings):
+        digest.update(f"\x00{name}\x00{_ADDRESS.sub('', repr(settings[name]))}".encode())
+    return digest.hexdigest()
+
+
+def folder_of(relative: str) -> str:
+    return relative.rsplit("/", 1)[0] if "/" in relative else ""
+
+
+@dataclass
+class Folder:
+    """One content folder as a build read it: its files' digests and its releases' records."""
+
+    name: str
+    files: dict[str, str]  # relative path -> source digest
+    records: list[dict[str, Any]] = field(default_factory=list)
+
+
+class State:
+    """The kept folders in ``CACHE_PATH/briefing_site/standins/``, one pickle per folder (a run
+    rewrites only the folders it read)."""
+
+    def __init__(self, folder: Path, key: str) -> None:
+        self.folder, self.key = Path(folder), key
+        self.folders: dict[str, Folder] = {}
+        for path in sorted(self.folder.glob("*.pickle")) if self.folder.is_dir() else []:
+            try:
+                saved = pickle.loads(path.read_bytes())
+                if saved["key"] == key:
+                    kept = Folder(saved["name"], saved["files"], saved["records"])
+                    self.folders[kept.name] = kept
+            except Exception as exc:  # a damaged state file costs a read of its folder, never the build
+                log.warning("stand-ins: %s unusable (%s); its folder is read again", path.name, exc)
+
+    def _path(self, name: str) -> Path:
+        return self.folder / f"{hashlib.sha1(name.encode()).hexdigest()[:20]}.pickle"
+
+    def save(self, kept: Folder) -> None:
+        payload = {"key": self.key, "name": kept.name, "files": kept.files, "records": kept.records}
+        write_atomic(self._path(kept.name), pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL))
+        self.folders[kept.name] = kept
+
+    def drop(self, name: str) -> None:
+        self.folders.pop(name, None)
+        self._path(name).unlink(missing_ok=True)
+
+
+@dataclass
+class Plan:
+    """Which folders this build reads and which it takes from the state."""
+
+    digests: dict[str, str]  # relative path -> source digest, every article file
+    cold: list[Folder]  # unchanged folders: their releases become stand-ins
+    hot: dict[str, dict[str, str]]  # folders read this build: relative path -> digest
+
+    @property
+    def cold_names(self) -> list[str]:
+        return [kept.name for kept in self.cold]
+
+
+def plan(base: str, files: Iterable[str], state: State) -> Plan:
+    """Hash every article file (``files`` relative to ``base``, as Pelican lists them) and split
+    their folders: a folder is cold when the state has it with the same files and digests and no
+    other article folder lies inside it (excluding a folder excludes what is under it)."""
+    by_folder: dict[str, dict[str, str]] = {}
+    digests: dict[str, str] = {}
+    for relative in sorted(files):
+        digest = source_digest(os.path.abspath(os.path.join(base, relative)))
+        digests[relative] = digest
+        by_folder.setdefault(folder_of(relative), {})[relative] = digest
+    names = sorted(by_folder)
+    parents = {name.rsplit("/", 1)[0] for name in names if "/" in name}
+    cold, hot = [], {}
+    for name in names:
+        kept = state.folders.get(name)
+        if name and name not in parents and kept is not None and kept.files == by_folder[name]:
+            cold.append(kept)
+        else:
+            hot[name] = by_folder[name]
+    return Plan(digests, cold, hot)
+
+
+def capture(article: Any) -> dict[str, Any]:
+    """What a stand-in needs of a real article (read before the plugin sets anything on it)."""
+    values = {}
+    absent = []
+    for name in FIELDS:
+        try:
+            values[name] = getattr(article, name)
+        except AttributeError:
+            absent.append(name)
+    metadata = article.metadata
+    return {
+        "values": values,
+        "absent": absent,
+        "category": str(article.category) if hasattr(article, "category") else None,
+        "tags": [(tag.name, tag.slug) for tag in getattr(article, "tags", [])]
+        if hasattr(article, "tags")
+        else None,
+        "authors": [str(author) for author in getattr(article, "authors", [])],
+        "metadata": {name: metadata[name] for name in METADATA if name in metadata},
+        "metadata_keys": sorted(metadata),
+    }
+
+
+class Shared:
+    """What this build's stand-ins share: the taxonomy objects (one per name, ``taxonomy(kind,
+    name, slug)``), Pelican's FORMATTED_FIELDS, and the count of those read in full and why."""
+
+    def __init__(self, taxonomy: Callable[..., Any], formatted: Iterable[str]) -> None:
+        self.taxonomy, self.formatted = taxonomy, tuple(formatted)
+        self.count = 0
+        self.asked: Counter[str] = Counter()
+
+    def line(self, total: int) -> str:
+        asked = ", ".join(f"{name} {n}" for name, n in self.asked.most_common(6))
+        return (
+            f"stand-ins: {total} unchanged releases taken from the last build, {self.count} read in full"
+            + (f" (asked for: {asked})" if asked else "")
+        )
+
+
+class StandInMetadata(Mapping):
+    """An unchanged article's metadata: the kept values, the other keys read on first access."""
+
+    def __init__(self, owner: StandIn, values: dict[str, Any], keys: Iterable[str]) -> None:
+        self._owner, self._values, self._keys = owner, values, frozenset(keys)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._keys
+
+    def __getitem__(self, key: str) -> Any:
+        if self._owner._real is not None:
+            return self._owner._real.metadata[key]
+        if key in self._values:
+            return self._values[key]
+        if key not in self._keys:
+            raise KeyError(key)
+        return self._owner._full(f"metadata[{key}]").metadata[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(sorted(self._keys))
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+
+class StandIn:
+    """An unchanged release in the article list. Its kept fields and whatever the plugins set on
+    it are plain attributes; anything else reads the real article once (``load``) and is
+    answered from it. Attributes the real article does not have raise AttributeError without
+    reading it (``hasattr(article, "override_save_as")`` stays cheap)."""
+
+    def __init__(
+        self,
+        record: dict[str, Any],
+        shared: Shared,
+        load: Callable[[], Any],
+    ) -> None:
+        self.__dict__.update(record["values"])
+        self._absent = frozenset(record["absent"])
+        self._load, self._shared, self._real = load, shared, None
+        taxonomy = shared.taxonomy
+        if record["category"] is not None:
+            self.category = taxonomy("category", record["category"])
+        if record["tags"] is not None:
+            self.tags = [taxonomy("tag", name, slug) for name, slug in record["tags"]]
+        self.authors = [taxonomy("author", name) for name in record["authors"]]
+        if self.authors:
+            self.author = self.authors[0]
+        self.translations: list[Any] = []
+        self.metadata = StandInMetadata(self, record["metadata"], record["metadata_keys"])
+
+    def _full(self, asked: str) -> Any:
+        if self._real is None:
+            self._real = self._load()
+            self._shared.count += 1
+            self._shared.asked[asked] += 1
+        return self._real
+
+    def __getattr__(self, name: str) -> Any:  # called only for what the instance does not have
+        if name.startswith("__") or name in self.__dict__.get("_absent", ()):
+            raise AttributeError(name)
+        if "_load" not in self.__dict__:
+            raise AttributeError(name)
+        return getattr(self._full(name), name)
+
+    def refresh_metadata_intersite_links(self) -> None:
+        """Pelican's pass over every article's formatted fields (``{filename}`` links in the
+        summary): kept values without a link marker need nothing; others read the article."""
+        formatted = [name for name in self._shared.formatted if name in self.metadata]
+        if self._real is None and not any(_LINK_MARK.search(str(self.metadata[n])) for n in formatted):
+            return
+        real = self._full("refresh_metadata_intersite_links")
+        real.refresh_metadata_intersite_links()
+        for name in formatted:
+            if name in self.__dict__:
+                self.__dict__[name] = getattr(real, name)
+
+    def get_relative_source_path(self, source_path: str | None = None) -> str | None:
+        if source_path is None:
+            return self.relative_source_path
+        return self._full("get_relative_source_path").get_relative_source_path(source_path)
+
+    def __repr__(self) -> str:
+        return f"<StandIn {self.relative_source_path}>"

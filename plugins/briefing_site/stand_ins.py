@@ -1,0 +1,151 @@
+"""Pelican's side of :mod:`briefing.site.standins`: unchanged content folders are not read again.
+
+- ``article_generator_init`` (:func:`skip_unchanged`): hash the article files, and add the folders
+  the last build read with the same files to ``ARTICLE_EXCLUDES`` for this build's reading.
+- ``article_generator_pretaxonomy`` (:func:`put_back`), sent after Pelican read and ordered the
+  articles and before it files them into categories, tags and dates: keep what this build read,
+  put a stand-in in the list for every release of the skipped folders, and order the list again.
+  From there on Pelican and the plugins see every release, as a full read would give them.
+- ``finalized``: how many stand-ins had to be read in full, and why (the build's log).
+
+``STAND_INS = False`` reads every folder (the state is still kept).
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import pelican
+from pelican import signals
+from pelican.contents import Article
+from pelican.urlwrappers import Author, Category, Tag
+from pelican.utils import order_content
+
+from briefing.site.standins import (
+    Folder,
+    Plan,
+    Shared,
+    StandIn,
+    State,
+    capture,
+    folder_of,
+    plan,
+    settings_key,
+)
+
+log = logging.getLogger(__name__)
+
+
+class _Run:
+    """This build's plan, kept on the generator between the two signals."""
+
+    def __init__(self, state: State, plan: Plan, excludes: list[str], enabled: bool) -> None:
+        self.state, self.plan, self.excludes, self.enabled = state, plan, excludes, enabled
+        self.shared: Shared | None = None
+        self.stand_ins = 0
+
+
+_last: _Run | None = None
+
+
+def skip_unchanged(generator) -> None:
+    """article_generator_init: plan the build and exclude the unchanged folders from reading."""
+    global _last
+    settings = generator.settings
+    excludes = list(settings["ARTICLE_EXCLUDES"])
+    files = generator.get_files(settings["ARTICLE_PATHS"], exclude=excludes)
+    key = settings_key(settings, pelican.__version__)
+    state = State(Path(settings["CACHE_PATH"]) / "briefing_site" / "standins", key)
+    run = _Run(state, plan(generator.path, files, state), excludes, settings.get("STAND_INS", True))
+    if not run.enabled:
+        run.plan.hot.update({kept.name: kept.files for kept in run.plan.cold})
+        run.plan.cold.clear()
+    settings["ARTICLE_EXCLUDES"] = [*excludes, *run.plan.cold_names]
+    generator.briefing_stand_ins = run
+    _last = run
+
+
+def _read(generator, relative: str) -> Any:
+    """The real article of an unchanged file, read as Pelican reads it (its cache, its signals)."""
+    return generator.readers.read_file(
+        base_path=generator.path,
+        path=relative,
+        content_class=Article,
+        context=generator.context,
+        preread_signal=signals.article_generator_preread,
+        preread_sender=generator,
+        context_signal=signals.article_generator_context,
+        context_sender=generator,
+    )
+
+
+def _taxonomy(settings: dict):
+    """One Category / Tag / Author object per name for every stand-in (as Pelican would make)."""
+
+    @functools.cache
+    def make(kind: str, name: str, slug: str | None = None) -> Any:
+        if kind == "tag":
+            tag = Tag(name, settings)
+            tag.slug = slug
+            return tag
+        return (Category if kind == "category" else Author)(name, settings)
+
+    return make
+
+
+def _keep(run: _Run, articles: list) -> None:
+    """Keep the folders read this build whose every file gave a published article."""
+    read: dict[str, list] = defaultdict(list)
+    for article in articles:
+        read[folder_of(article.relative_source_path)].append(article)
+    for name, files in run.plan.hot.items():
+        rows = read.get(name, [])
+        if sorted(a.relative_source_path for a in rows) == sorted(files):
+            records = [capture(a) for a in rows]
+            for record, article in zip(records, rows, strict=True):
+                record["static_links"] = sorted(article.get_static_links())
+            run.state.save(Folder(name, files, records))
+        else:  # drafts, hidden or unreadable files: read this folder every build
+            run.state.drop(name)
+    gone = set(run.state.folders) - set(run.plan.hot) - set(run.plan.cold_names)
+    for name in gone:
+        run.state.drop(name)
+
+
+def put_back(generator) -> None:
+    """article_generator_pretaxonomy: stand-ins for the skipped folders, in article order."""
+    run: _Run | None = getattr(generator, "briefing_stand_ins", None)
+    if run is None:
+        return
+    settings = generator.settings
+    settings["ARTICLE_EXCLUDES"] = run.excludes
+    _keep(run, generator.articles)
+    for article in generator.articles:  # hashed when planning: link_articles need not read it again
+        digest = run.plan.digests.get(article.relative_source_path)
+        if digest:
+            article.briefing_digest = digest
+    run.shared = Shared(_taxonomy(settings), settings["FORMATTED_FIELDS"])
+    stand_ins = []
+    for kept in run.plan.cold:
+        for record in kept.records:
+            relative = record["values"]["relative_source_path"]
+            stand_in = StandIn(record, run.shared, functools.partial(_read, generator, relative))
+            stand_in.briefing_digest = kept.files[relative]
+            generator.context["generated_content"][relative] = stand_in
+            generator.context["static_links"].update(record["static_links"])
+            stand_ins.append(stand_in)
+    run.stand_ins = len(stand_ins)
+    if stand_ins:
+        generator.articles = order_content(generator.articles + stand_ins, settings["ARTICLE_ORDER_BY"])
+
+
+def report(pelican_object) -> None:
+    """finalized: the stand-ins used and those read in full."""
+    global _last
+    if _last is not None and _last.shared is not None and _last.stand_ins:
+        log.info("%s", _last.shared.line(_last.stand_ins))
+    _last = None

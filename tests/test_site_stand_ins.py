@@ -1,0 +1,104 @@
+"""Unchanged content folders are not read again (``briefing_site``'s stand-ins), and the site they
+build is byte for byte the site a cold build of the same content makes."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from datetime import date
+from pathlib import Path
+
+from briefing.testing.synthetic import generate_records, write_synthetic_articles
+from tests.support.sitebuild import ROOT, build_site
+
+BASE = "https://example.org/site"
+SETTINGS = {
+    "PLUGINS": ["briefing_articles", "briefing_site", "briefing_search"],
+    "DEFAULT_PAGINATION": 5,
+    "LISTING_COMPACT_PAGINATION": 10,
+    "TAG_MIN_ARTICLES": 2,
+    "SITEURL": BASE,
+    "FEED_DOMAIN": BASE,
+    "RELATIVE_URLS": False,
+    "SUMMARIZE_ON_BUILD": False,
+}
+LINE = re.compile(r"stand-ins: (\d+) unchanged releases taken from the last build, (\d+) read in full")
+
+
+def _files(output: Path) -> dict[str, bytes]:
+    return {p.relative_to(output).as_posix(): p.read_bytes() for p in output.rglob("*") if p.is_file()}
+
+
+def _build(content: Path, output: Path, data: Path, **extra: object) -> tuple[int, int] | None:
+    """Build; the stand-ins line of the log as (stand-ins, read in full), None when none were used."""
+    log: list[str] = []
+    build_site(content, output, data_dir=data, log=log, info=True, **{**SETTINGS, **extra})
+    found = LINE.findall("".join(log))
+    return (int(found[-1][0]), int(found[-1][1])) if found else None
+
+
+def _site(tmp_path: Path):
+    content, data = tmp_path / "content", tmp_path / "data"
+    # one release a day from 20 August: four month folders
+    records = generate_records(94, seed=11, start=date(2026, 8, 20), per_day=1)
+    write_synthetic_articles(records[:90], content, data)
+    shutil.copytree(ROOT / "content" / "pages", content / "pages")
+    return content, data, records
+
+
+def test_unchanged_folders_become_stand_ins_and_the_site_matches_a_full_read(tmp_path: Path) -> None:
+    content, data, records = _site(tmp_path)
+    output, full_read = tmp_path / "output", tmp_path / "full-read"
+    assert _build(content, output, data) is None  # first build: every folder read
+    _build(content, full_read, data, STAND_INS=False)
+    first = _files(output)
+
+    assert _build(content, output, data) == (90, 0)  # nothing changed: nothing read, nothing written
+    assert _files(output) == first
+
+    # new releases in the newest month, and a correction to a release two months back
+    write_synthetic_articles(records[90:], content, data)
+    old = content / f"releases/{records[15].published_at:%Y/%m}/{records[15].id}.md"
+    old.write_text(old.read_text(encoding="utf-8").replace("Title: ", "Title: [정정] ", 1), encoding="utf-8")
+    used = _build(content, output, data)
+    months = {f"{r.published_at:%Y/%m}" for r in records[:90]}
+    hot = {f"{records[15].published_at:%Y/%m}", f"{records[90].published_at:%Y/%m}"}
+    in_cold = sum(1 for r in records[:90] if f"{r.published_at:%Y/%m}" not in hot)
+    assert len(months - hot) >= 2
+    assert used is not None and used[0] == in_cold
+    # read in full: only what is rendered again (neighbours, the listings' cards), not every release
+    assert 0 < used[1] < in_cold
+
+    # the same two builds reading every folder write the same bytes, search index included
+    assert _build(content, full_read, data, STAND_INS=False) is None
+    incremental = _files(output)
+    assert incremental == _files(full_read)
+    # and a cold build too, but for the search index's segments (an incremental index appends)
+    cold = {n: b for n, b in _files(_cold(content, data, tmp_path)).items() if not n.startswith("search/")}
+    assert {n: b for n, b in incremental.items() if not n.startswith("search/")} == cold
+
+
+def _cold(content: Path, data: Path, tmp_path: Path) -> Path:
+    output = tmp_path / "cold"
+    assert _build(content, output, data) is None
+    return output
+
+
+def test_a_folder_with_a_draft_is_read_every_build(tmp_path: Path) -> None:
+    content, data, records = _site(tmp_path)
+    draft = content / f"releases/{records[0].published_at:%Y/%m}/{records[0].id}.md"
+    draft.write_text("Status: draft\n" + draft.read_text(encoding="utf-8"), encoding="utf-8")
+    output = tmp_path / "output"
+    _build(content, output, data)
+    in_draft_month = sum(1 for r in records[:90] if r.published_at.month == records[0].published_at.month)
+    used = _build(content, output, data)
+    assert used is not None and used[0] == 90 - in_draft_month
+
+
+def test_a_setting_change_reads_everything_again(tmp_path: Path) -> None:
+    content, data, _ = _site(tmp_path)
+    output = tmp_path / "output"
+    _build(content, output, data)
+    assert _build(content, output, data, DEFAULT_PAGINATION=6) is None
+    assert _build(content, output, data, DEFAULT_PAGINATION=6) == (90, 0)
+    assert _build(content, output, data, DEFAULT_PAGINATION=6, STAND_INS=False) is None
