@@ -9,9 +9,10 @@ needs the record.
 from __future__ import annotations
 
 import logging
+import os
 from dataclasses import dataclass, field
 from functools import cached_property
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 from briefing.faithfulness import ClaimCheck, Passage, split_passages
@@ -48,24 +49,25 @@ class SourcePart:
 @dataclass
 class ReleaseView:
     """Record + stored summary of one release (either may be missing: a hand-written article, a
-    build without ``data/``, an article from before summaries were stored)."""
+    build without ``data/``, an article from before summaries were stored). The paths may be
+    strings: a build makes a view for every release and reads only a few."""
 
-    record_path: Path | None
-    summary_path: Path | None
+    record_path: Path | str | None
+    summary_path: Path | str | None
 
     @cached_property
     def record(self) -> ReleaseRecord | None:
-        if self.record_path is None or not self.record_path.is_file():
+        if self.record_path is None or not os.path.isfile(self.record_path):
             return None
         try:
-            return Store.read(self.record_path)
+            return Store.read(Path(self.record_path))
         except StoreError as exc:
             log.error("article view: %s", exc)
             return None
 
     @cached_property
     def stored(self) -> StoredSummary | None:
-        return read_summary(self.summary_path) if self.summary_path is not None else None
+        return read_summary(Path(self.summary_path)) if self.summary_path is not None else None
 
     # ----------------------------------------------------------------- summary side
 
@@ -141,10 +143,12 @@ class ReleaseView:
 
 def release_key(relative_source_path: str) -> str | None:
     """``YYYY/MM/<id>`` for an article at ``releases/YYYY/MM/<id>.md``; None for other files."""
-    rel = PurePosixPath(str(relative_source_path).replace("\\", "/"))
-    if len(rel.parts) != 4 or rel.parts[0] != "releases" or rel.suffix != ".md":
+    parts = str(relative_source_path).replace("\\", "/").split("/")
+    if len(parts) != 4 or parts[0] != "releases" or not parts[3].endswith(".md") or parts[3] == ".md":
         return None
-    return f"{rel.parts[1]}/{rel.parts[2]}/{rel.stem}"
+    if not all(parts[1:3]) or parts[1] in (".", "..") or parts[2] in (".", ".."):
+        return None
+    return f"{parts[1]}/{parts[2]}/{parts[3][:-3]}"
 
 
 def view_for(data_dir: Path | None, relative_source_path: str) -> ReleaseView | None:
@@ -152,8 +156,8 @@ def view_for(data_dir: Path | None, relative_source_path: str) -> ReleaseView | 
     key = release_key(relative_source_path)
     if key is None or data_dir is None:
         return None
-    data_dir = Path(data_dir)
-    return ReleaseView(data_dir / "releases" / f"{key}.json", data_dir / "summaries" / f"{key}.json")
+    base = str(data_dir)
+    return ReleaseView(f"{base}/releases/{key}.json", f"{base}/summaries/{key}.json")
 
 
 def article_view(article: Any, data_dir: Path | None) -> ReleaseView | None:

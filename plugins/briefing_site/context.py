@@ -29,12 +29,16 @@ def _original_name(article) -> str:
 def link_articles(articles: list, data_dir: Path, separate_originals: bool) -> None:
     """Neighbours, ministry, stored view, original text and source digest of every article
     (``articles`` newest first, as ARTICLE_ORDER_BY = reversed-date gives them)."""
+    names: dict[str, tuple[str, str]] = {}  # a few hundred ministries for every release
     for n, article in enumerate(articles):
         article.href = article.url  # pinned once by briefing_articles.pin_urls for a release
         article.newer = articles[n - 1] if n > 0 else None
         article.older = articles[n + 1] if n + 1 < len(articles) else None
-        article.ministry_name = text(getattr(article, "ministry", ""))
-        article.ministry_slug = ministry_slug(article.ministry_name) if article.ministry_name else ""
+        raw = getattr(article, "ministry", "")
+        if raw not in names:
+            name = text(raw)
+            names[raw] = (name, ministry_slug(name) if name else "")
+        article.ministry_name, article.ministry_slug = names[raw]
         ours = "source_hash" in article.metadata  # a hand-written article keeps its own body
         view = view_for(data_dir, article.relative_source_path) if ours else None
         article.briefing_view = view
@@ -63,9 +67,14 @@ def limit_taxonomies(generator, minimum: int) -> None:
     generator.context["tags"] = list(tag_pages.items())  # the tag index lists only those
     generator.context["briefing_tag_pages"] = tag_pages
     generator.tags = defaultdict(list)
-    linked = {tag.slug for tag in tag_pages}
+    linked: dict[int, set[str]] = defaultdict(set)  # by article: the slugs of its tags with a page
+    for tag, rows in tag_pages.items():
+        for article in rows:
+            linked[id(article)].add(tag.slug)
+    none: frozenset[str] = frozenset()
     for article in generator.articles:
-        article.linked_tags = frozenset(t.slug for t in getattr(article, "tags", []) if t.slug in linked)
+        slugs = linked.get(id(article))
+        article.linked_tags = frozenset(slugs) if slugs else none
     generator.categories = [(category, Members(rows)) for category, rows in generator.categories]
     # every release has the site's AUTHOR: Pelican's generate_authors scans the releases once per
     # release of that author (releases squared: seconds at a year) even though AUTHOR_SAVE_AS is ""

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -116,6 +117,22 @@ def _keep(run: _Run, articles: list) -> None:
         run.state.drop(name)
 
 
+def _forget_unread(generator, run: _Run) -> None:
+    """Drop the skipped folders' entries from Pelican's reader cache.
+
+    The cache (``CACHE_PATH/ArticlesGenerator-Readers``) keeps the parsed Markdown of every file it
+    ever read and is unpickled and pickled whole on every build: seconds at a year of releases,
+    though the stand-ins leave it read for the changed folders only. Pelican has no public call to
+    drop entries; its ``Readers`` keep them in the ``_cache`` dict by absolute path. A stand-in read
+    in full later is parsed from its file (and cached again, until its folder is skipped again)."""
+    cache = getattr(generator.readers, "_cache", None)
+    if not isinstance(cache, dict):
+        return
+    for kept in run.plan.cold:
+        for relative in kept.files:
+            cache.pop(os.path.abspath(os.path.join(generator.path, relative)), None)
+
+
 def put_back(generator) -> None:
     """article_generator_pretaxonomy: stand-ins for the skipped folders, in article order."""
     run: _Run | None = getattr(generator, "briefing_stand_ins", None)
@@ -124,6 +141,7 @@ def put_back(generator) -> None:
     settings = generator.settings
     settings["ARTICLE_EXCLUDES"] = run.excludes
     _keep(run, generator.articles)
+    _forget_unread(generator, run)
     for article in generator.articles:  # hashed when planning: link_articles need not read it again
         digest = run.plan.digests.get(article.relative_source_path)
         if digest:
