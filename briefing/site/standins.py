@@ -36,7 +36,7 @@ _LINK_MARK = re.compile(r"[{|]")  # what Pelican's intrasite links start with
 
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 
-STATE_VERSION = "1"
+STATE_VERSION = "2"
 
 # Attributes a stand-in carries as they were (plain values); taxonomy objects are kept by name.
 FIELDS = (
@@ -46,6 +46,8 @@ FIELDS = (
     "modified",
     "slug",
     "title",
+    "summary",  # Pelican's property: the summary metadata, or the start of the content
+    "locale_date",
     "url",
     "save_as",
     "override_url",
