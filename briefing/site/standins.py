@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from briefing.blobs import blob_ids
 from briefing.site.fingerprints import source_digest
 from briefing.store import write_atomic
 
@@ -36,7 +37,7 @@ _LINK_MARK = re.compile(r"[{|]")  # what Pelican's intrasite links start with
 
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 
-STATE_VERSION = "2"
+STATE_VERSION = "3"
 
 # Attributes a stand-in carries as they were (plain values); taxonomy objects are kept by name.
 FIELDS = (
@@ -86,7 +87,7 @@ class Folder:
     """One content folder as a build read it: its files' digests and its releases' records."""
 
     name: str
-    files: dict[str, str]  # relative path -> source digest
+    files: dict[str, str | None]  # relative path -> git blob id
     records: list[dict[str, Any]] = field(default_factory=list)
 
 
@@ -123,35 +124,37 @@ class State:
 class Plan:
     """Which folders this build reads and which it takes from the state."""
 
-    digests: dict[str, str]  # relative path -> source digest, every article file
     cold: list[Folder]  # unchanged folders: their releases become stand-ins
-    hot: dict[str, dict[str, str]]  # folders read this build: relative path -> digest
+    hot: dict[str, dict[str, str | None]]  # folders read this build: relative path -> blob id
+    digests: dict[str, str]  # relative path -> source digest (page fingerprints), files read
 
     @property
     def cold_names(self) -> list[str]:
         return [kept.name for kept in self.cold]
 
 
-def plan(base: str, files: Iterable[str], state: State) -> Plan:
-    """Hash every article file (``files`` relative to ``base``, as Pelican lists them) and split
-    their folders: a folder is cold when the state has it with the same files and digests and no
-    other article folder lies inside it (excluding a folder excludes what is under it)."""
-    by_folder: dict[str, dict[str, str]] = {}
-    digests: dict[str, str] = {}
-    for relative in sorted(files):
-        digest = source_digest(os.path.abspath(os.path.join(base, relative)))
-        digests[relative] = digest
-        by_folder.setdefault(folder_of(relative), {})[relative] = digest
+def plan(base: str, files: Iterable[str], kept_folders: Mapping[str, Folder]) -> Plan:
+    """Split the folders of the article ``files`` (relative to ``base``, as Pelican lists them):
+    a folder is cold when ``kept_folders`` (the state's) has it with the same files, each with the same content (git
+    blob ids, :mod:`briefing.blobs`: from git's index where it can tell), and no other article
+    folder lies inside it (excluding a folder excludes what is under it). The files of the hot
+    folders get their source digests, as the site's fingerprints name them."""
+    paths = {relative: os.path.abspath(os.path.join(base, relative)) for relative in sorted(files)}
+    ids = blob_ids(paths.values(), [base])
+    by_folder: dict[str, dict[str, str | None]] = {}
+    for relative, path in paths.items():
+        by_folder.setdefault(folder_of(relative), {})[relative] = ids[path]
     names = sorted(by_folder)
     parents = {name.rsplit("/", 1)[0] for name in names if "/" in name}
     cold, hot = [], {}
     for name in names:
-        kept = state.folders.get(name)
+        kept = kept_folders.get(name)
         if name and name not in parents and kept is not None and kept.files == by_folder[name]:
             cold.append(kept)
         else:
             hot[name] = by_folder[name]
-    return Plan(digests, cold, hot)
+    digests = {relative: source_digest(paths[relative]) for files_ in hot.values() for relative in files_}
+    return Plan(cold, hot, digests)
 
 
 def capture(article: Any) -> dict[str, Any]:

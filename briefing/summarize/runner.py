@@ -140,6 +140,14 @@ class _Run:
             article,
         )
 
+    def _folders(self) -> tuple[Path, Path, Path]:
+        """The folders :meth:`files` are in."""
+        return (
+            self.store.releases_dir,
+            Path(self.settings.data_dir) / "summaries",
+            Path(self.settings.content_dir) / "releases",
+        )
+
     def write(self, record: ReleaseRecord, stored: StoredSummary) -> None:
         """Store the summary (the source of truth), then render the article from it."""
         write_summary(self.settings.data_dir, record, stored)
@@ -178,7 +186,11 @@ class _Run:
     def plan(self) -> list[_Job]:
         """Write what needs no model (no-text notices, offline extracts); return the model jobs."""
         jobs: list[_Job] = []
-        for path in self.store.iter_paths():
+        paths = list(self.store.iter_paths())
+        if not self.force:
+            files = (f for p in paths for f in self.files(p.relative_to(self.store.releases_dir).as_posix()))
+            self.checked.look_up(files, self._folders())
+        for path in paths:
             relpath = path.relative_to(self.store.releases_dir).as_posix()
             title = None if self.force else self.checked.title_if_current(relpath, self.files(relpath))
             if title is not None:

@@ -44,8 +44,8 @@ log = logging.getLogger(__name__)
 class _Run:
     """This build's plan, kept on the generator between the two signals."""
 
-    def __init__(self, state: State, plan: Plan, excludes: list[str], enabled: bool) -> None:
-        self.state, self.plan, self.excludes, self.enabled = state, plan, excludes, enabled
+    def __init__(self, state: State, plan: Plan, excludes: list[str]) -> None:
+        self.state, self.plan, self.excludes = state, plan, excludes
         self.shared: Shared | None = None
         self.stand_ins = 0
 
@@ -61,10 +61,8 @@ def skip_unchanged(generator) -> None:
     files = generator.get_files(settings["ARTICLE_PATHS"], exclude=excludes)
     key = settings_key(settings, pelican.__version__)
     state = State(Path(settings["CACHE_PATH"]) / "briefing_site" / "standins", key)
-    run = _Run(state, plan(generator.path, files, state), excludes, settings.get("STAND_INS", True))
-    if not run.enabled:
-        run.plan.hot.update({kept.name: kept.files for kept in run.plan.cold})
-        run.plan.cold.clear()
+    enabled = settings.get("STAND_INS", True)
+    run = _Run(state, plan(generator.path, files, state.folders if enabled else {}), excludes)
     settings["ARTICLE_EXCLUDES"] = [*excludes, *run.plan.cold_names]
     generator.briefing_stand_ins = run
     _last = run
@@ -109,6 +107,7 @@ def _keep(run: _Run, articles: list) -> None:
             records = [capture(a) for a in rows]
             for record, article in zip(records, rows, strict=True):
                 record["static_links"] = sorted(article.get_static_links())
+                record["digest"] = run.plan.digests[article.relative_source_path]
             run.state.save(Folder(name, files, records))
         else:  # drafts, hidden or unreadable files: read this folder every build
             run.state.drop(name)
@@ -143,16 +142,14 @@ def put_back(generator) -> None:
     _keep(run, generator.articles)
     _forget_unread(generator, run)
     for article in generator.articles:  # hashed when planning: link_articles need not read it again
-        digest = run.plan.digests.get(article.relative_source_path)
-        if digest:
-            article.briefing_digest = digest
+        article.briefing_digest = run.plan.digests[article.relative_source_path]
     run.shared = Shared(_taxonomy(settings), settings["FORMATTED_FIELDS"])
     stand_ins = []
     for kept in run.plan.cold:
         for record in kept.records:
             relative = record["values"]["relative_source_path"]
             stand_in = StandIn(record, run.shared, functools.partial(_read, generator, relative))
-            stand_in.briefing_digest = kept.files[relative]
+            stand_in.briefing_digest = record["digest"]
             generator.context["generated_content"][relative] = stand_in
             generator.context["static_links"].update(record["static_links"])
             stand_ins.append(stand_in)
