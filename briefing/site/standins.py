@@ -37,11 +37,10 @@ _LINK_MARK = re.compile(r"[{|]")  # what Pelican's intrasite links start with
 
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 
-STATE_VERSION = "3"
+STATE_VERSION = "4"
 
 # Attributes a stand-in carries as they were (plain values); taxonomy objects are kept by name.
 FIELDS = (
-    "source_path",
     "relative_source_path",
     "date",
     "modified",
@@ -51,8 +50,6 @@ FIELDS = (
     "locale_date",
     "url",
     "save_as",
-    "override_url",
-    "override_save_as",
     "status",
     "lang",
     "in_default_lang",
@@ -158,7 +155,9 @@ def plan(base: str, files: Iterable[str], kept_folders: Mapping[str, Folder]) ->
 
 
 def capture(article: Any) -> dict[str, Any]:
-    """What a stand-in needs of a real article (read before the plugin sets anything on it)."""
+    """What a stand-in needs of a real article (read before the plugin sets anything on it).
+    Kept once: a metadata value equal to its attribute, ``url``/``save_as`` pinned in metadata
+    (Pelican's ``override_*``), the source path (the content folder + the relative one)."""
     values = {}
     absent = []
     for name in FIELDS:
@@ -167,27 +166,39 @@ def capture(article: Any) -> dict[str, Any]:
         except AttributeError:
             absent.append(name)
     metadata = article.metadata
+    kept = {name: metadata[name] for name in METADATA if name in metadata}
     return {
         "values": values,
         "absent": absent,
+        "override": [name for name in ("url", "save_as") if hasattr(article, f"override_{name}")],
         "category": str(article.category) if hasattr(article, "category") else None,
         "tags": [(tag.name, tag.slug) for tag in getattr(article, "tags", [])]
         if hasattr(article, "tags")
         else None,
         "authors": [str(author) for author in getattr(article, "authors", [])],
-        "metadata": {name: metadata[name] for name in METADATA if name in metadata},
-        "metadata_keys": sorted(metadata),
+        "metadata": {name: value for name, value in kept.items() if values.get(name) != value},
+        "metadata_same": [name for name, value in kept.items() if values.get(name) == value],
+        "metadata_keys": tuple(sorted(metadata)),
     }
 
 
 class Shared:
-    """What this build's stand-ins share: the taxonomy objects (one per name, ``taxonomy(kind,
-    name, slug)``), Pelican's FORMATTED_FIELDS, and the count of those read in full and why."""
+    """What this build's stand-ins share: the content folder, the taxonomy objects (one per
+    name, ``taxonomy(kind, name, slug)``), Pelican's FORMATTED_FIELDS, the sets of names many
+    records repeat, and the count of stand-ins read in full and why."""
 
-    def __init__(self, taxonomy: Callable[..., Any], formatted: Iterable[str]) -> None:
-        self.taxonomy, self.formatted = taxonomy, tuple(formatted)
+    def __init__(self, base: str, taxonomy: Callable[..., Any], formatted: Iterable[str]) -> None:
+        self.base, self.taxonomy, self.formatted = base, taxonomy, tuple(formatted)
+        self._sets: dict[tuple[str, ...], frozenset[str]] = {}
         self.count = 0
         self.asked: Counter[str] = Counter()
+
+    def names(self, names: Iterable[str]) -> frozenset[str]:
+        key = tuple(names)
+        found = self._sets.get(key)
+        if found is None:
+            found = self._sets[key] = frozenset(key)
+        return found
 
     def line(self, total: int) -> str:
         asked = ", ".join(f"{name} {n}" for name, n in self.asked.most_common(6))
@@ -198,22 +209,26 @@ class Shared:
 
 
 class StandInMetadata(Mapping):
-    """An unchanged article's metadata: the kept values, the other keys read on first access."""
+    """An unchanged article's metadata: the kept values (some are the article's attributes), the
+    other keys read on first access."""
 
-    def __init__(self, owner: StandIn, values: dict[str, Any], keys: Iterable[str]) -> None:
-        self._owner, self._values, self._keys = owner, values, frozenset(keys)
+    def __init__(self, owner: StandIn, values: dict[str, Any], same: frozenset[str], keys: frozenset[str]):
+        self._owner, self._values, self._same, self._keys = owner, values, same, keys
 
     def __contains__(self, key: object) -> bool:
         return key in self._keys
 
     def __getitem__(self, key: str) -> Any:
-        if self._owner._real is not None:
-            return self._owner._real.metadata[key]
+        owner = self._owner
+        if owner._real is not None:
+            return owner._real.metadata[key]
         if key in self._values:
             return self._values[key]
+        if key in self._same:
+            return owner.__dict__[key]
         if key not in self._keys:
             raise KeyError(key)
-        return self._owner._full(f"metadata[{key}]").metadata[key]
+        return owner._full(f"metadata[{key}]").metadata[key]
 
     def __iter__(self) -> Iterator[str]:
         return iter(sorted(self._keys))
@@ -234,8 +249,12 @@ class StandIn:
         shared: Shared,
         load: Callable[[], Any],
     ) -> None:
-        self.__dict__.update(record["values"])
-        self._absent = frozenset(record["absent"])
+        values = self.__dict__
+        values.update(record["values"])
+        values["source_path"] = os.path.abspath(os.path.join(shared.base, self.relative_source_path))
+        for name in record["override"]:
+            values[f"override_{name}"] = values[name]
+        self._absent = shared.names(record["absent"])
         self._load, self._shared, self._real = load, shared, None
         taxonomy = shared.taxonomy
         if record["category"] is not None:
@@ -246,7 +265,12 @@ class StandIn:
         if self.authors:
             self.author = self.authors[0]
         self.translations: list[Any] = []
-        self.metadata = StandInMetadata(self, record["metadata"], record["metadata_keys"])
+        self.metadata = StandInMetadata(
+            self,
+            record["metadata"],
+            shared.names(record["metadata_same"]),
+            shared.names(record["metadata_keys"]),
+        )
 
     def _full(self, asked: str) -> Any:
         if self._real is None:

@@ -37,12 +37,12 @@ class Checked:
         self.new: dict[str, list[str]] = {}
         self.ids: dict[str, str | None] = {}
 
-    def look_up(self, paths: Iterable[Path], folders: Iterable[Path]) -> None:
+    def look_up(self, paths: Iterable[str | Path], folders: Iterable[str | Path]) -> None:
         """The blob ids of ``paths`` (all under ``folders``) at once, from git's index where it
         can tell (:mod:`briefing.blobs`): a year's files are then not read one by one."""
         self.ids.update(blob_ids(paths, folders))
 
-    def _digest(self, paths: tuple[Path, ...], fresh: bool = False) -> str | None:
+    def _digest(self, paths: tuple[str | Path, ...], fresh: bool = False) -> str | None:
         """One id for the files ``paths`` (in order); None when one cannot be read. ``fresh``:
         the files were just written, so what was looked up before no longer holds."""
         ids = [file_blob_id(p) if fresh or str(p) not in self.ids else self.ids[str(p)] for p in paths]
@@ -50,7 +50,7 @@ class Checked:
             return None
         return hashlib.blake2b("\x00".join(map(str, ids)).encode(), digest_size=16).hexdigest()
 
-    def title_if_current(self, relpath: str, paths: tuple[Path, ...]) -> str | None:
+    def title_if_current(self, relpath: str, paths: tuple[str | Path, ...]) -> str | None:
         """The release's title when its files are byte for byte those last found up to date."""
         entry = self.old.get(relpath)
         if not (isinstance(entry, list) and len(entry) == 2):
@@ -61,7 +61,7 @@ class Checked:
         self.new[relpath] = entry
         return title
 
-    def confirm(self, relpath: str, paths: tuple[Path, ...], title: str) -> None:
+    def confirm(self, relpath: str, paths: tuple[str | Path, ...], title: str) -> None:
         """Record that the release at ``relpath`` is up to date with its files as they are now."""
         digest = self._digest(paths, fresh=True)
         if digest is not None:

@@ -129,16 +129,14 @@ class _Run:
         self.pending_extracts: list[tuple[Path, str]] = []  # (record file, source hash)
         self.checked = Checked(self.store, _cache_key(settings))
 
-    def files(self, relpath: str) -> tuple[Path, Path, Path]:
+    def files(self, relpath: str) -> tuple[str, str, str]:
         """A release's record, stored summary and article, from the record's ``YYYY/MM/<id>.json``
         (as ``Store.path_for``, ``summary_path`` and ``article_path`` place them; were they to
-        differ, a file would be missing and the release simply checked in full)."""
-        article = Path(self.settings.content_dir) / "releases" / (relpath.removesuffix(".json") + ".md")
-        return (
-            self.store.releases_dir / relpath,
-            Path(self.settings.data_dir) / "summaries" / relpath,
-            article,
-        )
+        differ, a file would be missing and the release simply checked in full). Strings under
+        :meth:`_folders`: a run asks this of every record."""
+        records, summaries, articles = map(str, self._folders())
+        article = relpath.removesuffix(".json") + ".md"
+        return f"{records}/{relpath}", f"{summaries}/{relpath}", f"{articles}/{article}"
 
     def _folders(self) -> tuple[Path, Path, Path]:
         """The folders :meth:`files` are in."""
@@ -186,13 +184,13 @@ class _Run:
     def plan(self) -> list[_Job]:
         """Write what needs no model (no-text notices, offline extracts); return the model jobs."""
         jobs: list[_Job] = []
-        paths = list(self.store.iter_paths())
+        base = len(str(self.store.releases_dir)) + 1
+        relpaths = {path: str(path)[base:] for path in self.store.iter_paths()}  # glob's own prefix
+        files = {relpath: self.files(relpath) for relpath in relpaths.values()}
         if not self.force:
-            files = (f for p in paths for f in self.files(p.relative_to(self.store.releases_dir).as_posix()))
-            self.checked.look_up(files, self._folders())
-        for path in paths:
-            relpath = path.relative_to(self.store.releases_dir).as_posix()
-            title = None if self.force else self.checked.title_if_current(relpath, self.files(relpath))
+            self.checked.look_up((f for three in files.values() for f in three), self._folders())
+        for path, relpath in relpaths.items():
+            title = None if self.force else self.checked.title_if_current(relpath, files[relpath])
             if title is not None:
                 self.titles.add(title)
                 self.report.cached += 1

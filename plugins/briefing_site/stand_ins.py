@@ -143,7 +143,7 @@ def put_back(generator) -> None:
     _forget_unread(generator, run)
     for article in generator.articles:  # hashed when planning: link_articles need not read it again
         article.briefing_digest = run.plan.digests[article.relative_source_path]
-    run.shared = Shared(_taxonomy(settings), settings["FORMATTED_FIELDS"])
+    run.shared = Shared(generator.path, _taxonomy(settings), settings["FORMATTED_FIELDS"])
     stand_ins = []
     for kept in run.plan.cold:
         for record in kept.records:
