@@ -183,12 +183,15 @@ def capture(article: Any) -> dict[str, Any]:
 
 
 class Shared:
-    """What this build's stand-ins share: the content folder, the taxonomy objects (one per
+    """What this build's stand-ins share: the content folder, how to read an article in full
+    (``read(relative path)``), the taxonomy objects (one per
     name, ``taxonomy(kind, name, slug)``), Pelican's FORMATTED_FIELDS, the sets of names many
     records repeat, and the count of stand-ins read in full and why."""
 
-    def __init__(self, base: str, taxonomy: Callable[..., Any], formatted: Iterable[str]) -> None:
-        self.base, self.taxonomy, self.formatted = base, taxonomy, tuple(formatted)
+    def __init__(
+        self, base: str, read: Callable[[str], Any], taxonomy: Callable[..., Any], formatted: Iterable[str]
+    ) -> None:
+        self.base, self.read, self.taxonomy, self.formatted = base, read, taxonomy, tuple(formatted)
         self._sets: dict[tuple[str, ...], frozenset[str]] = {}
         self.count = 0
         self.asked: Counter[str] = Counter()
@@ -247,7 +250,6 @@ class StandIn:
         self,
         record: dict[str, Any],
         shared: Shared,
-        load: Callable[[], Any],
     ) -> None:
         values = self.__dict__
         values.update(record["values"])
@@ -255,7 +257,8 @@ class StandIn:
         for name in record["override"]:
             values[f"override_{name}"] = values[name]
         self._absent = shared.names(record["absent"])
-        self._load, self._shared, self._real = load, shared, None
+        values["briefing_digest"] = record["digest"]  # the source digest the site's fingerprints use
+        self._shared, self._real = shared, None
         taxonomy = shared.taxonomy
         if record["category"] is not None:
             self.category = taxonomy("category", record["category"])
@@ -274,7 +277,7 @@ class StandIn:
 
     def _full(self, asked: str) -> Any:
         if self._real is None:
-            self._real = self._load()
+            self._real = self._shared.read(self.relative_source_path)
             self._shared.count += 1
             self._shared.asked[asked] += 1
         return self._real
@@ -282,7 +285,7 @@ class StandIn:
     def __getattr__(self, name: str) -> Any:  # called only for what the instance does not have
         if name.startswith("__") or name in self.__dict__.get("_absent", ()):
             raise AttributeError(name)
-        if "_load" not in self.__dict__:
+        if "_shared" not in self.__dict__:
             raise AttributeError(name)
         return getattr(self._full(name), name)
 

@@ -12,6 +12,7 @@ never from the rendered HTML) and calls :func:`briefing.search.client_index.buil
 
 from __future__ import annotations
 
+import functools
 import logging
 from pathlib import Path
 
@@ -32,6 +33,12 @@ def _text(value: object) -> str:
     return plain(value) if value else ""
 
 
+@functools.lru_cache(maxsize=65536)
+def _name(value: str) -> str:
+    """A category, ministry or tag as plain text: the same few thousand names recur in every build."""
+    return plain(value) if value else ""
+
+
 def _view(article) -> ReleaseView | None:
     return _built.view(article)
 
@@ -42,15 +49,15 @@ def document_for(article) -> SearchDocument:
     meta = article.metadata
     view = _view(article)
     summary = _text(meta.get("summary")) or (view.key_summary if view else _text(article.content))
-    tags = [plain(str(tag)) for tag in (getattr(article, "tags", None) or [])]
+    tags = [_name(str(tag)) for tag in (getattr(article, "tags", None) or [])]
     category = getattr(article, "category", None)
     return SearchDocument(
         id=str(getattr(article, "slug", "") or meta.get("slug", "")),
         title=_text(article.title),
         date=article.date.isoformat() if getattr(article, "date", None) else "",
         url=article.url,
-        category=_text(str(category)) if category else "",
-        ministry=_text(meta.get("ministry")),
+        category=_name(str(category)) if category else "",
+        ministry=_name(str(meta.get("ministry") or "")),
         tags=[t for t in tags if t],
         headline=_text(meta.get("headline")),
         summary=summary,

@@ -143,16 +143,15 @@ def put_back(generator) -> None:
     _forget_unread(generator, run)
     for article in generator.articles:  # hashed when planning: link_articles need not read it again
         article.briefing_digest = run.plan.digests[article.relative_source_path]
-    run.shared = Shared(generator.path, _taxonomy(settings), settings["FORMATTED_FIELDS"])
-    stand_ins = []
+    run.shared = Shared(
+        generator.path, functools.partial(_read, generator), _taxonomy(settings), settings["FORMATTED_FIELDS"]
+    )
+    stand_ins = [StandIn(record, run.shared) for kept in run.plan.cold for record in kept.records]
+    generator.context["generated_content"].update((s.relative_source_path, s) for s in stand_ins)
     for kept in run.plan.cold:
         for record in kept.records:
-            relative = record["values"]["relative_source_path"]
-            stand_in = StandIn(record, run.shared, functools.partial(_read, generator, relative))
-            stand_in.briefing_digest = record["digest"]
-            generator.context["generated_content"][relative] = stand_in
-            generator.context["static_links"].update(record["static_links"])
-            stand_ins.append(stand_in)
+            if record["static_links"]:
+                generator.context["static_links"].update(record["static_links"])
     run.stand_ins = len(stand_ins)
     if stand_ins:
         generator.articles = order_content(generator.articles + stand_ins, settings["ARTICLE_ORDER_BY"])
