@@ -8,6 +8,7 @@ import pytest
 
 from briefing.store import Store
 from briefing.summarize import run_summarize
+from briefing.summarize.sentences import kiwi
 from briefing.testing.fakellm import FakeLLM, json_reply
 from briefing.testing.summaries import BODY, llm_settings, make_record, valid_summary
 
@@ -37,11 +38,15 @@ def test_release_text_cannot_close_the_source_block(tmp_path: Path, fake_llm: Fa
 
 
 def test_the_time_budget_defers_model_calls_to_the_next_run(tmp_path: Path, fake_llm: FakeLLM) -> None:
-    settings = llm_settings(tmp_path, fake_llm.api_base, llm_max_parallel=1, summarize_budget_minutes=1 / 60)
+    # 5 s: the six offline extracts written first (~2 s) fit, the six 1 s model calls do not
+    settings = llm_settings(tmp_path, fake_llm.api_base, llm_max_parallel=1, summarize_budget_minutes=5 / 60)
     store = Store(settings.data_dir)
     for n in range(6):
         store.save(make_record(f"15670010{n}"))
-    fake_llm.default = json_reply(valid_summary(), delay=0.5)
+    fake_llm.default = json_reply(valid_summary(), delay=1.0)
+    # the offline extracts' analyser loads in ~2 s: loaded before, as an earlier test in the same
+    # process would have (the test is about the model calls)
+    kiwi().tokenize("분석기 준비")
     report = run_summarize(settings)
     line = report.summary_line()
     assert report.deferred and len(report.made) + len(report.flagged) >= 1, line

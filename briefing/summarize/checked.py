@@ -25,6 +25,24 @@ NAME = "summarized"
 VERSION = "2"  # 2: the files' git blob ids (1: a hash of their bytes)
 
 
+class ReleaseFiles:
+    """A release's record, stored summary and article, from the record's ``YYYY/MM/<id>.json``
+    (as ``Store.path_for``, ``summary_path`` and ``article_path`` place them; were they to differ,
+    a file would be missing and the release checked in full). Strings: a run asks for every one."""
+
+    def __init__(self, records: Path, data_dir: str | Path, content_dir: str | Path) -> None:
+        self.folders = (Path(records), Path(data_dir) / "summaries", Path(content_dir) / "releases")
+        self._bases = tuple(map(str, self.folders))
+
+    def of(self, relpath: str) -> tuple[str, str, str]:
+        records, summaries, articles = self._bases
+        return (
+            f"{records}/{relpath}",
+            f"{summaries}/{relpath}",
+            f"{articles}/{relpath.removesuffix('.json')}.md",
+        )
+
+
 class Checked:
     """The manifest of one run: what the last run recorded, and what this run confirms."""
 

@@ -43,7 +43,7 @@ from briefing.settings import Settings
 from briefing.store import LockedError, Store, StoreError
 from briefing.summaries import StoredSummary, read_summary, summary_path, write_summary
 from briefing.summarize.budget import Budget
-from briefing.summarize.checked import Checked
+from briefing.summarize.checked import Checked, ReleaseFiles
 from briefing.summarize.model import source_facts, summarize_with_model
 from briefing.summarize.offline import OFFLINE_VERSION, extract_summary
 from briefing.summarize.prompt import PROMPT_VERSION
@@ -128,23 +128,7 @@ class _Run:
         self.titles = TitleFrequencies()
         self.pending_extracts: list[tuple[Path, str]] = []  # (record file, source hash)
         self.checked = Checked(self.store, _cache_key(settings))
-
-    def files(self, relpath: str) -> tuple[str, str, str]:
-        """A release's record, stored summary and article, from the record's ``YYYY/MM/<id>.json``
-        (as ``Store.path_for``, ``summary_path`` and ``article_path`` place them; were they to
-        differ, a file would be missing and the release simply checked in full). Strings under
-        :meth:`_folders`: a run asks this of every record."""
-        records, summaries, articles = map(str, self._folders())
-        article = relpath.removesuffix(".json") + ".md"
-        return f"{records}/{relpath}", f"{summaries}/{relpath}", f"{articles}/{article}"
-
-    def _folders(self) -> tuple[Path, Path, Path]:
-        """The folders :meth:`files` are in."""
-        return (
-            self.store.releases_dir,
-            Path(self.settings.data_dir) / "summaries",
-            Path(self.settings.content_dir) / "releases",
-        )
+        self.paths = ReleaseFiles(self.store.releases_dir, settings.data_dir, settings.content_dir)
 
     def write(self, record: ReleaseRecord, stored: StoredSummary) -> None:
         """Store the summary (the source of truth), then render the article from it."""
@@ -165,7 +149,7 @@ class _Run:
 
     def confirm(self, record: ReleaseRecord) -> None:
         """Note in the manifest that ``record`` is up to date, with its files as they are now."""
-        self.checked.confirm(record.relpath, self.files(record.relpath), record.title)
+        self.checked.confirm(record.relpath, self.paths.of(record.relpath), record.title)
 
     def write_extract(self, record: ReleaseRecord, source: Source, source_hash: str) -> None:
         summary = extract_summary(record, source, self.titles)
@@ -186,9 +170,9 @@ class _Run:
         jobs: list[_Job] = []
         base = len(str(self.store.releases_dir)) + 1
         relpaths = {path: str(path)[base:] for path in self.store.iter_paths()}  # glob's own prefix
-        files = {relpath: self.files(relpath) for relpath in relpaths.values()}
+        files = {relpath: self.paths.of(relpath) for relpath in relpaths.values()}
         if not self.force:
-            self.checked.look_up((f for three in files.values() for f in three), self._folders())
+            self.checked.look_up((f for three in files.values() for f in three), self.paths.folders)
         for path, relpath in relpaths.items():
             title = None if self.force else self.checked.title_if_current(relpath, files[relpath])
             if title is not None:
