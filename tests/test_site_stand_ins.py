@@ -102,3 +102,17 @@ def test_a_setting_change_reads_everything_again(tmp_path: Path) -> None:
     assert _build(content, output, data, DEFAULT_PAGINATION=6) is None
     assert _build(content, output, data, DEFAULT_PAGINATION=6) == (90, 0)
     assert _build(content, output, data, DEFAULT_PAGINATION=6, STAND_INS=False) is None
+
+
+def test_a_damaged_state_file_costs_a_read_of_its_folder(tmp_path: Path) -> None:
+    content, data, _ = _site(tmp_path)
+    output = tmp_path / "output"
+    _build(content, output, data)
+    first = _files(output)
+    state = sorted((tmp_path / "output.cache" / "briefing_site" / "standins").glob("*.pickle"))
+    assert len(state) == 3  # one per month folder
+    state[0].write_bytes(b"not a pickle")
+    used = _build(content, output, data)
+    assert used is not None and 0 < used[0] < 90  # the other folders' releases are stand-ins
+    assert _files(output) == first  # the damaged folder read again: the same site
+    assert _build(content, output, data) == (90, 0)  # and kept again

@@ -7,7 +7,7 @@ releases, made from what the last build kept of it (:func:`capture`): the fields
 passes read (dates, URLs, category, tags, ministry, the metadata the search index reads). A
 stand-in whose page, card or file must be rendered again (a new release's older neighbour, the
 cards of a listing's front page) reads its article in full the first time anything else is asked
-of it (``load``), so what is written is always what Pelican would have made.
+of it (``Shared.read``), so what is written is always what Pelican would have made.
 
 A folder is kept only when every file in it gave a published article; its files are compared by
 content hash, never by modification time (a CI checkout touches every file). The state is keyed
@@ -154,9 +154,9 @@ def plan(base: str, files: Iterable[str], kept_folders: Mapping[str, Folder]) ->
     return Plan(cold, hot, digests)
 
 
-def capture(article: Any) -> dict[str, Any]:
-    """What a stand-in needs of a real article (read before the plugin sets anything on it).
-    Kept once: a metadata value equal to its attribute, ``url``/``save_as`` pinned in metadata
+def capture(article: Any, digest: str) -> dict[str, Any]:
+    """What a stand-in needs of a real Pelican article (read before the plugin sets anything on
+    it), with its source ``digest`` (the site's fingerprints) and its static links. Kept once: a metadata value equal to its attribute, ``url``/``save_as`` pinned in metadata
     (Pelican's ``override_*``), the source path (the content folder + the relative one)."""
     values = {}
     absent = []
@@ -179,6 +179,8 @@ def capture(article: Any) -> dict[str, Any]:
         "metadata": {name: value for name, value in kept.items() if values.get(name) != value},
         "metadata_same": [name for name, value in kept.items() if values.get(name) == value],
         "metadata_keys": tuple(sorted(metadata)),
+        "digest": digest,
+        "static_links": sorted(article.get_static_links()),
     }
 
 
@@ -242,7 +244,7 @@ class StandInMetadata(Mapping):
 
 class StandIn:
     """An unchanged release in the article list. Its kept fields and whatever the plugins set on
-    it are plain attributes; anything else reads the real article once (``load``) and is
+    it are plain attributes; anything else reads the real article once (``Shared.read``) and is
     answered from it. Attributes the real article does not have raise AttributeError without
     reading it (``hasattr(article, "override_save_as")`` stays cheap)."""
 

@@ -57,8 +57,10 @@ class Checked:
 
     def look_up(self, paths: Iterable[str | Path], folders: Iterable[str | Path]) -> None:
         """The blob ids of ``paths`` (all under ``folders``) at once, from git's index where it
-        can tell (:mod:`briefing.blobs`): a year's files are then not read one by one."""
-        self.ids.update(blob_ids(paths, folders))
+        can tell (:mod:`briefing.blobs`): a year's files are then not read one by one. Nothing to
+        compare with (a first run, a new version): nothing looked up."""
+        if self.old:
+            self.ids.update(blob_ids(paths, folders))
 
     def _digest(self, paths: tuple[str | Path, ...], fresh: bool = False) -> str | None:
         """One id for the files ``paths`` (in order); None when one cannot be read. ``fresh``:

@@ -104,10 +104,7 @@ def _keep(run: _Run, articles: list) -> None:
     for name, files in run.plan.hot.items():
         rows = read.get(name, [])
         if sorted(a.relative_source_path for a in rows) == sorted(files):
-            records = [capture(a) for a in rows]
-            for record, article in zip(records, rows, strict=True):
-                record["static_links"] = sorted(article.get_static_links())
-                record["digest"] = run.plan.digests[article.relative_source_path]
+            records = [capture(a, run.plan.digests[a.relative_source_path]) for a in rows]
             run.state.save(Folder(name, files, records))
         else:  # drafts, hidden or unreadable files: read this folder every build
             run.state.drop(name)
@@ -142,16 +139,18 @@ def put_back(generator) -> None:
     _keep(run, generator.articles)
     _forget_unread(generator, run)
     for article in generator.articles:  # hashed when planning: link_articles need not read it again
-        article.briefing_digest = run.plan.digests[article.relative_source_path]
+        digest = run.plan.digests.get(article.relative_source_path)
+        if digest is not None:
+            article.briefing_digest = digest
     run.shared = Shared(
         generator.path, functools.partial(_read, generator), _taxonomy(settings), settings["FORMATTED_FIELDS"]
     )
-    stand_ins = [StandIn(record, run.shared) for kept in run.plan.cold for record in kept.records]
-    generator.context["generated_content"].update((s.relative_source_path, s) for s in stand_ins)
+    stand_ins = []
     for kept in run.plan.cold:
         for record in kept.records:
-            if record["static_links"]:
-                generator.context["static_links"].update(record["static_links"])
+            stand_ins.append(StandIn(record, run.shared))
+            generator.context["static_links"].update(record["static_links"])
+    generator.context["generated_content"].update((s.relative_source_path, s) for s in stand_ins)
     run.stand_ins = len(stand_ins)
     if stand_ins:
         generator.articles = order_content(generator.articles + stand_ins, settings["ARTICLE_ORDER_BY"])
