@@ -78,6 +78,22 @@ def test_report_shows_the_size_and_warns_from_80_percent(
     assert code == 0 and "⛔" in out and "over the GitHub Pages limit" in out
 
 
+def test_the_deploy_cost_line_follows_the_target(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    total, files = _site(tmp_path / "output")
+    monkeypatch.delenv("BRIEFING_DEPLOY_TARGET", raising=False)
+    _, out, _ = _report(capsys, tmp_path / "output", PAGES_LIMIT_BYTES)
+    assert f"GitHub Pages: the whole site, {total / 1000:.1f} KB in {files:,} files (one artifact)" in out
+
+    # an S3 target: Pages' limit does not apply and the deploy counts the files; no second walk
+    monkeypatch.setenv("BRIEFING_DEPLOY_TARGET", "s3://bucket/site")
+    code, out, _ = _report(capsys, tmp_path / "output", total - 1)  # over Pages' limit: not said
+    assert code == 0 and "`s3://bucket/site`: only the changed files" in out
+    assert "GitHub Pages limit" not in out and f"{total:,}" not in out
+
+
 def test_report_on_a_missing_site_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = _report(capsys, tmp_path / "nothing", PAGES_LIMIT_BYTES)
     assert code == 1 and "does not exist" in out

@@ -52,7 +52,7 @@ MD5_HEX = 32
 @dataclass(frozen=True)
 class LocalFile:
     key: str  # the object key: prefix + POSIX path inside the site
-    path: Path
+    path: str  # the file on disk (a string: a year's site is ~85,000 of them)
     size: int
     md5: str
     mtime: int = 0  # modification time, ns
@@ -111,25 +111,35 @@ def parse_target(target: str) -> tuple[str, str]:
 def site_files(site: Path, prefix: str = "", known: Mapping[str, list] | None = None) -> list[LocalFile]:
     """Every regular file under ``site`` with its MD5 (symbolic links skipped, as Pages does).
     ``known``: key -> [size, modification time in ns, MD5] of the last deploy; a file of the same
-    size and time is not read again (the Actions cache restores times to the nanosecond)."""
+    size and time is not read again (the Actions cache restores times to the nanosecond).
+
+    ``os.scandir`` rather than ``Path`` walks: a year's site is ~85,000 files, and the directory
+    entry already says what is a file, so each costs one ``stat`` and no ``Path`` object."""
     files: list[LocalFile] = []
     known = known or {}
-    for folder, _dirs, names in os.walk(site):  # does not follow linked folders
-        for name in names:
-            path = Path(folder, name)
-            if path.is_symlink() or not path.is_file():
-                continue
-            key = prefix + path.relative_to(site).as_posix()
-            stat = path.stat()
-            seen = known.get(key)
-            if seen and seen[:2] == [stat.st_size, stat.st_mtime_ns]:
-                files.append(LocalFile(key, path, stat.st_size, seen[2], stat.st_mtime_ns))
-                continue
-            digest = hashlib.md5(usedforsecurity=False)
-            with path.open("rb") as handle:
-                while chunk := handle.read(1 << 20):
-                    digest.update(chunk)
-            files.append(LocalFile(key, path, stat.st_size, digest.hexdigest(), stat.st_mtime_ns, read=True))
+    stack = [(str(site), prefix)]
+    while stack:
+        folder, key_prefix = stack.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append((entry.path, f"{key_prefix}{entry.name}/"))
+                    continue
+                if not entry.is_file(follow_symlinks=False):
+                    continue  # symbolic links and special files
+                key = key_prefix + entry.name
+                stat = entry.stat(follow_symlinks=False)
+                seen = known.get(key)
+                if seen and seen[0] == stat.st_size and seen[1] == stat.st_mtime_ns:
+                    files.append(LocalFile(key, entry.path, stat.st_size, seen[2], stat.st_mtime_ns))
+                    continue
+                digest = hashlib.md5(usedforsecurity=False)
+                with open(entry.path, "rb") as handle:
+                    while chunk := handle.read(1 << 20):
+                        digest.update(chunk)
+                files.append(
+                    LocalFile(key, entry.path, stat.st_size, digest.hexdigest(), stat.st_mtime_ns, read=True)
+                )
     files.sort(key=lambda f: f.key)
     return files
 
@@ -234,7 +244,8 @@ def _upload(store: S3Store, uploads: list[LocalFile], workers: int, say: Callabl
     done = 0
 
     def put(item: LocalFile) -> None:
-        body = item.path.read_bytes()
+        with open(item.path, "rb") as handle:
+            body = handle.read()
         etag = store.put_object(item.key, body, object_headers(item.key))
         if etag and len(etag) == MD5_HEX and etag.lower() != item.md5:
             raise S3Error(f"PUT {item.key}: the store kept different bytes (ETag {etag}, MD5 {item.md5})")
