@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -82,8 +83,9 @@ def load_state(path: Path | None, out_dir: Path, version: str) -> IndexState | N
         )
         if manifest_hash((Path(out_dir) / "manifest.json").read_bytes()) != state.manifest:
             return None
+        present = set(os.listdir(Path(out_dir) / "t"))  # one listing, not a stat per shard
         for segment in state.segments:
-            if not all((Path(out_dir) / "t" / name).is_file() for name in segment.names):
+            if not present.issuperset(segment.names):
                 return None
         if state.segments and state.segments[-1].hi != len(state.numbers):
             return None
@@ -98,7 +100,13 @@ def load_state(path: Path | None, out_dir: Path, version: str) -> IndexState | N
 def save_state(path: Path | None, state: IndexState) -> None:
     if path is None:
         return
-    data = {"format": STATE_FORMAT, **asdict(state)}
+    data = {  # not dataclasses.asdict: it deep-copies every number's entry (25,000 at a year)
+        "format": STATE_FORMAT,
+        "version": state.version,
+        "numbers": state.numbers,
+        "segments": [asdict(segment) for segment in state.segments],
+        "manifest": state.manifest,
+    }
     try:
         write_atomic(path, json.dumps(data, ensure_ascii=False, separators=(",", ":")), durable=False)
     except OSError as exc:  # the next build is a full one; this one is fine

@@ -85,5 +85,5 @@ def release_file_mark(base: str, digest: str) -> str:
 
 
 def text_mark(base: str, body: str) -> str:
-    """A small file whose text is cheaper to make than to fingerprint otherwise (a sitemap shard)."""
+    """A file whose whole input fits in one string (a sitemap shard's entries)."""
     return hashlib.sha256(f"{base}\x00{body}".encode()).hexdigest()

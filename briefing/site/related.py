@@ -14,15 +14,14 @@ import hashlib
 import pickle
 from collections import defaultdict
 from collections.abc import Hashable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import NamedTuple
 
 from briefing.store import write_atomic
 
 
-@dataclass(frozen=True)
-class Item:
+class Item(NamedTuple):  # a tuple: 25,000 are made per build
     key: Hashable
     date: datetime
     tags: tuple[str, ...]
@@ -45,26 +44,29 @@ def related(
     """
     ordered = sorted(items, key=lambda i: i.date)
     position = {item.key: n for n, item in enumerate(ordered)}
+    tag_sets = [sorted(set(item.tags)) for item in ordered]
     postings: dict[str, list[int]] = defaultdict(list)
     for n, item in enumerate(ordered):
-        for tag in sorted(set(item.tags)):
+        for tag in tag_sets[n]:
             postings["t:" + tag].append(n)
         if item.ministry:
             postings["m:" + item.ministry].append(n)
 
-    running = hashlib.blake2b(f"{count}/{WINDOW}".encode(), digest_size=16)
+    # A result depends on the items' order, tags and ministries (closeness is counted in
+    # positions), so the running digest needs no dates: formatting 25,000 aware datetimes per
+    # build cost more than the rest of this loop.
+    running = hashlib.blake2b(f"{count}/{WINDOW}/order".encode(), digest_size=16)
     result: dict[Hashable, list[Hashable]] = {}
-    for item in ordered:
-        running.update(
-            repr((item.key, item.date.isoformat(), sorted(set(item.tags)), item.ministry)).encode()
-        )
+    for n, item in enumerate(ordered):
+        tags = tag_sets[n]
+        running.update(repr((item.key, tags, item.ministry)).encode())
         prefix = running.hexdigest()
         if known is not None and (kept := known.get(item.key)) and kept[0] == prefix:
             result[item.key] = list(kept[1])
             continue
         me = position[item.key]
         scores: dict[int, float] = defaultdict(float)
-        keys = ["t:" + t for t in sorted(set(item.tags))] + (["m:" + item.ministry] if item.ministry else [])
+        keys = ["t:" + t for t in tags] + (["m:" + item.ministry] if item.ministry else [])
         for key in keys:
             weight = 1.0 if key.startswith("m:") else 2.0
             plist = postings[key]

@@ -18,7 +18,9 @@ def sitemap_shards(pages: Sequence[str], dated: Iterable[tuple[str, date, str]])
     shards: dict[str, Urls] = defaultdict(list)
     shards["pages"] = [(url, None) for url in pages]
     for url, day, lastmod in dated:
-        shards[f"releases-{day:%Y-%m}"].append((url, lastmod))
+        shards[f"releases-{day.year:04d}-{day.month:02d}"].append(
+            (url, lastmod)
+        )  # not strftime: 25,000 a build
     return [
         (stem, shards[stem]) for stem in ["pages", *sorted((k for k in shards if k != "pages"), reverse=True)]
     ]

@@ -22,6 +22,7 @@ from briefing.article.view import ReleaseView, forget_source
 from briefing.search.client_index import SearchDocument, build_client_index
 from briefing.search.warm_up import warm_up
 from briefing.site.built_articles import BuiltArticles
+from briefing.site.collector import bulk
 from briefing.site.text import plain
 
 log = logging.getLogger(__name__)
@@ -99,7 +100,8 @@ def _write_index(pelican) -> None:
     settings = pelican.settings
     out_dir = Path(pelican.output_path) / settings.get("SEARCH_INDEX_DIR", "search")
     cache_dir = _cache_dir(settings)
-    documents = [document_for(article) for article in _built.articles]
+    with bulk():  # a document per release, kept until the index is written
+        documents = [document_for(article) for article in _built.articles]
     report = build_client_index(documents, out_dir, cache_dir)
     log.info("%s", report.line())
 

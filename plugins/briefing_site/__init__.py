@@ -33,6 +33,7 @@ from pelican import signals
 
 from briefing.categories import CATEGORIES
 from briefing.site.cards import site_cards, write_cards
+from briefing.site.collector import bulk
 
 from .context import archive_context, limit_taxonomies, link_articles, link_related
 from .feeds import write_feeds
@@ -69,11 +70,12 @@ def _prepare(generator) -> None:
     """article_generator_finalized: links, views, tag pages, related releases, ministries and
     digests, before any page is written."""
     settings, articles = generator.settings, generator.articles
-    link_articles(articles, _data_dir(settings), settings.get("ORIGINAL_TEXT_FILES", True))
-    limit_taxonomies(generator, settings.get("TAG_MIN_ARTICLES", 3))
-    cache = Path(_cache_dir(settings, "related")) / "related.pickle"
-    link_related(articles, settings.get("RELATED_COUNT", 4), cache)
-    generator.context.update(archive_context(articles, generator.dates, settings))
+    with bulk():  # what is set here lives until the build ends
+        link_articles(articles, _data_dir(settings), settings.get("ORIGINAL_TEXT_FILES", True))
+        limit_taxonomies(generator, settings.get("TAG_MIN_ARTICLES", 3))
+        cache = Path(_cache_dir(settings, "related")) / "related.pickle"
+        link_related(articles, settings.get("RELATED_COUNT", 4), cache)
+        generator.context.update(archive_context(articles, generator.dates, settings))
 
 
 def _write_output(generator, writer) -> None:

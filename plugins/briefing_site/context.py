@@ -67,10 +67,11 @@ def limit_taxonomies(generator, minimum: int) -> None:
     generator.context["tags"] = list(tag_pages.items())  # the tag index lists only those
     generator.context["briefing_tag_pages"] = tag_pages
     generator.tags = defaultdict(list)
-    linked: dict[int, set[str]] = defaultdict(set)  # by article: the slugs of its tags with a page
+    linked: dict[int, list[str]] = defaultdict(list)  # by article: the slugs of its tags with a page
     for tag, rows in tag_pages.items():
+        slug = tag.slug  # a property: once per tag, not once per release
         for article in rows:
-            linked[id(article)].add(tag.slug)
+            linked[id(article)].append(slug)
     none: frozenset[str] = frozenset()
     for article in generator.articles:
         slugs = linked.get(id(article))
@@ -85,7 +86,7 @@ def link_related(articles: list, count: int, cache: Path) -> None:
     """``article.related``: up to ``count`` earlier releases, reusing the last build's results."""
     by_key = {a.source_path: a for a in articles}
     items = [
-        Item(a.source_path, a.date, tuple(t.name for t in getattr(a, "tags", [])), a.ministry_name)
+        Item(a.source_path, a.date, tuple([t.name for t in getattr(a, "tags", ())]), a.ministry_name)
         for a in articles
     ]
     for key, keys in related_cached(items, count, cache).items():

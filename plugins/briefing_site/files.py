@@ -68,8 +68,8 @@ def write_sitemaps(generator, writer) -> None:
     ):
         name = f"sitemaps/{stem}.xml"
         index.append((absolute(settings, name), latest(urls)))
-        body = sitemap_xml(urls)
-        if not unchanged(writer, name, text_mark(base_of(writer), body)):
-            write_output(output / name, body)
+        # the shard's entries are its whole input: its XML is made only when they changed
+        if not unchanged(writer, name, text_mark(base_of(writer), repr(urls))):
+            write_output(output / name, sitemap_xml(urls))
     write_output(output / "sitemap.xml", sitemap_index_xml(index))
     write_output(output / "robots.txt", robots_txt(absolute(settings, "sitemap.xml")))

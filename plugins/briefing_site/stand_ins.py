@@ -26,6 +26,7 @@ from pelican.contents import Article
 from pelican.urlwrappers import Author, Category, Tag
 from pelican.utils import order_content
 
+from briefing.site.collector import bulk
 from briefing.site.standins import (
     Folder,
     Plan,
@@ -60,7 +61,8 @@ def skip_unchanged(generator) -> None:
     excludes = list(settings["ARTICLE_EXCLUDES"])
     files = generator.get_files(settings["ARTICLE_PATHS"], exclude=excludes)
     key = settings_key(settings, pelican.__version__)
-    state = State(Path(settings["CACHE_PATH"]) / "briefing_site" / "standins", key)
+    with bulk():
+        state = State(Path(settings["CACHE_PATH"]) / "briefing_site" / "standins", key)
     enabled = settings.get("STAND_INS", True)
     run = _Run(state, plan(generator.path, files, state.folders if enabled else {}), excludes)
     settings["ARTICLE_EXCLUDES"] = [*excludes, *run.plan.cold_names]
@@ -146,10 +148,11 @@ def put_back(generator) -> None:
         generator.path, functools.partial(_read, generator), _taxonomy(settings), settings["FORMATTED_FIELDS"]
     )
     stand_ins = []
-    for kept in run.plan.cold:
-        for record in kept.records:
-            stand_ins.append(StandIn(record, run.shared))
-            generator.context["static_links"].update(record["static_links"])
+    with bulk():
+        for kept in run.plan.cold:
+            for record in kept.records:
+                stand_ins.append(StandIn(record, run.shared))
+                generator.context["static_links"].update(record["static_links"])
     generator.context["generated_content"].update((s.relative_source_path, s) for s in stand_ins)
     run.stand_ins = len(stand_ins)
     if stand_ins:

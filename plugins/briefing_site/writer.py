@@ -72,15 +72,17 @@ class ListingPage:
         self.total = total
         self.newer_url = urls.get(span.newer) if span.newer is not None else None
         self.older_url = urls.get(span.older) if span.older is not None else None
-        if items:
-            newest, oldest = items[0].date, items[-1].date
-            self.label = (
-                f"{oldest:%Y년 %-m월 %-d일}"
-                if oldest.date() == newest.date()
-                else f"{oldest:%Y년 %-m월 %-d일} – {newest:%Y년 %-m월 %-d일}"
-            )
-        else:
-            self.label = ""
+
+    @property
+    def label(self) -> str:
+        """The page's days, for its heading: made only for a page that is rendered."""
+        items = self.object_list
+        if not items:
+            return ""
+        newest, oldest = items[0].date, items[-1].date
+        if oldest.date() == newest.date():
+            return f"{oldest:%Y년 %-m월 %-d일}"
+        return f"{oldest:%Y년 %-m월 %-d일} – {newest:%Y년 %-m월 %-d일}"
 
     def has_previous(self) -> bool:
         return self.newer_url is not None
