@@ -14,9 +14,9 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from briefing.article.markdown import article_paths, read_meta
+from briefing.article.markdown import read_meta
 from briefing.settings import Settings
-from briefing.store import Store, StoreError, write_atomic
+from briefing.store import Store, StoreError, scan_months, write_atomic
 
 DEFAULT_NOTE = Path("cache") / "run-start.json"
 
@@ -62,10 +62,9 @@ def run_figures(settings: Settings, note: Path = DEFAULT_NOTE) -> RunFigures:
 
     store = Store(settings.data_dir)
     touched: set[str] = set()
-    for path in store.iter_paths():
-        figures.records_total += 1
-        if path.stat().st_mtime < started:
-            continue
+    stems, recent = scan_months(store.releases_dir, ".json", started)
+    figures.records_total = len(stems)
+    for path in recent:
         try:
             record = store.read(path)
         except StoreError as exc:
@@ -82,12 +81,10 @@ def run_figures(settings: Settings, note: Path = DEFAULT_NOTE) -> RunFigures:
             figures.failed_steps += 1
             figures.failures.append(f"{record.id}: " + "; ".join(f"{n} {r}".strip() for n, r in failed))
 
-    with_article: set[str] = set()
-    for path in article_paths(settings.content_dir):
-        figures.articles_total += 1
-        with_article.add(path.stem)
-        if path.stat().st_mtime < started:
-            continue
+    names, recent = scan_months(Path(settings.content_dir) / "releases", ".md", started)
+    figures.articles_total = len(names)
+    with_article = set(names)
+    for path in recent:
         meta = read_meta(path)
         figures.summaries += 1
         kind = meta.get("summary_kind", "")

@@ -92,3 +92,26 @@ def test_pages_url_for_project_user_and_custom_sites() -> None:
     assert publish_site_url({}) == ""
     with pytest.raises(ValueError):
         github_pages_url("no-slash")
+
+
+def test_scan_months_finds_what_glob_finds_and_only_the_recent_paths(tmp_path: Path) -> None:
+    from briefing.store import scan_months
+
+    root = tmp_path / "releases"
+    names = ["2026/10/a.json", "2026/11/b.json", "2026/11/c.json", "2027/01/d.json"]
+    for name in names:
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text("{}", encoding="utf-8")
+    (root / "2026/11/.hidden.json").write_text("{}", encoding="utf-8")  # Path.glob's * finds it
+    (root / "2026/11/notes.txt").write_text("", encoding="utf-8")
+    (root / "2026/stray.json").write_text("{}", encoding="utf-8")  # not in a month folder
+    (root / "2026/11/sub.json").mkdir()  # a folder, as glob would also list it
+    old = time.time() - 3600
+    for name in names[:2]:
+        os.utime(root / name, (old, old))
+
+    stems, recent = scan_months(root, ".json", time.time() - 60)
+    assert sorted(stems) == sorted(p.stem for p in root.glob("*/*/*.json"))
+    fresh = ["2026/11/.hidden.json", "2026/11/c.json", "2026/11/sub.json", "2027/01/d.json"]
+    assert recent == sorted(root / n for n in fresh)
+    assert scan_months(tmp_path / "missing", ".json", 0) == ([], [])
