@@ -116,3 +116,48 @@ def test_a_damaged_state_file_costs_a_read_of_its_folder(tmp_path: Path) -> None
     assert used is not None and 0 < used[0] < 90  # the other folders' releases are stand-ins
     assert _files(output) == first  # the damaged folder read again: the same site
     assert _build(content, output, data) == (90, 0)  # and kept again
+
+
+def test_a_saved_folder_shares_repeated_values_and_loads_equal(tmp_path: Path) -> None:
+    import pickle
+    from datetime import datetime, timedelta, timezone
+
+    from briefing.site.standins import Folder, State
+
+    def record(n: int) -> dict:
+        zone = timezone(timedelta(hours=9))  # a new tzinfo object per record, as a reader makes
+        return {
+            "values": {
+                "date": datetime(2026, 11, n, 9, tzinfo=zone),
+                "status": "published",
+                "title": "제목" * 30,
+            },
+            "absent": [],
+            "override": ["url", "save_as"],
+            "category": "💰 경제·산업",
+            "tags": [("반도체", "반도체"), ("수출", "수출")],
+            "authors": ["briefing"],
+            "metadata": {},
+            "metadata_same": ["title"],
+            "metadata_keys": tuple(f"key{i}" for i in range(20)),
+            "digest": f"d{n}",
+            "static_links": [],
+        }
+
+    originals = [record(n) for n in (1, 2, 3)]
+    state = State(tmp_path, "k")
+    state.save(Folder("releases/2026/11", {"a.md": "1"}, [record(n) for n in (1, 2, 3)]))
+    [saved] = tmp_path.glob("*.pickle")
+    loaded = State(tmp_path, "k").folders["releases/2026/11"].records
+    for before, after in zip(originals, loaded, strict=True):
+        assert (
+            after["values"] == before["values"]
+            and after["values"]["date"].isoformat() == before["values"]["date"].isoformat()
+        )
+        assert [tuple(t) for t in after["tags"]] == before["tags"] and list(after["override"]) == before[
+            "override"
+        ]
+    first, second = loaded[0], loaded[1]
+    assert first["metadata_keys"] is second["metadata_keys"] and first["tags"][0] is second["tags"][0]
+    assert first["values"]["date"].tzinfo is second["values"]["date"].tzinfo
+    assert len(saved.read_bytes()) < len(pickle.dumps(originals))  # the repeats are written once

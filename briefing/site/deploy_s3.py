@@ -38,6 +38,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from briefing.errors import DeployError
+from briefing.site.collector import bulk
 from briefing.site.object_headers import object_headers
 from briefing.site.s3_store import RemoteObject, S3Error, S3Store, StoreConfig
 from briefing.site.size import human_bytes
@@ -161,7 +162,9 @@ def _read_state(state: Path | None, identity: str) -> dict[str, list] | None:
 def _write_state(state: Path, identity: str, local: list[LocalFile]) -> None:
     objects = {f.key: [f.size, f.mtime, f.md5] for f in local}
     state.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(state, json.dumps({"target": identity, "objects": objects}, separators=(",", ":")))
+    # not fsynced: a lost record only means the next deploy lists the bucket
+    payload = json.dumps({"target": identity, "objects": objects}, separators=(",", ":"))
+    write_atomic(state, payload, durable=False)
 
 
 def plan_deploy(
@@ -202,7 +205,8 @@ def deploy_site(
         raise DeployError(str(exc)) from exc
     identity = f"{config.endpoint}/{bucket}/{prefix}"
     known = None if everything or verify else _read_state(state, identity)
-    local = site_files(site, prefix, known)
+    with bulk():  # a year's site is ~85,000 files, each a LocalFile until the deploy ends
+        local = site_files(site, prefix, known)
     result = DeployResult(target=target, files_total=len(local), bytes_total=sum(f.size for f in local))
     result.dry_run = dry_run
     result.files_read = sum(f.read for f in local)

