@@ -46,7 +46,8 @@ class RunFigures:
 
 def begin_run(settings: Settings, note: Path = DEFAULT_NOTE) -> None:
     """Note the release ids on disk and the time, before a run collects anything."""
-    ids = sorted(path.stem for path in Store(settings.data_dir).iter_paths())
+    stems, _ = scan_months(Store(settings.data_dir).releases_dir, ".json", float("inf"))
+    ids = sorted(stems)
     write_atomic(note, json.dumps({"started_at": time.time(), "ids": ids}) + "\n")
 
 
