@@ -57,3 +57,16 @@ def test_tags_are_weighed_against_the_archive() -> None:
     assert weighed[0] != "청년" and "주거" in weighed[:2]
     assert all(t in title + text for t in weighed)
     assert not {"확대", "발표", "지원"} & set(weighed)  # verbal nouns are never tags
+
+
+def test_title_frequencies_weigh_against_the_newest_titles_only() -> None:
+    from briefing.summarize.tags import RECENT_TITLES
+
+    old = [f"반도체 수출 {n}" for n in range(50)]
+    recent = [f"청년 주거 지원 {n}" for n in range(RECENT_TITLES)]
+    frequencies = TitleFrequencies.of(old + recent)
+    assert frequencies.documents == RECENT_TITLES
+    assert frequencies.count("반도체") == 0 and frequencies.count("청년") == RECENT_TITLES
+    assert frequencies.idf("반도체") > frequencies.idf("청년")
+    few = TitleFrequencies.of(old)  # under the window: every title counts
+    assert few.documents == 50 and few.count("반도체") == 50

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -45,16 +45,22 @@ _STOP = _words(
 _TITLE_NOTE = re.compile(r"\s*[(\[][^()\[\]]{1,20}[)\]]\s*$")  # "(샘플 보도자료)", "(종합)"
 
 
+RECENT_TITLES = 5000  # about ten weeks of releases at ~70 a day
+
+
 @dataclass
 class TitleFrequencies:
-    """In how many titles of the run a term occurs (its document frequency over the archive).
+    """In how many of the archive's latest titles a term occurs (its document frequency).
 
     Titles are only collected; a term is counted when a tag candidate asks for it (a substring
-    count over all titles joined, remembered per term), so a run that writes no extract pays
-    nothing and one that writes thousands never runs the analyser over ten thousand titles.
+    count over the titles joined, remembered per term), so a run that writes no extract pays
+    nothing and one that writes thousands never runs the analyser over ten thousand titles. Only
+    the newest ``RECENT_TITLES`` added are kept (the runner adds them oldest month first): how
+    common a term is now is what a new release's tags should be weighed against, and a run's
+    counting then costs the same at a year of releases as at ten weeks.
     """
 
-    titles: list[str] = field(default_factory=list)
+    titles: deque[str] = field(default_factory=lambda: deque(maxlen=RECENT_TITLES))
     _joined: str = ""
     _counts: dict[str, int] = field(default_factory=dict)
 
