@@ -36,6 +36,7 @@ from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from briefing.errors import DeployError
 from briefing.site.collector import bulk
@@ -50,8 +51,7 @@ ENTRY_SUFFIXES = (".html", ".htm", ".xml", ".json", ".txt", ".webmanifest")
 MD5_HEX = 32
 
 
-@dataclass(frozen=True)
-class LocalFile:
+class LocalFile(NamedTuple):  # a tuple: a year's site is ~85,000 of them
     key: str  # the object key: prefix + POSIX path inside the site
     path: str  # the file on disk (a string: a year's site is ~85,000 of them)
     size: int

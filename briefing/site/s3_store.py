@@ -20,6 +20,7 @@ import os
 import time
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from typing import NamedTuple
 from urllib.parse import urlsplit
 from xml.etree.ElementTree import Element
 
@@ -58,8 +59,7 @@ class S3Error(DeployError):
         }
 
 
-@dataclass(frozen=True)
-class RemoteObject:
+class RemoteObject(NamedTuple):  # a tuple: a year's listing is ~85,000 of them
     key: str
     etag: str  # without quotes; the MD5 hex of the body for single-part uploads
     size: int
