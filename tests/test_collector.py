@@ -6,7 +6,7 @@ from __future__ import annotations
 import gc
 import weakref
 
-from briefing.site.collector import bulk
+from briefing.site.collector import bulk, thaw
 
 
 class Node:
@@ -27,7 +27,7 @@ def test_bulk_pauses_then_freezes_and_later_cycles_are_still_collected() -> None
     del garbage
     gc.collect()
     assert gone() is None  # made after the freeze: collected as usual
-    gc.unfreeze()
+    thaw()
 
 
 def test_bulk_leaves_a_disabled_collector_disabled_even_on_error() -> None:
@@ -42,3 +42,16 @@ def test_bulk_leaves_a_disabled_collector_disabled_even_on_error() -> None:
     finally:
         gc.enable()
         gc.unfreeze()
+
+
+def test_thaw_gives_frozen_objects_back_to_the_collector() -> None:
+    with bulk():
+        frozen = Node()
+    gone = weakref.ref(frozen)
+    del frozen
+    gc.collect()
+    assert gone() is not None  # a frozen cycle outlives a collection
+    thaw()
+    assert gc.get_freeze_count() == 0
+    gc.collect()
+    assert gone() is None  # a later build's thaw lets it go

@@ -7,7 +7,8 @@ a quarter, so loading 25,000 releases paid for walking them several times over (
 stand-ins took 1.0 s with the collector on, 0.2 s without). :func:`bulk` turns it off while a
 step makes objects that live until the process ends, then moves everything alive into the
 permanent generation (``gc.freeze``): later passes skip it, and garbage made afterwards is
-collected as usual.
+collected as usual. A process that builds again (``pelican --autoreload``, a test run) calls
+:func:`thaw` when a build starts, so what an earlier build froze can be collected again.
 """
 
 from __future__ import annotations
@@ -28,3 +29,8 @@ def bulk() -> Iterator[None]:
         gc.freeze()
         if enabled:
             gc.enable()
+
+
+def thaw() -> None:
+    """Give what earlier builds of this process froze back to the collector."""
+    gc.unfreeze()

@@ -33,7 +33,7 @@ from pelican import signals
 
 from briefing.categories import CATEGORIES
 from briefing.site.cards import site_cards, write_cards
-from briefing.site.collector import bulk
+from briefing.site.collector import bulk, thaw
 
 from .context import archive_context, limit_taxonomies, link_articles, link_related
 from .feeds import write_feeds
@@ -103,6 +103,11 @@ def _write_cards(pelican) -> None:
         log.info("briefing_site: %d share cards drawn", len(written))
 
 
+def _new_build(generator) -> None:
+    """article_generator_init: what an earlier build in this process froze can be collected."""
+    thaw()
+
+
 def _writer_class(pelican) -> type:
     """get_writer: the Writer that renders only what changed."""
     return SiteWriter
@@ -125,6 +130,7 @@ def register() -> None:
     signals.finalized.connect(_finish)
     signals.finalized.connect(_write_cards)
     signals.generator_init.connect(_add_helpers)
+    signals.article_generator_init.connect(_new_build)
     signals.article_generator_init.connect(skip_unchanged)
     signals.article_generator_pretaxonomy.connect(put_back)
     signals.finalized.connect(report)
