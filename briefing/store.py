@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 def scan_months(root: Path, suffix: str, since: float) -> tuple[list[str], list[Path]]:
     """The stems of every ``root/*/*/*<suffix>`` entry (as ``Path.glob`` finds them), and, sorted,
     the paths of those modified at or after ``since``.
+
     One ``scandir`` per folder and no ``Path`` for an old file: a run's report looks at a year's
     25,000 files to find the few it touched."""
     stems: list[str] = []

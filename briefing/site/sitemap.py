@@ -18,9 +18,8 @@ def sitemap_shards(pages: Sequence[str], dated: Iterable[tuple[str, date, str]])
     shards: dict[str, Urls] = defaultdict(list)
     shards["pages"] = [(url, None) for url in pages]
     for url, day, lastmod in dated:
-        shards[f"releases-{day.year:04d}-{day.month:02d}"].append(
-            (url, lastmod)
-        )  # not strftime: 25,000 a build
+        # the month by its numbers, not strftime: 25,000 of them a build at a year
+        shards[f"releases-{day.year:04d}-{day.month:02d}"].append((url, lastmod))
     return [
         (stem, shards[stem]) for stem in ["pages", *sorted((k for k in shards if k != "pages"), reverse=True)]
     ]
