@@ -165,6 +165,22 @@ class Store:
     def iter_paths(self) -> Iterator[Path]:
         yield from sorted(self.releases_dir.glob("*/*/*.json"))
 
+    def relpaths(self) -> list[str]:
+        """Every record's path under ``releases_dir`` (``YYYY/MM/<name>.json``): the files
+        :meth:`iter_paths` yields, in its order, as strings. One ``scandir`` per folder and no
+        ``Path`` per record: a run lists a year's 25,000 records to find the few it works on."""
+        out: list[str] = []
+        for level in _subfolders(str(self.releases_dir)):
+            for month in _subfolders(level):
+                try:
+                    with os.scandir(month) as entries:
+                        names = sorted(e.name for e in entries if e.name.endswith(".json"))
+                except OSError:
+                    continue
+                prefix = f"{os.path.basename(level)}/{os.path.basename(month)}/"
+                out.extend(prefix + name for name in names)
+        return out
+
     def iter_records(self) -> Iterator[ReleaseRecord]:
         """Every readable record, oldest month first; unreadable ones are logged and skipped."""
         for path in self.iter_paths():
@@ -184,8 +200,13 @@ class Store:
             log.error("state file %s unreadable (%s); starting from empty state", path, exc)
             return {}
 
-    def write_state(self, name: str, state: dict[str, Any]) -> bool:
-        text = json.dumps(state, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    def write_state(self, name: str, state: dict[str, Any], *, compact: bool = False) -> bool:
+        """``compact``: one line without indentation, for a large state file (JSON's C encoder,
+        several times faster than the indenting one; half the time to read back)."""
+        if compact:
+            text = json.dumps(state, ensure_ascii=False, separators=(",", ":"), sort_keys=True) + "\n"
+        else:
+            text = json.dumps(state, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
         return write_atomic(self.state_dir / f"{name}.json", text)
 
     # --- one run at a time

@@ -91,4 +91,4 @@ class Checked:
         """Write the manifest when it changed; True when written."""
         if self.new == self.old:
             return False
-        return self.store.write_state(NAME, {"key": self.key, "entries": self.new})
+        return self.store.write_state(NAME, {"key": self.key, "entries": self.new}, compact=True)

@@ -168,19 +168,18 @@ class _Run:
     def plan(self) -> list[_Job]:
         """Write what needs no model (no-text notices, offline extracts); return the model jobs."""
         jobs: list[_Job] = []
-        base = len(str(self.store.releases_dir)) + 1
-        relpaths = {path: str(path)[base:] for path in self.store.iter_paths()}  # glob's own prefix
-        files = {relpath: self.paths.of(relpath) for relpath in relpaths.values()}
+        relpaths = self.store.relpaths()
+        files = {relpath: self.paths.of(relpath) for relpath in relpaths}
         if not self.force:
             self.checked.look_up((f for three in files.values() for f in three), self.paths.folders)
-        for path, relpath in relpaths.items():
+        for relpath in relpaths:
             title = None if self.force else self.checked.title_if_current(relpath, files[relpath])
             if title is not None:
                 self.titles.add(title)
                 self.report.cached += 1
                 continue
             try:
-                record = self.store.read(path)
+                record = self.store.read(self.store.releases_dir / relpath)
             except StoreError as exc:
                 log.error("%s", exc)
                 continue
