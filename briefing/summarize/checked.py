@@ -15,10 +15,10 @@ goes through the full decision, which records the result again.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+import os
 from pathlib import Path
 
-from briefing.blobs import blob_ids, file_blob_id
+from briefing.blobs import blob_ids, file_blob_id, head_view, index_blob_ids
 from briefing.store import Store
 
 NAME = "summarized"
@@ -44,23 +44,68 @@ class ReleaseFiles:
 
 
 class Checked:
-    """The manifest of one run: what the last run recorded, and what this run confirms."""
+    """The manifest of one run: what the last run recorded, and what this run confirms.
+
+    Beside the entries, the manifest keeps per month (``YYYY/MM``) git's three tree ids at
+    ``HEAD`` (records, summaries, articles) when every entry of that month was found up to date
+    with the files of ``HEAD`` (their ids from git's index, nothing of that month changed or
+    written by the run). A later run whose ``HEAD`` has the same three trees for that month, with
+    nothing there changed since, takes the month's entries without looking at one file: the bytes
+    are those the entries were found current with (:class:`briefing.blobs.HeadView`). The other
+    months are looked up as before; a shallow checkout has every tree this needs."""
 
     def __init__(self, store: Store, key: str) -> None:
         self.store = store
         self.key = f"{VERSION}\x00{key}"
         saved = store.read_state(NAME)
-        entries = saved.get("entries") if saved.get("key") == self.key else None
+        current = saved.get("key") == self.key
+        entries = saved.get("entries") if current else None
         self.old: dict[str, list[str]] = entries if isinstance(entries, dict) else {}
+        months = saved.get("months") if current else None
+        self.old_months: dict[str, list[str]] = months if isinstance(months, dict) else {}
         self.new: dict[str, list[str]] = {}
         self.ids: dict[str, str | None] = {}
+        self.trees: dict[str, list[str]] = {}  # month -> its three trees at HEAD (all three known)
+        self.trusted: set[str] = set()  # months whose entries hold without a look at their files
+        self.unsure: set[str] = set()  # months not to record: a file hashed, changed or written
 
-    def look_up(self, paths: Iterable[str | Path], folders: Iterable[str | Path]) -> None:
-        """The blob ids of ``paths`` (all under ``folders``) at once, from git's index where it
-        can tell (:mod:`briefing.blobs`): a year's files are then not read one by one. Nothing to
-        compare with (a first run, a new version): nothing looked up."""
-        if self.old:
-            self.ids.update(blob_ids(paths, folders))
+    def look_up(self, files: dict[str, tuple[str, str, str]], folders: tuple[Path, Path, Path]) -> None:
+        """The blob ids of the ``files`` of each release (by relpath; all under ``folders``) at once,
+        from git's index where it can tell (:mod:`briefing.blobs`); none for the months git says are
+        as the last run recorded them. Nothing to compare with (a first run, a new version):
+        nothing looked up."""
+        if not self.old:
+            return
+        months = {relpath: relpath.rpartition("/")[0] for relpath in files}
+        view = head_view(folders)
+        if view is None:
+            self.unsure.update(months.values())
+            self.ids.update(blob_ids((f for three in files.values() for f in three), folders))
+            return
+        self.unsure.update(view.changed)
+        for month in set(months.values()):
+            trees = [tree for folder in folders if (tree := view.tree(folder, month))]
+            if len(trees) == len(folders):
+                self.trees[month] = trees
+                if month not in view.changed and self.old_months.get(month) == trees:
+                    self.trusted.add(month)
+            else:
+                self.unsure.add(month)
+        rest = sorted({m for m in months.values() if m not in self.trusted})
+        # git is asked of the months looked up, or of the whole folders when they are most of them
+        asked = (
+            folders if len(rest) > len(self.trusted) else [os.path.join(f, m) for m in rest for f in folders]
+        )
+        known = index_blob_ids(asked)
+        for relpath, three in files.items():
+            if months[relpath] in self.trusted:
+                continue
+            for path in three:
+                blob = known.get(path)
+                if blob is None:
+                    blob = file_blob_id(path)
+                    self.unsure.add(months[relpath])
+                self.ids[path] = blob
 
     def _digest(self, paths: tuple[str | Path, ...], fresh: bool = False) -> str | None:
         """One id for the files ``paths`` (in order); None when one cannot be read. ``fresh``:
@@ -76,19 +121,22 @@ class Checked:
         if not (isinstance(entry, list) and len(entry) == 2):
             return None
         digest, title = entry
-        if self._digest(paths) != digest:
+        if relpath.rpartition("/")[0] not in self.trusted and self._digest(paths) != digest:
             return None
         self.new[relpath] = entry
         return title
 
     def confirm(self, relpath: str, paths: tuple[str | Path, ...], title: str) -> None:
         """Record that the release at ``relpath`` is up to date with its files as they are now."""
+        self.unsure.add(relpath.rpartition("/")[0])  # written, or decided in full: not HEAD's files
         digest = self._digest(paths, fresh=True)
         if digest is not None:
             self.new[relpath] = [digest, title]
 
     def save(self) -> bool:
         """Write the manifest when it changed; True when written."""
-        if self.new == self.old:
+        months = {m: trees for m, trees in self.trees.items() if m not in self.unsure}
+        if self.new == self.old and months == self.old_months:
             return False
-        return self.store.write_state(NAME, {"key": self.key, "entries": self.new}, compact=True)
+        state = {"key": self.key, "entries": self.new, "months": months}
+        return self.store.write_state(NAME, state, compact=True)

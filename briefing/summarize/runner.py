@@ -171,7 +171,7 @@ class _Run:
         relpaths = self.store.relpaths()
         files = {relpath: self.paths.of(relpath) for relpath in relpaths}
         if not self.force:
-            self.checked.look_up((f for three in files.values() for f in three), self.paths.folders)
+            self.checked.look_up(files, self.paths.folders)
         for relpath in relpaths:
             title = None if self.force else self.checked.title_if_current(relpath, files[relpath])
             if title is not None:
