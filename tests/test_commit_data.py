@@ -121,3 +121,25 @@ def test_run_times_alone_make_no_commit_but_counters_do(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert git(remote, "rev-parse", "main") != before
     assert "sources.json" in git(remote, "show", "--name-only", "--format=", "main")
+
+
+def test_the_commit_is_the_index_on_the_branch_as_git_commit_makes_it(tmp_path: Path) -> None:
+    remote, first, _ = make_clones(tmp_path)
+    before = git(first, "rev-parse", "HEAD")
+    (first / "data" / "releases" / "b.json").write_text("{}\n")
+    (first / "data" / "releases" / "a.json").write_text('{"changed": 1}\n')
+    (first / "README").write_text("a local edit, not part of the archive\n")
+    result = run_script(first, tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    head = git(first, "rev-parse", "HEAD")
+    assert git(first, "rev-parse", "main") == head == git(remote, "rev-parse", "main")  # the branch moved
+    assert git(first, "rev-parse", "HEAD^") == before
+    message = git(first, "log", "-1", "--format=%B", "HEAD")
+    assert message == (
+        "Archive: 1 new release record(s), 0 article file(s) [skip ci]\n\n"
+        "Written by the scheduled publish run: 2 files changed, 2 insertions(+), 1 deletion(-)"
+    )
+    assert git(first, "log", "-1", "--format=%an <%ae>|%cn", "HEAD").startswith("github-actions[bot] <")
+    # the index and the work tree agree with the commit; the README edit is left as it was
+    assert git(first, "status", "--porcelain") == "M README"
+    assert "commit: Archive: 1 new" in git(first, "reflog", "-1", "--format=%gs", "main")
