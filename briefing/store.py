@@ -28,12 +28,16 @@ def scan_months(root: Path, suffix: str, since: float) -> tuple[list[str], list[
     the paths of those modified at or after ``since``.
 
     One ``scandir`` per folder and no ``Path`` for an old file: a run's report looks at a year's
-    25,000 files to find the few it touched."""
+    25,000 files to find the few it touched. A month folder modified before ``since`` is not
+    looked into file by file: every file written there since was renamed into it
+    (:func:`write_atomic`, as git's checkout creates its files anew), which sets the folder's time;
+    only a file rewritten in place, which no step does, would go unseen."""
     stems: list[str] = []
     recent: list[Path] = []
     for level in _subfolders(str(root)):
         for month in _subfolders(level):
             try:
+                fresh = os.stat(month).st_mtime >= since
                 entries = os.scandir(month)
             except OSError:
                 continue
@@ -43,6 +47,8 @@ def scan_months(root: Path, suffix: str, since: float) -> tuple[list[str], list[
                     if not name.endswith(suffix) or len(name) == len(suffix):
                         continue
                     stems.append(name[: -len(suffix)])
+                    if not fresh:
+                        continue
                     try:
                         if entry.stat().st_mtime >= since:
                             recent.append(Path(entry.path))

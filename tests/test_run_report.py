@@ -115,3 +115,25 @@ def test_scan_months_finds_what_glob_finds_and_only_the_recent_paths(tmp_path: P
     fresh = ["2026/11/.hidden.json", "2026/11/c.json", "2026/11/sub.json", "2027/01/d.json"]
     assert recent == sorted(root / n for n in fresh)
     assert scan_months(tmp_path / "missing", ".json", 0) == ([], [])
+
+
+def test_scan_months_looks_into_the_month_folders_written_since(tmp_path: Path) -> None:
+    from briefing.store import scan_months, write_atomic
+
+    root = tmp_path / "releases"
+    for name in ("2026/10/a.json", "2026/11/b.json", "2026/12/c.json"):
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text("{}", encoding="utf-8")
+    old = time.time() - 3600
+    for month in ("2026/10", "2026/11", "2026/12"):
+        for path in (*(root / month).iterdir(), root / month):
+            os.utime(path, (old, old))
+    since = time.time() - 60
+    write_atomic(root / "2026/10/a.json", '{"rewritten": 1}')  # renamed into place: its folder's time moves
+    write_atomic(root / "2026/11/new.json", "{}")
+    # a file made recent without its folder (rewritten in place, which no step does) is not looked at
+    os.utime(root / "2026/12/c.json")
+    os.utime(root / "2026/12", (old, old))
+    stems, recent = scan_months(root, ".json", since)
+    assert sorted(stems) == ["a", "b", "c", "new"]
+    assert recent == [root / "2026/10/a.json", root / "2026/11/new.json"]
