@@ -306,6 +306,9 @@ def test_the_record_follows_each_deploy_and_an_old_or_damaged_one_means_a_listin
     # one page changed and one removed: the record alone says what to send and what to delete
     pages[2].write_text("<p>release 2, corrected</p>", encoding="utf-8")
     shutil.rmtree(pages[3].parent)
+    kept = state.read_bytes()
+    dry = deploy_site(site, target, env=env, state=state, dry_run=True)
+    assert dry.files_uploaded == dry.files_deleted == 1 and state.read_bytes() == kept  # nothing sent
     changed = deploy_site(site, target, env=env, state=state)
     assert not changed.listed and changed.uploaded == [prefix + "releases/r2/index.html"]
     assert changed.files_deleted == 1 and changed.files_total == len(pages) - 1
@@ -320,6 +323,10 @@ def test_the_record_follows_each_deploy_and_an_old_or_damaged_one_means_a_listin
         assert {o.key: o.etag for o in store.list_objects(prefix)} == expected
     after = deploy_site(site, target, env=env, state=state)
     assert (after.files_read, after.files_uploaded, after.files_deleted) == (0, 0, 0)
+    # --all: every file read and sent again, and the record made whole from them
+    everything = deploy_site(site, target, env=env, state=state, everything=True)
+    assert everything.listed and everything.files_uploaded == everything.files_read == len(expected)
+    assert read_record(state, identity) == record
 
     # a damaged record (one byte flipped): listed again, nothing sent, a whole record written
     raw = bytearray(state.read_bytes())
