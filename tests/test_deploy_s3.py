@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -19,10 +20,11 @@ from pathlib import Path
 
 import pytest
 
-from briefing.site.deploy_s3 import DeployError, deploy_site, parse_target, plan_deploy, site_files
+from briefing.site.deploy_record import FORMAT, Record, read_record, write_record
+from briefing.site.deploy_s3 import DeployError, deploy_site, parse_target, plan_deploy, scan_site
 from briefing.site.object_headers import DAY, IMMUTABLE, SHORT, object_headers
 from briefing.site.s3_signing import EMPTY_SHA256, Credentials, sign
-from briefing.site.s3_store import RemoteObject, S3Store, StoreConfig
+from briefing.site.s3_store import S3Store, StoreConfig
 from briefing.store import Store
 from briefing.testing.s3server import S3Server, rclone_binary, s3_server
 from briefing.testing.synthetic import generate_records, write_synthetic_articles
@@ -104,16 +106,50 @@ def test_targets_and_the_plan(tmp_path: Path) -> None:
     (tmp_path / "a").mkdir()
     (tmp_path / "a" / "same.css").write_text("x")
     (tmp_path / "index.html").write_text("new")
-    local = site_files(tmp_path, "p/")
+    scan = scan_site(tmp_path, "p/")
+    assert sorted(scan.keys) == ["p/a/same.css", "p/index.html"] and scan.bytes_total == 4
     remote = {
-        "p/a/same.css": RemoteObject("p/a/same.css", hashlib.md5(b"x").hexdigest(), 1),
-        "p/index.html": RemoteObject("p/index.html", hashlib.md5(b"old").hexdigest(), 3),
-        "p/gone.html": RemoteObject("p/gone.html", "0" * 32, 1),
+        "p/a/same.css": hashlib.md5(b"x").hexdigest(),
+        "p/index.html": hashlib.md5(b"old").hexdigest(),
+        "p/gone.html": "0" * 32,
     }
-    plan = plan_deploy(local, remote)
+    plan = plan_deploy(scan, remote)
     assert [f.key for f in plan.uploads] == ["p/index.html"]
     assert plan.deletes == ["p/gone.html"] and plan.unchanged == 1
-    assert len(plan_deploy(local, remote, everything=True).uploads) == 2
+    assert len(plan_deploy(scan, remote, everything=True).uploads) == 2
+    # with a record, a file of the same size and time is not read (nor planned: the object is it)
+    stamps = {f.key: f.stamp for f in scan.fresh if f.key == "p/a/same.css"}
+    again = scan_site(tmp_path, "p/", stamps)
+    assert [f.key for f in again.fresh] == ["p/index.html"] and len(again.keys) == 2
+
+
+def test_the_record_reads_back_and_a_damaged_one_reads_as_none(tmp_path: Path) -> None:
+    path, target = tmp_path / "cache" / "deploy-s3.json", "http://127.0.0.1:9/site/p/"
+    record = Record(target)
+    record.put("p/index.html", "3 1796270857241239632", "a" * 32)
+    record.put("p/검색/한글 이름.html", "12 5", "b" * 32)
+    write_record(path, record)
+    assert read_record(path, target) == record
+    assert read_record(path, "http://127.0.0.1:10/site/p/") is None  # another endpoint
+    whole = path.read_bytes()
+    for damaged in (
+        whole[:-1],  # truncated
+        whole.replace(b"a" * 32, b"a" * 31 + b"c"),  # one byte changed: the CRC catches it
+        whole + b"\nextra",
+        b'{"target": "' + target.encode() + b'", "objects": {}}',  # the JSON record of before
+        b"",
+        b"\xff\xfe" * 10,
+    ):
+        path.write_bytes(damaged)
+        assert read_record(path, target) is None
+    empty = Record(target)
+    write_record(path, empty)
+    assert read_record(path, target) == empty
+    # a key the line format cannot hold: no record at all rather than a stale one
+    record.put("p/two\nlines.html", "1 1", "c" * 32)
+    write_record(path, record)
+    assert not path.exists() and read_record(path, target) is None
+    assert read_record(tmp_path / "missing.json", target) is None
 
 
 def test_settings_come_from_the_sdk_environment() -> None:
@@ -234,6 +270,71 @@ def test_with_the_last_deploys_record_only_changed_files_are_read(server: S3Serv
     state.write_text("{not json", encoding="utf-8")  # a broken record: listed, nothing lost
     broken = deploy_site(output, target, env=env, state=state)
     assert broken.listed and broken.files_uploaded == 0
+
+
+@needs_rclone
+def test_the_record_follows_each_deploy_and_an_old_or_damaged_one_means_a_listing(
+    server: S3Server, tmp_path: Path
+) -> None:
+    site, state = tmp_path / "output", tmp_path / "cache" / "deploy-s3.json"
+    pages = [site / "index.html", *(site / "releases" / f"r{i}" / "index.html" for i in range(1, 7))]
+    for i, page in enumerate(pages):
+        page.parent.mkdir(parents=True, exist_ok=True)
+        page.write_text(f"<p>release {i}</p>", encoding="utf-8")
+    env, target, prefix = server.env(), "s3://keep/followed", "followed/"
+    # a record in the JSON format of before session 18: not trusted, the bucket is listed once
+    identity = f"{server.endpoint}/keep/{prefix}"
+    state.parent.mkdir(parents=True)
+    state.write_text(json.dumps({"target": identity, "objects": {}}), encoding="utf-8")
+    first = deploy_site(site, target, env=env, state=state)
+    assert first.listed and first.files_uploaded == len(pages)
+    assert json.loads(state.read_bytes().split(b"\n", 1)[0])["format"] == FORMAT
+
+    # nothing changed: nothing read, nothing sent, and the record is not written again
+    written = state.stat().st_mtime_ns
+    quiet = deploy_site(site, target, env=env, state=state)
+    assert not quiet.listed and (quiet.files_read, quiet.files_uploaded) == (0, 0)
+    assert state.stat().st_mtime_ns == written
+
+    # a file rewritten with the same bytes: read once, not sent, and its new time recorded
+    pages[1].write_text("<p>release 1</p>", encoding="utf-8")
+    os.utime(pages[1], ns=(1, pages[1].stat().st_mtime_ns + 1_000_000_000))
+    same = deploy_site(site, target, env=env, state=state)
+    assert (same.files_read, same.files_uploaded) == (1, 0)
+    assert deploy_site(site, target, env=env, state=state).files_read == 0
+
+    # one page changed and one removed: the record alone says what to send and what to delete
+    pages[2].write_text("<p>release 2, corrected</p>", encoding="utf-8")
+    shutil.rmtree(pages[3].parent)
+    kept = state.read_bytes()
+    dry = deploy_site(site, target, env=env, state=state, dry_run=True)
+    assert dry.files_uploaded == dry.files_deleted == 1 and state.read_bytes() == kept  # nothing sent
+    changed = deploy_site(site, target, env=env, state=state)
+    assert not changed.listed and changed.uploaded == [prefix + "releases/r2/index.html"]
+    assert changed.files_deleted == 1 and changed.files_total == len(pages) - 1
+    expected = {
+        prefix + p.relative_to(site).as_posix(): hashlib.md5(p.read_bytes()).hexdigest()
+        for p in pages
+        if p.exists()
+    }
+    record = read_record(state, identity)
+    assert record is not None and record.md5s == expected
+    with S3Store(StoreConfig.from_env(env), "keep") as store:
+        assert {o.key: o.etag for o in store.list_objects(prefix)} == expected
+    after = deploy_site(site, target, env=env, state=state)
+    assert (after.files_read, after.files_uploaded, after.files_deleted) == (0, 0, 0)
+    # --all: every file read and sent again, and the record made whole from them
+    everything = deploy_site(site, target, env=env, state=state, everything=True)
+    assert everything.listed and everything.files_uploaded == everything.files_read == len(expected)
+    assert read_record(state, identity) == record
+
+    # a damaged record (one byte flipped): listed again, nothing sent, a whole record written
+    raw = bytearray(state.read_bytes())
+    raw[-3] ^= 1
+    state.write_bytes(bytes(raw))
+    damaged = deploy_site(site, target, env=env, state=state)
+    assert damaged.listed and (damaged.files_uploaded, damaged.files_deleted) == (0, 0)
+    assert read_record(state, identity) == record
 
 
 @needs_rclone

@@ -29,9 +29,11 @@ def _files(output: Path) -> dict[str, bytes]:
     return {p.relative_to(output).as_posix(): p.read_bytes() for p in output.rglob("*") if p.is_file()}
 
 
-def _build(content: Path, output: Path, data: Path, **extra: object) -> tuple[int, int] | None:
+def _build(
+    content: Path, output: Path, data: Path, log: list[str] | None = None, **extra: object
+) -> tuple[int, int] | None:
     """Build; the stand-ins line of the log as (stand-ins, read in full), None when none were used."""
-    log: list[str] = []
+    log = [] if log is None else log
     build_site(content, output, data_dir=data, log=log, info=True, **{**SETTINGS, **extra})
     found = LINE.findall("".join(log))
     return (int(found[-1][0]), int(found[-1][1])) if found else None
@@ -50,7 +52,7 @@ def test_unchanged_folders_become_stand_ins_and_the_site_matches_a_full_read(tmp
     content, data, records = _site(tmp_path)
     output, full_read = tmp_path / "output", tmp_path / "full-read"
     assert _build(content, output, data) is None  # first build: every folder read
-    _build(content, full_read, data, STAND_INS=False)
+    _build(content, full_read, data, STAND_INS=False, SEARCH_INDEX_BESIDE=False)
     first = _files(output)
 
     assert _build(content, output, data) == (90, 0)  # nothing changed: nothing read, nothing written
@@ -60,7 +62,9 @@ def test_unchanged_folders_become_stand_ins_and_the_site_matches_a_full_read(tmp
     write_synthetic_articles(records[90:], content, data)
     old = content / f"releases/{records[15].published_at:%Y/%m}/{records[15].id}.md"
     old.write_text(old.read_text(encoding="utf-8").replace("Title: ", "Title: [정정] ", 1), encoding="utf-8")
-    used = _build(content, output, data)
+    log: list[str] = []
+    used = _build(content, output, data, log)
+    assert "(built beside the pages)" in "".join(log)  # the index in a child, while pages were written
     months = {f"{r.published_at:%Y/%m}" for r in records[:90]}
     hot = {f"{records[15].published_at:%Y/%m}", f"{records[90].published_at:%Y/%m}"}
     in_cold = sum(1 for r in records[:90] if f"{r.published_at:%Y/%m}" not in hot)
@@ -69,8 +73,11 @@ def test_unchanged_folders_become_stand_ins_and_the_site_matches_a_full_read(tmp
     # read in full: what is rendered again (the new releases' older neighbour, 31 October), not more
     assert 1 <= used[1] <= 3
 
-    # the same two builds reading every folder write the same bytes, search index included
-    assert _build(content, full_read, data, STAND_INS=False) is None
+    # the same two builds reading every folder, the index built after the pages, write the same
+    # bytes, search index included
+    log = []
+    assert _build(content, full_read, data, log, STAND_INS=False, SEARCH_INDEX_BESIDE=False) is None
+    assert "search index (incremental)" in "".join(log) and "beside" not in "".join(log)
     incremental = _files(output)
     assert incremental == _files(full_read)
     # and a cold build too, but for the search index's segments (an incremental index appends)
@@ -102,6 +109,22 @@ def test_a_setting_change_reads_everything_again(tmp_path: Path) -> None:
     assert _build(content, output, data, DEFAULT_PAGINATION=6) is None
     assert _build(content, output, data, DEFAULT_PAGINATION=6) == (90, 0)
     assert _build(content, output, data, DEFAULT_PAGINATION=6, STAND_INS=False) is None
+
+
+def test_files_of_a_disabled_reader_are_reported_in_skipped_folders_too(tmp_path: Path) -> None:
+    content, data, records = _site(tmp_path)
+    stray = content / f"releases/{records[0].published_at:%Y/%m}/notes.notinstalled"
+    stray.write_text("notes", encoding="utf-8")
+    output = tmp_path / "output"
+    warning = f"{stray.relative_to(content).as_posix()}: the reader for this format is not installed"
+    plugins = {
+        "PLUGIN_PATHS": ["plugins", str(ROOT / "tests/support/plugins")],
+        "PLUGINS": [*SETTINGS["PLUGINS"], "reader_not_installed"],
+    }
+    for used in (None, (90, 0)):  # every folder read; then every folder skipped
+        log: list[str] = []
+        assert _build(content, output, data, log, **plugins) == used
+        assert "".join(log).count(warning) == 1, "".join(log)
 
 
 def test_a_damaged_state_file_costs_a_read_of_its_folder(tmp_path: Path) -> None:

@@ -14,11 +14,13 @@ policy changes (:mod:`briefing.site.object_headers`), ``--all`` uploads everythi
 
 With ``state`` (``briefing deploy --state``; the workflow keeps it in ``cache/``, which the Actions
 cache carries with ``output/``), a deploy records what it left in the bucket: each key with the
-file's size, modification time (ns) and MD5. The next deploy to the same bucket, prefix and endpoint
-then neither lists the bucket nor reads a file whose size and time are unchanged to the nanosecond (a build rewrites
-only files whose bytes changed): it costs the ~215 files a scheduled run changes, not the 85,000 of
-a year. No record, another target, ``--all`` or ``--verify``: the bucket is listed as above (so an
-object changed behind the deploy's back is put right on the next ``--verify``).
+file's size, modification time (ns) and MD5 (:mod:`briefing.site.deploy_record`). The next deploy
+to the same bucket, prefix and endpoint then neither lists the bucket nor reads a file whose size
+and time are unchanged to the nanosecond (a build rewrites only files whose bytes changed): it
+costs a ``stat`` per file and the ~215 files a scheduled run changes, not the 85,000 of a year,
+and only those files become objects. No record, another target, ``--all`` or ``--verify``: the
+bucket is listed as above (so an object changed behind the deploy's back is put right on the next
+``--verify``).
 
 Uploads go in two waves: first everything a page refers to (hashed search shards, images, original
 texts), then the entry points (HTML, feeds, sitemaps, JSON manifests), so a visitor never gets a
@@ -28,7 +30,6 @@ new page or search manifest whose files are not there yet.
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import os
 import time
@@ -39,11 +40,10 @@ from pathlib import Path
 from typing import NamedTuple
 
 from briefing.errors import DeployError
-from briefing.site.collector import bulk
+from briefing.site.deploy_record import Record, read_record, stamp, write_record
 from briefing.site.object_headers import object_headers
-from briefing.site.s3_store import RemoteObject, S3Error, S3Store, StoreConfig
+from briefing.site.s3_store import S3Error, S3Store, StoreConfig
 from briefing.site.size import human_bytes
-from briefing.store import write_atomic
 
 log = logging.getLogger(__name__)
 
@@ -51,13 +51,18 @@ ENTRY_SUFFIXES = (".html", ".htm", ".xml", ".json", ".txt", ".webmanifest")
 MD5_HEX = 32
 
 
-class LocalFile(NamedTuple):  # a tuple: a year's site is ~85,000 of them
+class LocalFile(NamedTuple):  # a tuple, and made only for files read now (~215 of 85,000 at a year)
     key: str  # the object key: prefix + POSIX path inside the site
-    path: str  # the file on disk (a string: a year's site is ~85,000 of them)
+    path: str  # the file on disk
     size: int
     md5: str
-    mtime: int = 0  # modification time, ns
-    read: bool = False  # hashed now (False: MD5 from the last deploy's record)
+    stamp: str  # size and modification time (ns), as the record keeps them
+
+
+class SiteScan(NamedTuple):
+    keys: list[str]  # every file's key
+    bytes_total: int
+    fresh: list[LocalFile]  # the files read now: all of them, or those whose stamp the record lacks
 
 
 @dataclass
@@ -109,15 +114,18 @@ def parse_target(target: str) -> tuple[str, str]:
     return bucket, f"{prefix}/" if prefix else ""
 
 
-def site_files(site: Path, prefix: str = "", known: Mapping[str, list] | None = None) -> list[LocalFile]:
-    """Every regular file under ``site`` with its MD5 (symbolic links skipped, as Pages does).
-    ``known``: key -> [size, modification time in ns, MD5] of the last deploy; a file of the same
-    size and time is not read again (the Actions cache restores times to the nanosecond).
+def scan_site(site: Path, prefix: str = "", stamps: Mapping[str, str] | None = None) -> SiteScan:
+    """Every regular file under ``site`` (symbolic links skipped, as Pages does); the MD5 of those
+    whose stamp (size, modification time in ns) differs from ``stamps``, the last deploy's record —
+    a file of the same stamp is not read again (the Actions cache restores times to the nanosecond).
 
     ``os.scandir`` rather than ``Path`` walks: a year's site is ~85,000 files, and the directory
-    entry already says what is a file, so each costs one ``stat`` and no ``Path`` object."""
-    files: list[LocalFile] = []
-    known = known or {}
+    entry already says what is a file, so each costs one ``stat``, a key string and a comparison
+    of two strings; only a file read now becomes an object."""
+    keys: list[str] = []
+    fresh: list[LocalFile] = []
+    total = 0
+    stamps = stamps or {}
     stack = [(str(site), prefix)]
     while stack:
         folder, key_prefix = stack.pop()
@@ -129,54 +137,30 @@ def site_files(site: Path, prefix: str = "", known: Mapping[str, list] | None = 
                 if not entry.is_file(follow_symlinks=False):
                     continue  # symbolic links and special files
                 key = key_prefix + entry.name
-                stat = entry.stat(follow_symlinks=False)
-                seen = known.get(key)
-                if seen and seen[0] == stat.st_size and seen[1] == stat.st_mtime_ns:
-                    files.append(LocalFile(key, entry.path, stat.st_size, seen[2], stat.st_mtime_ns))
+                info = entry.stat(follow_symlinks=False)
+                keys.append(key)
+                total += info.st_size
+                file_stamp = stamp(info.st_size, info.st_mtime_ns)
+                if stamps.get(key) == file_stamp:
                     continue
                 digest = hashlib.md5(usedforsecurity=False)
                 with open(entry.path, "rb") as handle:
                     while chunk := handle.read(1 << 20):
                         digest.update(chunk)
-                files.append(
-                    LocalFile(key, entry.path, stat.st_size, digest.hexdigest(), stat.st_mtime_ns, read=True)
-                )
-    files.sort(key=lambda f: f.key)
-    return files
+                fresh.append(LocalFile(key, entry.path, info.st_size, digest.hexdigest(), file_stamp))
+    return SiteScan(keys, total, fresh)
 
 
-def _read_state(state: Path | None, identity: str) -> dict[str, list] | None:
-    """The last deploy's record of the bucket, if it is for this bucket, prefix and endpoint."""
-    if state is None:
-        return None
-    try:
-        saved = json.loads(state.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    objects = saved.get("objects") if isinstance(saved, dict) and saved.get("target") == identity else None
-    if not isinstance(objects, dict):
-        return None
-    return {k: v for k, v in objects.items() if isinstance(v, list) and len(v) == 3}
-
-
-def _write_state(state: Path, identity: str, local: list[LocalFile]) -> None:
-    objects = {f.key: [f.size, f.mtime, f.md5] for f in local}
-    state.parent.mkdir(parents=True, exist_ok=True)
-    # not fsynced: a lost record only means the next deploy lists the bucket
-    payload = json.dumps({"target": identity, "objects": objects}, separators=(",", ":"))
-    write_atomic(state, payload, durable=False)
-
-
-def plan_deploy(
-    local: list[LocalFile], remote: Mapping[str, RemoteObject], *, everything: bool = False
-) -> DeployPlan:
-    """Which files to upload (new, or MD5 ≠ ETag) and which objects to delete (no file any more)."""
-    uploads = [f for f in local if everything or f.key not in remote or remote[f.key].etag.lower() != f.md5]
-    keys = {f.key for f in local}
+def plan_deploy(scan: SiteScan, remote: Mapping[str, str], *, everything: bool = False) -> DeployPlan:
+    """Which files to upload (new, or MD5 ≠ the object's, ``remote``: key -> MD5 or ETag, lower
+    case) and which objects to delete (no file any more). A file the scan did not read matched the
+    record, so the object is its bytes; ``everything`` needs a scan that read every file."""
+    uploads = [f for f in scan.fresh if everything or remote.get(f.key) != f.md5]
+    keys = set(scan.keys)
     deletes = sorted(key for key in remote if key not in keys)
     # entry points last: their references are then already in place
     uploads.sort(key=lambda f: (f.key.lower().endswith(ENTRY_SUFFIXES), f.key))
-    return DeployPlan(uploads=uploads, deletes=deletes, unchanged=len(local) - len(uploads))
+    return DeployPlan(uploads=uploads, deletes=deletes, unchanged=len(scan.keys) - len(uploads))
 
 
 def deploy_site(
@@ -204,21 +188,20 @@ def deploy_site(
     except S3Error as exc:
         raise DeployError(str(exc)) from exc
     identity = f"{config.endpoint}/{bucket}/{prefix}"
-    known = None if everything or verify else _read_state(state, identity)
-    with bulk():  # a year's site is ~85,000 files, each a LocalFile until the deploy ends
-        local = site_files(site, prefix, known)
-    result = DeployResult(target=target, files_total=len(local), bytes_total=sum(f.size for f in local))
+    record = None if everything or verify or state is None else read_record(state, identity)
+    scan = scan_site(site, prefix, record.stamps if record else None)
+    result = DeployResult(target=target, files_total=len(scan.keys), bytes_total=scan.bytes_total)
     result.dry_run = dry_run
-    result.files_read = sum(f.read for f in local)
-    result.listed = known is None
+    result.files_read = len(scan.fresh)
+    result.listed = record is None
     say = progress or (lambda line: log.info("%s", line))
     with S3Store(config, bucket, pool=max(workers, 1) * 2) as store:
         try:
-            if known is None:
-                remote = {o.key: o for o in store.list_objects(prefix)}
+            if record is None:
+                remote = {o.key: o.etag.lower() for o in store.list_objects(prefix)}
             else:
-                remote = {key: RemoteObject(key, md5, size) for key, (size, _, md5) in known.items()}
-            plan = plan_deploy(local, remote, everything=everything)
+                remote = record.md5s
+            plan = plan_deploy(scan, remote, everything=everything)
             say(
                 f"{len(plan.uploads):,} to upload, {len(plan.deletes):,} to delete, {plan.unchanged:,} unchanged"
             )
@@ -227,8 +210,8 @@ def deploy_site(
                 _upload(store, plan.uploads, workers, say)
                 if plan.deletes:
                     store.delete_objects(plan.deletes)
-                if state is not None:
-                    _write_state(state, identity, local)
+                if state is not None and (record is None or scan.fresh or plan.deletes):
+                    _keep_record(state, record or Record(identity), scan, plan)
         except S3Error as exc:
             raise DeployError(_explain(exc, bucket)) from exc
     result.files_uploaded = len(plan.uploads)
@@ -237,6 +220,16 @@ def deploy_site(
     result.uploaded = [f.key for f in plan.uploads]
     result.seconds = round(time.monotonic() - began, 2)
     return result
+
+
+def _keep_record(state: Path, record: Record, scan: SiteScan, plan: DeployPlan) -> None:
+    """What the bucket now holds: the record updated with the files read now (sent or not: their
+    bytes are the object's) and without the deleted keys. An unchanged record is not rewritten."""
+    for item in scan.fresh:
+        record.put(item.key, item.stamp, item.md5)
+    for key in plan.deletes:
+        record.drop(key)
+    write_record(state, record)
 
 
 def _upload(store: S3Store, uploads: list[LocalFile], workers: int, say: Callable[[str], None]) -> None:

@@ -8,19 +8,26 @@ never from the rendered HTML) and calls :func:`briefing.search.client_index.buil
 - ``SEARCH_CACHE_DIR``: analysis cache and index state, default ``<CACHE_PATH>/analysis``
   (``cache/analysis``, shared with the chat index: a text is analysed once for both); a rebuild
   analyses only new or changed releases and rewrites only the index segments that gain releases.
+- ``SEARCH_INDEX_BESIDE``: default True: a build that adds to an earlier index builds it in a
+  forked child while the pages are written (:mod:`briefing.site.beside`), not after them; False
+  builds it at the end. The index is the same either way; a first build always builds it at the end
+  (its analysis already keeps both cores busy, and a second process would add to its peak memory).
 """
 
 from __future__ import annotations
 
 import functools
 import logging
+import os
 from pathlib import Path
 
 from pelican import signals
 
 from briefing.article.view import ReleaseView, forget_source
 from briefing.search.client_index import SearchDocument, build_client_index
+from briefing.search.index_state import state_path
 from briefing.search.warm_up import warm_up
+from briefing.site.beside import Beside
 from briefing.site.built_articles import BuiltArticles
 from briefing.site.collector import bulk
 from briefing.site.text import plain
@@ -96,17 +103,43 @@ def _warm_up(pelican) -> None:
         log.info("%s", line)
 
 
-def _write_index(pelican) -> None:
-    settings = pelican.settings
-    out_dir = Path(pelican.output_path) / settings.get("SEARCH_INDEX_DIR", "search")
-    cache_dir = _cache_dir(settings)
+def _build_index(settings: dict, output_path: str) -> str:
+    """Write the index from the build's articles; its report line."""
+    out_dir = Path(output_path) / settings.get("SEARCH_INDEX_DIR", "search")
     with bulk():  # a document per release, kept until the index is written
         documents = [document_for(article) for article in _built.articles]
-    report = build_client_index(documents, out_dir, cache_dir)
-    log.info("%s", report.line())
+    return build_client_index(documents, out_dir, _cache_dir(settings)).line()
+
+
+_beside: Beside[str] | None = None
+
+
+def _start_beside(pelican) -> None:
+    """get_writer, sent once the articles are final (intersite links included) and before any page
+    is written: a build adding to an earlier index starts building it beside the pages."""
+    global _beside
+    if _beside is not None:  # an earlier build of this process stopped before its end
+        _beside.result()
+        _beside = None
+    settings = pelican.settings
+    out_dir = Path(pelican.output_path) / settings.get("SEARCH_INDEX_DIR", "search")
+    earlier = state_path(_cache_dir(settings), out_dir).is_file()
+    if settings.get("SEARCH_INDEX_BESIDE", True) and earlier and hasattr(os, "fork"):
+        _beside = Beside(lambda: _build_index(settings, pelican.output_path), "search index")
+
+
+def _write_index(pelican) -> None:
+    """finalized: the index built beside the pages, or built now."""
+    global _beside
+    beside, _beside = _beside, None
+    if beside is not None:
+        log.info("%s (built beside the pages)", beside.result())
+    else:
+        log.info("%s", _build_index(pelican.settings, pelican.output_path))
 
 
 def register() -> None:
     signals.initialized.connect(_warm_up)
     signals.article_generator_finalized.connect(_built.collect)
+    signals.get_writer.connect(_start_beside)  # returns no writer: Pelican keeps the site's own
     signals.finalized.connect(_write_index)

@@ -39,7 +39,7 @@ from .context import archive_context, limit_taxonomies, link_articles, link_rela
 from .feeds import write_feeds
 from .files import write_article_json, write_originals, write_sitemaps
 from .pages import write_digest_pages, write_ministry_pages, write_month_pages, write_tag_pages
-from .stand_ins import put_back, report, skip_unchanged
+from .stand_ins import put_back, report, restore_excludes, skip_unchanged
 from .templates import install_helpers
 from .writer import SiteWriter
 
@@ -133,6 +133,7 @@ def register() -> None:
     signals.article_generator_init.connect(_new_build)
     signals.article_generator_init.connect(skip_unchanged)
     signals.article_generator_pretaxonomy.connect(put_back)
+    signals.all_generators_finalized.connect(restore_excludes)
     signals.finalized.connect(report)
     signals.article_generator_finalized.connect(_prepare)
     signals.article_writer_finalized.connect(_write_output)

@@ -6,6 +6,9 @@
   articles and before it files them into categories, tags and dates: keep what this build read,
   put a stand-in in the list for every release of the skipped folders, and order the list again.
   From there on Pelican and the plugins see every release, as a full read would give them.
+- ``all_generators_finalized`` (:func:`restore_excludes`): ``ARTICLE_EXCLUDES`` as set, once
+  Pelican's check for files of disabled readers has walked the read folders only; the skipped
+  folders' such files were found by the planning walk and are reported there, as Pelican would.
 - ``finalized``: how many stand-ins had to be read in full, and why (the build's log).
 
 ``STAND_INS = False`` reads every folder (the state is still kept).
@@ -59,7 +62,13 @@ def skip_unchanged(generator) -> None:
     global _last
     settings = generator.settings
     excludes = list(settings["ARTICLE_EXCLUDES"])
-    files = generator.get_files(settings["ARTICLE_PATHS"], exclude=excludes)
+    # one walk for the plan and for the files of disabled readers (Pelican walks again for those)
+    readers = generator.readers
+    disabled = set(readers.disabled_extensions)
+    found = generator.get_files(
+        settings["ARTICLE_PATHS"], exclude=excludes, extensions=(*readers.extensions, *disabled)
+    )
+    files = {path for path in found if path.rsplit(".", 1)[-1] not in disabled}
     key = settings_key(settings, pelican.__version__)
     with bulk():
         state = State(Path(settings["CACHE_PATH"]) / "briefing_site" / "standins", key)
@@ -68,6 +77,18 @@ def skip_unchanged(generator) -> None:
     settings["ARTICLE_EXCLUDES"] = [*excludes, *run.plan.cold_names]
     generator.briefing_stand_ins = run
     _last = run
+    cold = {f"{name}/" for name in run.plan.cold_names}
+    for path in sorted(found - files):
+        if any(path.startswith(folder) for folder in cold):
+            readers.check_file(path)
+
+
+def restore_excludes(generators: list) -> None:
+    """all_generators_finalized: the articles' excludes as they were before this build."""
+    for generator in generators:
+        run = getattr(generator, "briefing_stand_ins", None)
+        if run is not None:
+            generator.settings["ARTICLE_EXCLUDES"] = run.excludes
 
 
 def _read(generator, relative: str) -> Any:
@@ -137,7 +158,6 @@ def put_back(generator) -> None:
     if run is None:
         return
     settings = generator.settings
-    settings["ARTICLE_EXCLUDES"] = run.excludes
     _keep(run, generator.articles)
     _forget_unread(generator, run)
     for article in generator.articles:  # hashed when planning: link_articles need not read it again

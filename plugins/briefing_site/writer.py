@@ -223,8 +223,10 @@ class SiteWriter(Writer):
                 digest.update(repr((context.get("latest_counts"), context.get("today"))).encode())
                 latest = context.get("latest_digest")
                 digest.update(repr(getattr(latest, "url", None)).encode())
-        for article in page.object_list:
-            digest.update(getattr(article, "briefing_digest", article.source_path).encode())
+        # one update of the joined digests: the same hash as one update each, at a fraction of the calls
+        digest.update(
+            "".join([getattr(a, "briefing_digest", a.source_path) for a in page.object_list]).encode()
+        )
         return digest.hexdigest()
 
     def save_fingerprints(self) -> None:
