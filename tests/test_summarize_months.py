@@ -36,21 +36,26 @@ def _git(root: Path, *args: str) -> str:
 
 
 def _site(tmp_path: Path) -> tuple[Path, Settings, list[ReleaseRecord]]:
-    """A work tree with 8 releases over two months, summarized and committed, then summarized again
-    (that run records the months: everything is as HEAD holds it)."""
+    """A work tree with 8 releases over two months, summarized and committed; then a run with one
+    new release in a third month (that run writes the manifest and records the two months, which
+    it found as HEAD holds them), committed as the workflow does. Returns the 9 records."""
     root = tmp_path / "site"
     root.mkdir()
     settings = offline_settings(root)
     records = generate_records(8, seed=3, start=date(2026, 9, 29), per_day=2)
-    assert len({r.relpath.rpartition("/")[0] for r in records}) == 2
     save(settings.data_dir, *records)
     run_summarize(settings)
     _git(root, "init", "-q", "-b", "main")
     _git(root, "add", "-A")
     _git(root, "commit", "-q", "-m", "archive")
-    again = run_summarize(settings)
-    assert again.cached == 8 and again.written == 0
-    _git(root, "commit", "-q", "-am", "manifest with months")
+    new = generate_records(9, seed=3, start=date(2026, 11, 2), per_day=2)[8]
+    save(settings.data_dir, new)
+    done = run_summarize(settings)
+    assert done.cached == 8 and done.extracted + done.no_text == 1
+    _git(root, "add", "-A")
+    _git(root, "commit", "-q", "-m", "a run with one new release")
+    records.append(new)
+    assert sorted(_manifest(settings)["months"]) == ["2026/09", "2026/10"]
     return root, settings, records
 
 
@@ -69,16 +74,15 @@ def _checked(settings: Settings, records: list[ReleaseRecord]) -> Checked:
 
 def test_recorded_months_are_trusted_without_reading_a_file(tmp_path: Path) -> None:
     _, settings, records = _site(tmp_path)
-    months = sorted({r.relpath.rpartition("/")[0] for r in records})
-    assert sorted(_manifest(settings)["months"]) == months
     checked = _checked(settings, records)
-    assert sorted(checked.trusted) == months and checked.ids == {}  # no file id asked for
-    # a rerun finds everything current and writes nothing, the manifest included
-    manifest = settings.data_dir / "state" / f"{NAME}.json"
-    before = manifest.read_bytes()
+    assert sorted(checked.trusted) == ["2026/09", "2026/10"]
+    # only the month not recorded (the last run wrote into it) is looked up, file by file
+    assert {path.rpartition("/")[0][-7:] for path in checked.ids} == {"2026/11"}
+    # the rerun (nothing new) finds everything current and writes nothing, the manifest included,
+    # though it now finds the third month as HEAD holds it: months alone make no commit
     third = run_summarize(settings)
-    assert (third.cached, third.written, third.extracted) == (8, 0, 0)
-    assert manifest.read_bytes() == before
+    assert (third.cached, third.written, third.extracted) == (9, 0, 0)
+    assert _git(settings.data_dir.parent, "status", "--porcelain") == ""
 
 
 def test_a_change_in_the_work_tree_or_the_index_is_decided_again(tmp_path: Path) -> None:
@@ -92,17 +96,17 @@ def test_a_change_in_the_work_tree_or_the_index_is_decided_again(tmp_path: Path)
     store.save(staged)
     _git(root, "add", "--", str(store.path_for(staged).relative_to(root)))  # staged, work tree = index
     checked = _checked(settings, records)
-    assert checked.trusted == set()  # both months have a change
+    assert checked.trusted == set()  # both recorded months have a change
     done = run_summarize(settings)
-    assert done.written == 2 and done.cached == 6
+    assert done.written == 2 and done.cached == 7
     assert read_meta(article_path(settings.content_dir, edited))["title"] == "고쳐 쓴 제목"
     assert read_meta(article_path(settings.content_dir, staged))["title"] == "색인에 올린 제목"
-    # the months the run wrote into are not recorded until a run finds them as HEAD holds them
-    assert _manifest(settings)["months"] == {}
+    # the months the run wrote into are not recorded; the third, found as HEAD holds it, is
+    assert sorted(_manifest(settings)["months"]) == ["2026/11"]
     _git(root, "add", "-A")
     _git(root, "commit", "-q", "-m", "edits")
     assert run_summarize(settings).written == 0
-    assert len(_manifest(settings)["months"]) == 2
+    assert _git(root, "status", "--porcelain") == ""
 
 
 def test_a_commit_behind_the_manifest_is_decided_again(tmp_path: Path) -> None:
@@ -128,8 +132,8 @@ def test_a_shallow_clone_trusts_the_recorded_months(tmp_path: Path) -> None:
     _git(tmp_path, "clone", "-q", "--depth", "1", f"file://{root}", str(clone))
     settings = offline_settings(clone)
     checked = _checked(settings, records)
-    assert len(checked.trusted) == 2 and checked.ids == {}
-    assert run_summarize(settings).cached == 8
+    assert sorted(checked.trusted) == ["2026/09", "2026/10"]
+    assert run_summarize(settings).cached == 9
     assert _git(clone, "status", "--porcelain") == ""  # nothing written, the manifest included
     # an edit in the clone is seen there too
     edited = records[0]
@@ -140,12 +144,12 @@ def test_a_shallow_clone_trusts_the_recorded_months(tmp_path: Path) -> None:
 
 
 def test_a_new_record_in_a_recorded_month(tmp_path: Path) -> None:
-    _, settings, records = _site(tmp_path)
-    new = generate_records(9, seed=3, start=date(2026, 9, 29), per_day=2)[8]
-    assert new.relpath.rpartition("/")[0] == records[-1].relpath.rpartition("/")[0]
+    _, settings, _ = _site(tmp_path)
+    new = generate_records(10, seed=3, start=date(2026, 9, 29), per_day=2)[9]
+    assert new.relpath.rpartition("/")[0] == "2026/10"
     save(settings.data_dir, new)  # untracked, as collect leaves it
     done = run_summarize(settings)
-    assert done.cached == 8 and done.extracted + done.no_text == 1
+    assert done.cached == 9 and done.extracted + done.no_text == 1
     assert article_path(settings.content_dir, new).is_file()
     assert new.relpath in _manifest(settings)["entries"]
     # its month is not recorded while its files are not HEAD's: an edit of the untracked record is seen

@@ -46,9 +46,9 @@ class ReleaseFiles:
 class Checked:
     """The manifest of one run: what the last run recorded, and what this run confirms.
 
-    Beside the entries, the manifest keeps per month (``YYYY/MM``) git's three tree ids at
-    ``HEAD`` (records, summaries, articles) when every entry of that month was found up to date
-    with the files of ``HEAD`` (their ids from git's index, nothing of that month changed or
+    Beside the entries, a run that writes the manifest keeps per month (``YYYY/MM``) git's three
+    tree ids at ``HEAD`` (records, summaries, articles) when every entry of that month was found up
+    to date with the files of ``HEAD`` (their ids from git's index, nothing of that month changed or
     written by the run). A later run whose ``HEAD`` has the same three trees for that month, with
     nothing there changed since, takes the month's entries without looking at one file: the bytes
     are those the entries were found current with (:class:`briefing.blobs.HeadView`). The other
@@ -134,9 +134,11 @@ class Checked:
             self.new[relpath] = [digest, title]
 
     def save(self) -> bool:
-        """Write the manifest when it changed; True when written."""
-        months = {m: trees for m, trees in self.trees.items() if m not in self.unsure}
-        if self.new == self.old and months == self.old_months:
+        """Write the manifest when an entry changed; True when written. Months alone are no reason
+        to write it: a run with nothing new must leave the data as it was (no commit), and the
+        months it found clean stay as the file has them (still true of its entries)."""
+        if self.new == self.old:
             return False
+        months = {m: trees for m, trees in self.trees.items() if m not in self.unsure}
         state = {"key": self.key, "entries": self.new, "months": months}
         return self.store.write_state(NAME, state, compact=True)
