@@ -158,3 +158,20 @@ def test_a_new_record_in_a_recorded_month(tmp_path: Path) -> None:
     Store(settings.data_dir).save(new)
     assert run_summarize(settings).written == 1
     assert read_meta(article_path(settings.content_dir, new))["title"] == "수집 뒤에 고친 제목"
+
+
+def test_a_manifest_from_before_the_months_gets_them_once(tmp_path: Path) -> None:
+    root, settings, records = _site(tmp_path)
+    path = settings.data_dir / "state" / f"{NAME}.json"
+    manifest = _manifest(settings)
+    del manifest["months"]
+    path.write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+    _git(root, "commit", "-q", "-am", "the manifest as the code before the months wrote it")
+    first = run_summarize(settings)
+    assert (first.cached, first.written) == (9, 0)
+    assert sorted(_manifest(settings)["months"]) == ["2026/09", "2026/10", "2026/11"]
+    assert _manifest(settings)["entries"] == manifest["entries"]
+    _git(root, "commit", "-q", "-am", "months")
+    assert sorted(_checked(settings, records).trusted) == ["2026/09", "2026/10", "2026/11"]
+    assert run_summarize(settings).cached == 9
+    assert _git(root, "status", "--porcelain") == ""  # written once, then nothing

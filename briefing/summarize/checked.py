@@ -63,6 +63,7 @@ class Checked:
         self.old: dict[str, list[str]] = entries if isinstance(entries, dict) else {}
         months = saved.get("months") if current else None
         self.old_months: dict[str, list[str]] = months if isinstance(months, dict) else {}
+        self.had_months = isinstance(months, dict)  # False: a manifest from before the months
         self.new: dict[str, list[str]] = {}
         self.ids: dict[str, str | None] = {}
         self.trees: dict[str, list[str]] = {}  # month -> its three trees at HEAD (all three known)
@@ -135,10 +136,11 @@ class Checked:
 
     def save(self) -> bool:
         """Write the manifest when an entry changed; True when written. Months alone are no reason
-        to write it: a run with nothing new must leave the data as it was (no commit), and the
-        months it found clean stay as the file has them (still true of its entries)."""
-        if self.new == self.old:
-            return False
+        to write it (a run with nothing new must leave the data as it was, so makes no commit; the
+        months it found clean stay as the file has them, still true of its entries) — except once,
+        for a manifest from before the months."""
         months = {m: trees for m, trees in self.trees.items() if m not in self.unsure}
+        if self.new == self.old and (self.had_months or not months):
+            return False
         state = {"key": self.key, "entries": self.new, "months": months}
         return self.store.write_state(NAME, state, compact=True)
