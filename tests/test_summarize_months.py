@@ -72,6 +72,14 @@ def _checked(settings: Settings, records: list[ReleaseRecord]) -> Checked:
     return checked
 
 
+def _assert_edit_seen(settings: Settings, record: ReleaseRecord, title: str) -> None:
+    """A new title saved for ``record`` is summarized again and reaches its article."""
+    record.title = title
+    Store(settings.data_dir).save(record)
+    assert run_summarize(settings).written == 1
+    assert read_meta(article_path(settings.content_dir, record))["title"] == title
+
+
 def test_recorded_months_are_trusted_without_reading_a_file(tmp_path: Path) -> None:
     _, settings, records = _site(tmp_path)
     checked = _checked(settings, records)
@@ -136,11 +144,7 @@ def test_a_shallow_clone_trusts_the_recorded_months(tmp_path: Path) -> None:
     assert run_summarize(settings).cached == 9
     assert _git(clone, "status", "--porcelain") == ""  # nothing written, the manifest included
     # an edit in the clone is seen there too
-    edited = records[0]
-    edited.title = "클론에서 고친 제목"
-    Store(settings.data_dir).save(edited)
-    assert run_summarize(settings).written == 1
-    assert read_meta(article_path(settings.content_dir, edited))["title"] == "클론에서 고친 제목"
+    _assert_edit_seen(settings, records[0], "클론에서 고친 제목")
 
 
 def test_a_new_record_in_a_recorded_month(tmp_path: Path) -> None:
@@ -154,10 +158,7 @@ def test_a_new_record_in_a_recorded_month(tmp_path: Path) -> None:
     assert new.relpath in _manifest(settings)["entries"]
     # its month is not recorded while its files are not HEAD's: an edit of the untracked record is seen
     assert new.relpath.rpartition("/")[0] not in _manifest(settings)["months"]
-    new.title = "수집 뒤에 고친 제목"
-    Store(settings.data_dir).save(new)
-    assert run_summarize(settings).written == 1
-    assert read_meta(article_path(settings.content_dir, new))["title"] == "수집 뒤에 고친 제목"
+    _assert_edit_seen(settings, new, "수집 뒤에 고친 제목")
 
 
 def test_a_manifest_from_before_the_months_gets_them_once(tmp_path: Path) -> None:
